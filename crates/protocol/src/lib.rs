@@ -1,0 +1,314 @@
+//! Wire types shared by the Sala client (wasm32) and server (native).
+//!
+//! Architecture invariant: this crate knows nothing of tokio, axum or web-sys.
+//! It depends on serde and thiserror only, and compiles for every target.
+//!
+//! # Shape of a session
+//! 1. HTTP `POST /api/meetings` ([`CreateMeeting`] → [`MeetingCreated`]) makes a meeting.
+//! 2. The browser opens the WebSocket `GET /ws` and sends [`ClientMsg::Join`] first.
+//! 3. The server answers [`ServerMsg::Welcome`] with the peers already present, then
+//!    streams [`ServerMsg`] events; clients relay WebRTC [`Signal`]s through it.
+//! 4. A client whose socket drops reconnects and sends `Join` again with the
+//!    [`ResumeToken`] it was given; within [`RESUME_GRACE_SECS`] it keeps its
+//!    [`PeerId`], so the other peers' `RTCPeerConnection`s with it stay up.
+//!
+//! # Perfect negotiation
+//! Every pair of peers has one `RTCPeerConnection` per side and uses the W3C
+//! "perfect negotiation" pattern. The roles are fixed by id, see [`PeerId::is_polite_towards`]:
+//! **the peer with the larger `PeerId` is polite** (it rolls back its own offer on a
+//! collision); the one with the smaller id is impolite (it ignores the incoming
+//! offer). A newcomer always has the largest id, so it is polite towards everyone
+//! present. The newcomer makes the first offer to each peer listed in `Welcome`;
+//! peers already present wait for that offer instead of offering on `PeerJoined`.
+//!
+//! # Room for later
+//! [`Transport`] names how media flows (only [`Transport::Mesh`] today; an SFU mode
+//! adds a variant plus publish/subscribe messages) and [`QualityTier`] is carried per
+//! peer so the thin-link ladder can announce tiers without a new message shape.
+
+mod ids;
+mod text;
+
+pub use ids::{HostKey, IdError, MeetingId, PeerId, ResumeToken, StreamId};
+pub use text::{DisplayName, MeetingTitle, TextError};
+
+use serde::{Deserialize, Serialize};
+
+/// Version of this wire protocol. A client sends it in [`ClientMsg::Join`]; the
+/// server refuses any other with [`ErrorCode::UnsupportedProtocol`].
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Largest WebSocket text frame either side accepts, in bytes.
+pub const MAX_FRAME_BYTES: usize = 64 * 1024;
+
+/// How long a peer whose socket dropped keeps its place (and its `PeerId`).
+pub const RESUME_GRACE_SECS: u64 = 30;
+
+/// How often a client sends [`ClientMsg::Ping`]; a client that hears no
+/// [`ServerMsg::Pong`] for [`HEARTBEAT_TIMEOUT_SECS`] reconnects.
+pub const HEARTBEAT_INTERVAL_SECS: u64 = 10;
+/// See [`HEARTBEAT_INTERVAL_SECS`]. The server also drops a socket silent this long.
+pub const HEARTBEAT_TIMEOUT_SECS: u64 = 25;
+
+/// Most participants in one meeting while media flows as a full mesh.
+pub const MESH_CAPACITY: usize = 12;
+
+/// Role of a participant. Hearings (a later capability) add more roles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Opened the host link of the meeting.
+    Host,
+    /// Opened the guest link.
+    Guest,
+}
+
+/// How media flows between participants of a meeting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transport {
+    /// One `RTCPeerConnection` per pair of participants.
+    Mesh,
+}
+
+/// Quality tier of what a participant sends or receives (the thin-link ladder).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QualityTier {
+    /// Audio only at the Opus floor; slides on request.
+    AudioMinimal,
+    /// Audio plus still slides, no camera video.
+    AudioSlides,
+    /// Video at reduced resolution, frame rate and bitrate.
+    VideoLow,
+    /// Full video.
+    #[default]
+    VideoHigh,
+}
+
+/// What a participant is sending right now, as it announces it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaState {
+    /// Microphone is live (not muted).
+    pub mic: bool,
+    /// Camera is live.
+    pub camera: bool,
+    /// Id of the `MediaStream` carrying a screen share, if one is being shared.
+    /// Receivers tell the screen track from the camera track by its stream id.
+    pub screen: Option<StreamId>,
+    /// Tier the participant currently sends at.
+    #[serde(default)]
+    pub tier: QualityTier,
+}
+
+/// A participant as others see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerInfo {
+    pub id: PeerId,
+    pub name: DisplayName,
+    pub role: Role,
+    pub media: MediaState,
+}
+
+/// Public facts about a meeting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingInfo {
+    pub id: MeetingId,
+    pub title: MeetingTitle,
+}
+
+/// A STUN or TURN server handed to the client's `RTCPeerConnection`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IceServer {
+    pub urls: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
+}
+
+/// Type of an SDP description.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SdpType {
+    Offer,
+    Answer,
+    Pranswer,
+    Rollback,
+}
+
+/// A WebRTC negotiation message relayed between two peers, opaque to the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Signal {
+    Description { sdp_type: SdpType, sdp: String },
+    Candidate {
+        candidate: String,
+        sdp_mid: Option<String>,
+        sdp_m_line_index: Option<u16>,
+    },
+}
+
+/// Client → server messages over the WebSocket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMsg {
+    /// First message on every socket.
+    Join {
+        protocol: u32,
+        meeting: MeetingId,
+        name: DisplayName,
+        media: MediaState,
+        /// Host key from the host link; absent for guests.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        host_key: Option<HostKey>,
+        /// Present when reconnecting within the grace period.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resume: Option<ResumeToken>,
+    },
+    /// Relay `signal` to one other peer of the meeting.
+    Signal { to: PeerId, signal: Signal },
+    /// Announce a change of what this client sends.
+    Media { media: MediaState },
+    /// Liveness probe; answered with [`ServerMsg::Pong`].
+    Ping { nonce: u32 },
+    /// Leave the meeting for good (no resume).
+    Leave,
+}
+
+/// Why a peer left.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaveReason {
+    /// It said [`ClientMsg::Leave`].
+    Left,
+    /// Its socket dropped and it did not come back within the grace period.
+    Lost,
+    /// It joined again from another socket without resuming.
+    Replaced,
+}
+
+/// Server → client messages over the WebSocket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMsg {
+    /// Answer to a successful [`ClientMsg::Join`].
+    Welcome {
+        protocol: u32,
+        you: PeerInfo,
+        meeting: MeetingInfo,
+        /// Everyone already present; the newcomer offers to each of them.
+        peers: Vec<PeerInfo>,
+        /// Secret to present in the next `Join` after a dropped socket.
+        resume: ResumeToken,
+        /// True when this socket took over an earlier one of the same peer.
+        resumed: bool,
+        transport: Transport,
+        ice_servers: Vec<IceServer>,
+    },
+    PeerJoined { peer: PeerInfo },
+    PeerLeft { peer: PeerId, reason: LeaveReason },
+    PeerMedia { peer: PeerId, media: MediaState },
+    Signal { from: PeerId, signal: Signal },
+    Pong { nonce: u32 },
+    /// Something the client sent was refused. When [`ErrorCode::close_code`] is
+    /// `Some`, the server closes the socket with that code right after.
+    Error { error: ErrorCode },
+}
+
+/// Why the server refused a message or a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum ErrorCode {
+    #[error("this meeting does not exist or has ended")]
+    UnknownMeeting,
+    #[error("client speaks protocol {client}, server speaks {server}")]
+    UnsupportedProtocol { client: u32, server: u32 },
+    #[error("message could not be parsed")]
+    Malformed,
+    #[error("message larger than {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("the first message must be a join")]
+    NotJoined,
+    #[error("already joined on this connection")]
+    AlreadyJoined,
+    #[error("no such peer in this meeting")]
+    UnknownPeer,
+    #[error("the meeting is full")]
+    MeetingFull,
+    #[error("the resume token is unknown or expired")]
+    ResumeExpired,
+    #[error("the host key is not valid for this meeting")]
+    BadHostKey,
+    #[error("too many messages")]
+    RateLimited,
+    #[error("the server is shutting down")]
+    ShuttingDown,
+}
+
+impl ErrorCode {
+    /// WebSocket close code for errors that end the connection; `None` for
+    /// errors after which the connection stays usable.
+    pub fn close_code(self) -> Option<u16> {
+        match self {
+            Self::UnknownMeeting => Some(4404),
+            Self::UnsupportedProtocol { .. } => Some(4426),
+            Self::TooLarge { .. } => Some(1009),
+            Self::MeetingFull => Some(4429),
+            Self::BadHostKey => Some(4403),
+            Self::RateLimited => Some(4408),
+            Self::ShuttingDown => Some(1001),
+            Self::Malformed | Self::NotJoined | Self::AlreadyJoined | Self::UnknownPeer | Self::ResumeExpired => None,
+        }
+    }
+
+    /// Maps a close code back to the error that caused it (client side).
+    pub fn from_close_code(code: u16) -> Option<Self> {
+        [
+            Self::UnknownMeeting,
+            Self::UnsupportedProtocol { client: PROTOCOL_VERSION, server: 0 },
+            Self::TooLarge { limit: MAX_FRAME_BYTES },
+            Self::MeetingFull,
+            Self::BadHostKey,
+            Self::RateLimited,
+            Self::ShuttingDown,
+        ]
+        .into_iter()
+        .find(|e| e.close_code() == Some(code))
+    }
+}
+
+/// `POST /api/meetings` body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateMeeting {
+    pub title: MeetingTitle,
+}
+
+/// `POST /api/meetings` answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingCreated {
+    pub meeting: MeetingInfo,
+    /// Grants the host role; goes in the host link's URL fragment only.
+    pub host_key: HostKey,
+}
+
+/// Error body of every failed JSON API call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub error: ApiErrorCode,
+}
+
+/// What went wrong with a JSON API call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiErrorCode {
+    #[error("no such meeting")]
+    NotFound,
+    #[error("the request body is not valid")]
+    BadRequest,
+    #[error("internal error")]
+    Internal,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,179 @@
+use super::*;
+use serde_json::json;
+
+fn name(s: &str) -> DisplayName {
+    DisplayName::parse(s).unwrap()
+}
+
+fn meeting() -> MeetingId {
+    MeetingId::from_random([7; 16])
+}
+
+fn round_trip_client(msg: ClientMsg) {
+    let text = serde_json::to_string(&msg).unwrap();
+    assert_eq!(serde_json::from_str::<ClientMsg>(&text).unwrap(), msg, "{text}");
+}
+
+fn round_trip_server(msg: ServerMsg) {
+    let text = serde_json::to_string(&msg).unwrap();
+    assert_eq!(serde_json::from_str::<ServerMsg>(&text).unwrap(), msg, "{text}");
+}
+
+#[test]
+fn every_client_message_round_trips() {
+    let media = MediaState { mic: true, camera: false, screen: None, tier: QualityTier::VideoLow };
+    for msg in [
+        ClientMsg::Join {
+            protocol: PROTOCOL_VERSION,
+            meeting: meeting(),
+            name: name("Sokha ចាន់"),
+            media: media.clone(),
+            host_key: Some(HostKey::from_random([1; 16])),
+            resume: Some(ResumeToken::from_random([2; 16])),
+        },
+        ClientMsg::Signal {
+            to: PeerId(3),
+            signal: Signal::Description { sdp_type: SdpType::Offer, sdp: "v=0\r\n".into() },
+        },
+        ClientMsg::Signal {
+            to: PeerId(4),
+            signal: Signal::Candidate {
+                candidate: "candidate:1 1 udp 1 10.0.0.1 5000 typ host".into(),
+                sdp_mid: Some("0".into()),
+                sdp_m_line_index: Some(0),
+            },
+        },
+        ClientMsg::Media { media },
+        ClientMsg::Ping { nonce: 9 },
+        ClientMsg::Leave,
+    ] {
+        round_trip_client(msg);
+    }
+}
+
+#[test]
+fn every_server_message_round_trips() {
+    let peer = PeerInfo {
+        id: PeerId(1),
+        name: name("Dara"),
+        role: Role::Host,
+        media: MediaState {
+            mic: true,
+            camera: true,
+            screen: Some(StreamId::try_from("{abc-123}".to_owned()).unwrap()),
+            tier: QualityTier::VideoHigh,
+        },
+    };
+    for msg in [
+        ServerMsg::Welcome {
+            protocol: PROTOCOL_VERSION,
+            you: peer.clone(),
+            meeting: MeetingInfo { id: meeting(), title: MeetingTitle::parse("Cabinet").unwrap() },
+            peers: vec![peer.clone()],
+            resume: ResumeToken::from_random([3; 16]),
+            resumed: false,
+            transport: Transport::Mesh,
+            ice_servers: vec![IceServer { urls: vec!["stun:example.org".into()], username: None, credential: None }],
+        },
+        ServerMsg::PeerJoined { peer: peer.clone() },
+        ServerMsg::PeerLeft { peer: PeerId(1), reason: LeaveReason::Lost },
+        ServerMsg::PeerMedia { peer: PeerId(1), media: MediaState::default() },
+        ServerMsg::Signal {
+            from: PeerId(2),
+            signal: Signal::Description { sdp_type: SdpType::Answer, sdp: "v=0".into() },
+        },
+        ServerMsg::Pong { nonce: 1 },
+        ServerMsg::Error { error: ErrorCode::UnsupportedProtocol { client: 9, server: 1 } },
+        ServerMsg::Error { error: ErrorCode::TooLarge { limit: MAX_FRAME_BYTES } },
+    ] {
+        round_trip_server(msg);
+    }
+}
+
+/// The JSON shape is the contract with other implementations: pin it.
+#[test]
+fn wire_shape_is_tagged_snake_case() {
+    let msg = ClientMsg::Signal {
+        to: PeerId(5),
+        signal: Signal::Candidate { candidate: "c".into(), sdp_mid: None, sdp_m_line_index: Some(1) },
+    };
+    assert_eq!(
+        serde_json::to_value(&msg).unwrap(),
+        json!({"type": "signal", "to": 5, "signal": {"kind": "candidate", "candidate": "c", "sdp_mid": null, "sdp_m_line_index": 1}})
+    );
+    assert_eq!(
+        serde_json::to_value(ServerMsg::Error { error: ErrorCode::UnknownMeeting }).unwrap(),
+        json!({"type": "error", "error": {"code": "unknown_meeting"}})
+    );
+    assert_eq!(serde_json::to_value(ClientMsg::Leave).unwrap(), json!({"type": "leave"}));
+}
+
+#[test]
+fn invalid_fields_are_refused_at_deserialize() {
+    let id = meeting();
+    let cases = [
+        json!({"type": "join", "protocol": 1, "meeting": "short", "name": "A", "media": {"mic": true, "camera": true, "screen": null}}),
+        json!({"type": "join", "protocol": 1, "meeting": id, "name": "   ", "media": {"mic": true, "camera": true, "screen": null}}),
+        json!({"type": "join", "protocol": 1, "meeting": id, "name": "a\u{0007}b", "media": {"mic": true, "camera": true, "screen": null}}),
+        json!({"type": "join", "protocol": 1, "meeting": id, "name": "x".repeat(65), "media": {"mic": true, "camera": true, "screen": null}}),
+        json!({"type": "media", "media": {"mic": true, "camera": true, "screen": "has space"}}),
+        json!({"type": "signal", "to": -1, "signal": {"kind": "candidate", "candidate": "c"}}),
+        json!({"type": "shout"}),
+    ];
+    for case in cases {
+        assert!(serde_json::from_value::<ClientMsg>(case.clone()).is_err(), "accepted {case}");
+    }
+}
+
+#[test]
+fn missing_tier_defaults_to_high_for_older_clients() {
+    let media: MediaState = serde_json::from_value(json!({"mic": false, "camera": true, "screen": null})).unwrap();
+    assert_eq!(media.tier, QualityTier::VideoHigh);
+}
+
+#[test]
+fn ids_encode_128_bits_and_parse_back() {
+    let a = MeetingId::from_random([0xff; 16]);
+    let b = MeetingId::from_random([0; 16]);
+    assert_eq!(a.as_str().len(), 26);
+    assert_eq!(a.as_str(), "h".to_owned() + &"7".repeat(25));
+    assert_eq!(b.as_str(), "a".repeat(26));
+    assert_ne!(MeetingId::from_random([1; 16]), MeetingId::from_random([2; 16]));
+    assert_eq!(MeetingId::parse(a.as_str()).unwrap(), a);
+    assert_eq!(MeetingId::parse("A".repeat(26).as_str()), Err(IdError::Alphabet));
+    assert_eq!(MeetingId::parse(&"z".repeat(26)), Err(IdError::Alphabet), "top bits overflow 128");
+    assert_eq!(MeetingId::parse("abc"), Err(IdError::Length { expected: 26 }));
+}
+
+#[test]
+fn secrets_do_not_leak_through_debug() {
+    let key = HostKey::from_random([9; 16]);
+    assert!(!format!("{key:?}").contains(key.as_str()));
+    assert!(!format!("{:?}", ResumeToken::from_random([9; 16])).contains("bbbb"));
+}
+
+#[test]
+fn text_is_trimmed_and_bounded_in_characters() {
+    assert_eq!(name("  Vanna  ").as_str(), "Vanna");
+    // 64 Khmer characters are 192 bytes but still fit.
+    assert!(DisplayName::parse(&"ក".repeat(64)).is_ok());
+    assert_eq!(DisplayName::parse(&"ក".repeat(65)), Err(TextError::TooLong { max: 64 }));
+    assert_eq!(MeetingTitle::parse(""), Err(TextError::Empty));
+}
+
+#[test]
+fn polite_role_is_antisymmetric() {
+    let (a, b) = (PeerId(1), PeerId(2));
+    assert!(b.is_polite_towards(a));
+    assert!(!a.is_polite_towards(b));
+}
+
+#[test]
+fn fatal_errors_map_to_close_codes_and_back() {
+    for code in [ErrorCode::UnknownMeeting, ErrorCode::MeetingFull, ErrorCode::BadHostKey, ErrorCode::RateLimited] {
+        let close = code.close_code().unwrap();
+        assert_eq!(ErrorCode::from_close_code(close), Some(code));
+    }
+    assert_eq!(ErrorCode::Malformed.close_code(), None);
+    assert_eq!(ErrorCode::from_close_code(1000), None);
+}
