@@ -184,8 +184,6 @@ pub enum LeaveReason {
     Left,
     /// Its socket dropped and it did not come back within the grace period.
     Lost,
-    /// It joined again from another socket without resuming.
-    Replaced,
 }
 
 /// Server → client messages over the WebSocket.
@@ -244,6 +242,8 @@ pub enum ErrorCode {
     RateLimited,
     #[error("the server is shutting down")]
     ShuttingDown,
+    #[error("this session continues on a newer connection")]
+    SessionReplaced,
 }
 
 impl ErrorCode {
@@ -258,6 +258,7 @@ impl ErrorCode {
             Self::BadHostKey => Some(4403),
             Self::RateLimited => Some(4408),
             Self::ShuttingDown => Some(1001),
+            Self::SessionReplaced => Some(4409),
             Self::Malformed | Self::NotJoined | Self::AlreadyJoined | Self::UnknownPeer | Self::ResumeExpired => None,
         }
     }
@@ -272,6 +273,7 @@ impl ErrorCode {
             Self::BadHostKey,
             Self::RateLimited,
             Self::ShuttingDown,
+            Self::SessionReplaced,
         ]
         .into_iter()
         .find(|e| e.close_code() == Some(code))

@@ -170,7 +170,7 @@ fn polite_role_is_antisymmetric() {
 
 #[test]
 fn fatal_errors_map_to_close_codes_and_back() {
-    for code in [ErrorCode::UnknownMeeting, ErrorCode::MeetingFull, ErrorCode::BadHostKey, ErrorCode::RateLimited] {
+    for code in [ErrorCode::UnknownMeeting, ErrorCode::MeetingFull, ErrorCode::BadHostKey, ErrorCode::RateLimited, ErrorCode::SessionReplaced] {
         let close = code.close_code().unwrap();
         assert_eq!(ErrorCode::from_close_code(close), Some(code));
     }
