@@ -1,0 +1,95 @@
+//! Command line and environment configuration.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use sala_protocol::IceServer;
+
+/// Sala signaling and rooms server.
+#[derive(Clone, Debug, clap::Parser)]
+#[command(name = "sala-server", version, about)]
+pub struct Config {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "SALA_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// Directory for the SQLite database `sala.sqlite3`; created if missing.
+    #[arg(long, env = "SALA_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// Directory of the built client (served with a single-page-app fallback).
+    #[arg(long, env = "SALA_DIST", default_value = "./dist")]
+    pub dist: PathBuf,
+
+    /// PEM certificate chain; serves HTTPS together with --tls-key.
+    #[arg(long, env = "SALA_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key; serves HTTPS together with --tls-cert.
+    #[arg(long, env = "SALA_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Extra origin allowed to open the WebSocket, e.g. https://sala.example.org
+    /// (repeatable; comma separated in the environment).
+    #[arg(long = "allow-origin", env = "SALA_ALLOW_ORIGIN", value_delimiter = ',')]
+    pub allow_origins: Vec<String>,
+
+    /// STUN/TURN URL handed to clients, e.g. stun:stun.example.org:3478 (repeatable).
+    #[arg(long = "ice-server", env = "SALA_ICE_SERVER", value_delimiter = ',')]
+    pub ice_servers: Vec<String>,
+}
+
+impl Config {
+    /// A configuration with defaults for everything but the two directories.
+    pub fn new(data_dir: impl Into<PathBuf>, dist: impl Into<PathBuf>) -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: data_dir.into(),
+            dist: dist.into(),
+            tls_cert: None,
+            tls_key: None,
+            allow_origins: Vec::new(),
+            ice_servers: Vec::new(),
+        }
+    }
+
+    pub fn tls(&self) -> bool {
+        self.tls_cert.is_some() && self.tls_key.is_some()
+    }
+
+    pub fn ice_servers(&self) -> Vec<IceServer> {
+        self.ice_servers
+            .iter()
+            .map(|url| url.trim())
+            .filter(|url| !url.is_empty())
+            .map(|url| IceServer { urls: vec![url.to_owned()], username: None, credential: None })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+    use clap::Parser;
+
+    #[test]
+    fn tls_flags_come_in_pairs() {
+        let err = Config::try_parse_from(["sala-server", "--tls-cert", "c.pem"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+        let ok = Config::try_parse_from(["sala-server", "--tls-cert", "c.pem", "--tls-key", "k.pem"]).unwrap();
+        assert!(ok.tls());
+    }
+
+    #[test]
+    fn repeatable_flags() {
+        let c = Config::try_parse_from([
+            "sala-server", "--bind", "127.0.0.1:0", "--allow-origin", "https://a.example",
+            "--allow-origin", "https://b.example,https://c.example", "--ice-server", "stun:s.example:3478",
+        ])
+        .unwrap();
+        assert_eq!(c.bind.port(), 0);
+        assert_eq!(c.allow_origins, ["https://a.example", "https://b.example", "https://c.example"]);
+        assert_eq!(c.ice_servers()[0].urls, ["stun:s.example:3478"]);
+        assert!(!c.tls());
+    }
+}

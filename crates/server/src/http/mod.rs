@@ -1,0 +1,8 @@
+//! HTTP handlers.
+
+pub mod error;
+pub mod meetings;
+pub mod static_files;
+pub mod ws;
+
+pub use error::AppError;

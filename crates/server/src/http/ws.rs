@@ -1,0 +1,216 @@
+//! The WebSocket shell: origin check, frame limits, parsing, the first `Join`,
+//! then plain forwarding to the room. One send task and one receive task per
+//! socket, joined with `select!`; the first to end stops the other.
+
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::http::header::{HOST, ORIGIN};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use sala_protocol::{ClientMsg, ErrorCode, ServerMsg, HEARTBEAT_TIMEOUT_SECS, MAX_FRAME_BYTES, PROTOCOL_VERSION};
+use tokio::sync::{mpsc, oneshot, watch};
+use tracing::{debug, error, Instrument};
+
+use crate::room::actor::{JoinRequest, Outbound, RoomHandle, OUTBOX};
+use crate::room::registry::JoinError;
+use crate::room::ConnId;
+use crate::AppState;
+
+/// How long a fatal error's `Error` and close frame may take to go out.
+const CLOSE_FLUSH: Duration = Duration::from_secs(5);
+
+pub async fn upgrade(State(state): State<AppState>, headers: HeaderMap, uri: Uri, ws: WebSocketUpgrade) -> Response {
+    if !origin_allowed(&state, &headers, &uri) {
+        debug!(origin = ?headers.get(ORIGIN), "websocket origin refused");
+        return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
+    }
+    let conn = state.next_conn();
+    ws.max_message_size(2 * MAX_FRAME_BYTES)
+        .max_frame_size(2 * MAX_FRAME_BYTES)
+        .on_upgrade(move |socket| run(state, conn, socket).instrument(tracing::info_span!("ws", conn = conn.0)))
+}
+
+/// Browsers always send `Origin`; it must be our own or an allowed one.
+/// Clients without `Origin` (not browsers) are let through.
+fn origin_allowed(state: &AppState, headers: &HeaderMap, uri: &Uri) -> bool {
+    let Some(origin) = headers.get(ORIGIN) else { return true };
+    let Ok(origin) = origin.to_str() else { return false };
+    let origin = origin.trim_end_matches('/');
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| uri.authority().map(|a| a.as_str()));
+    let scheme = if state.tls() { "https" } else { "http" };
+    host.is_some_and(|h| origin.eq_ignore_ascii_case(&format!("{scheme}://{h}")))
+        || state.allowed_origins().iter().any(|a| a.eq_ignore_ascii_case(origin))
+}
+
+async fn run(state: AppState, conn: ConnId, socket: WebSocket) {
+    let _open = state.socket_opened();
+    debug!("socket opened");
+    let (sink, stream) = socket.split();
+    let (tx, rx) = mpsc::channel(OUTBOX);
+    let (joined_tx, mut joined_rx) = oneshot::channel();
+    let shutdown = state.shutdown_signal();
+    let receiver = Receiver { conn, weak: tx.downgrade(), tx: Some(tx), room: None, joined: Some(joined_tx), state };
+    let mut send_task = tokio::spawn(send_loop(sink, rx, shutdown).in_current_span());
+    let mut recv_task = tokio::spawn(receiver.run(stream).in_current_span());
+    tokio::select! {
+        _ = &mut send_task => recv_task.abort(),
+        end = &mut recv_task => match end {
+            // Let the error and the close frame go out.
+            Ok(RecvEnd::Fatal) => {
+                if tokio::time::timeout(CLOSE_FLUSH, &mut send_task).await.is_err() {
+                    send_task.abort();
+                }
+            }
+            _ => send_task.abort(),
+        },
+    }
+    if let Ok(room) = joined_rx.try_recv() {
+        room.disconnected(conn).await;
+    }
+    debug!("socket closed");
+}
+
+async fn send_loop(mut sink: SplitSink<WebSocket, Message>, mut rx: mpsc::Receiver<Outbound>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        let out = tokio::select! {
+            out = rx.recv() => out,
+            _ = shutdown.wait_for(|stop| *stop) => Some(Outbound::Close(Some(ErrorCode::ShuttingDown))),
+        };
+        match out {
+            Some(Outbound::Msg(msg)) => {
+                if send_json(&mut sink, &msg).await.is_err() {
+                    return;
+                }
+            }
+            Some(Outbound::Close(error)) => {
+                if let Some(error) = error {
+                    let _ = send_json(&mut sink, &ServerMsg::Error { error }).await;
+                }
+                let frame = CloseFrame {
+                    code: error.and_then(ErrorCode::close_code).unwrap_or(1000),
+                    reason: error.map(|e| e.to_string()).unwrap_or_default().into(),
+                };
+                let _ = sink.send(Message::Close(Some(frame))).await;
+                return;
+            }
+            // The room dropped this socket (it could not keep up).
+            None => {
+                let _ = sink.send(Message::Close(None)).await;
+                return;
+            }
+        }
+    }
+}
+
+async fn send_json(sink: &mut SplitSink<WebSocket, Message>, msg: &ServerMsg) -> Result<(), axum::Error> {
+    let text = serde_json::to_string(msg).expect("server messages always serialize");
+    sink.send(Message::Text(text.into())).await
+}
+
+enum RecvEnd {
+    /// The socket closed, failed or went silent.
+    Gone,
+    /// We refused the client; an `Error` and a close frame are queued.
+    Fatal,
+}
+
+struct Receiver {
+    state: AppState,
+    conn: ConnId,
+    /// Strong sender until the room holds one; then only `weak`, so that the
+    /// room dropping its sender ends the socket.
+    tx: Option<mpsc::Sender<Outbound>>,
+    weak: mpsc::WeakSender<Outbound>,
+    room: Option<RoomHandle>,
+    joined: Option<oneshot::Sender<RoomHandle>>,
+}
+
+impl Receiver {
+    async fn run(mut self, mut stream: SplitStream<WebSocket>) -> RecvEnd {
+        let silence = Duration::from_secs(HEARTBEAT_TIMEOUT_SECS);
+        loop {
+            let frame = match tokio::time::timeout(silence, stream.next()).await {
+                Err(_) => {
+                    debug!("socket silent for too long");
+                    return RecvEnd::Gone;
+                }
+                Ok(None) | Ok(Some(Err(_))) => return RecvEnd::Gone,
+                Ok(Some(Ok(frame))) => frame,
+            };
+            let text = match frame {
+                Message::Text(text) => text,
+                Message::Binary(_) => {
+                    self.reply(ErrorCode::Malformed).await;
+                    continue;
+                }
+                Message::Ping(_) | Message::Pong(_) => continue,
+                Message::Close(_) => return RecvEnd::Gone,
+            };
+            if text.len() > MAX_FRAME_BYTES {
+                return self.fail(ErrorCode::TooLarge { limit: MAX_FRAME_BYTES }).await;
+            }
+            let Ok(msg) = serde_json::from_str::<ClientMsg>(text.as_str()) else {
+                self.reply(ErrorCode::Malformed).await;
+                continue;
+            };
+            if let Some(room) = &self.room {
+                if room.message(self.conn, msg).await.is_err() {
+                    return RecvEnd::Gone;
+                }
+                continue;
+            }
+            let ClientMsg::Join { protocol, meeting, name, media, host_key, resume } = msg else {
+                self.reply(ErrorCode::NotJoined).await;
+                continue;
+            };
+            if protocol != PROTOCOL_VERSION {
+                return self.fail(ErrorCode::UnsupportedProtocol { client: protocol, server: PROTOCOL_VERSION }).await;
+            }
+            let Some(tx) = self.tx.clone() else { return RecvEnd::Gone };
+            let req = JoinRequest { conn: self.conn, tx, name, media, host_key, resume };
+            match self.state.rooms().join(meeting.clone(), req).await {
+                Ok(room) => {
+                    debug!(meeting = %meeting, "join handed to room");
+                    self.tx = None;
+                    self.room = Some(room.clone());
+                    if let Some(joined) = self.joined.take() {
+                        let _ = joined.send(room);
+                    }
+                }
+                Err(JoinError::UnknownMeeting) => return self.fail(ErrorCode::UnknownMeeting).await,
+                Err(JoinError::Db(e)) => {
+                    error!(meeting = %meeting, error = %e, "could not look up meeting");
+                    return RecvEnd::Gone;
+                }
+            }
+        }
+    }
+
+    fn sender(&self) -> Option<mpsc::Sender<Outbound>> {
+        self.tx.clone().or_else(|| self.weak.upgrade())
+    }
+
+    /// A non-fatal error: the connection stays usable.
+    async fn reply(&self, error: ErrorCode) {
+        debug!(?error, "refused a message");
+        if let Some(tx) = self.sender() {
+            let _ = tx.send(Outbound::Msg(ServerMsg::Error { error })).await;
+        }
+    }
+
+    /// A fatal error: send it, then close with its code.
+    async fn fail(&self, error: ErrorCode) -> RecvEnd {
+        debug!(?error, "closing on error");
+        if let Some(tx) = self.sender() {
+            let _ = tx.send(Outbound::Close(Some(error))).await;
+        }
+        RecvEnd::Fatal
+    }
+}

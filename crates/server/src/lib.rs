@@ -1,0 +1,121 @@
+//! Sala signaling and rooms server.
+//!
+//! [`app`] builds the whole HTTP surface (JSON API, WebSocket, static client);
+//! rooms run as one actor per live meeting around the sans-IO [`room::Room`].
+
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod room;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use tokio::sync::watch;
+use tower_http::trace::TraceLayer;
+
+pub use config::Config;
+pub use db::Db;
+use room::{ConnId, Registry};
+
+/// Largest accepted JSON API request body.
+pub const MAX_API_BODY: usize = 16 * 1024;
+
+/// Shared state of the server; cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
+    db: Db,
+    rooms: Registry,
+    dist: PathBuf,
+    allowed_origins: Vec<String>,
+    tls: bool,
+    next_conn: AtomicU64,
+    shutdown: watch::Sender<bool>,
+    open_sockets: watch::Sender<usize>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: &Config) -> Self {
+        Self(Arc::new(Inner {
+            rooms: Registry::new(db.clone(), config.ice_servers()),
+            db,
+            dist: config.dist.clone(),
+            allowed_origins: config.allow_origins.iter().map(|o| o.trim().trim_end_matches('/').to_owned()).collect(),
+            tls: config.tls(),
+            next_conn: AtomicU64::new(1),
+            shutdown: watch::Sender::new(false),
+            open_sockets: watch::Sender::new(0),
+        }))
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.0.db
+    }
+
+    pub fn rooms(&self) -> &Registry {
+        &self.0.rooms
+    }
+
+    /// Tells every open WebSocket to close with `ShuttingDown` (1001).
+    pub fn shutdown(&self) {
+        self.0.shutdown.send_replace(true);
+    }
+
+    /// Waits until no WebSocket is open.
+    pub async fn sockets_closed(&self) {
+        let mut rx = self.0.open_sockets.subscribe();
+        let _ = rx.wait_for(|n| *n == 0).await;
+    }
+
+    pub(crate) fn next_conn(&self) -> ConnId {
+        ConnId(self.0.next_conn.fetch_add(1, Ordering::Relaxed))
+    }
+
+    pub(crate) fn tls(&self) -> bool {
+        self.0.tls
+    }
+
+    pub(crate) fn allowed_origins(&self) -> &[String] {
+        &self.0.allowed_origins
+    }
+
+    pub(crate) fn shutdown_signal(&self) -> watch::Receiver<bool> {
+        self.0.shutdown.subscribe()
+    }
+
+    pub(crate) fn socket_opened(&self) -> SocketGuard {
+        self.0.open_sockets.send_modify(|n| *n += 1);
+        SocketGuard(self.clone())
+    }
+}
+
+/// Counts an open WebSocket until dropped.
+pub(crate) struct SocketGuard(AppState);
+
+impl Drop for SocketGuard {
+    fn drop(&mut self) {
+        self.0 .0.open_sockets.send_modify(|n| *n -= 1);
+    }
+}
+
+/// The whole HTTP surface of the server.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/meetings", post(http::meetings::create))
+        .route("/meetings/{id}", get(http::meetings::get))
+        .fallback(|| async { http::AppError::NotFound })
+        .layer(DefaultBodyLimit::max(MAX_API_BODY));
+    Router::new()
+        .nest("/api", api)
+        .route("/ws", get(http::ws::upgrade))
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback_service(http::static_files::router(&state.0.dist))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

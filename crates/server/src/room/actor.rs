@@ -1,0 +1,183 @@
+//! Tokio shell around one [`Room`]: owns the machine, an inbox and the
+//! outbound queue of each attached connection. No room logic lives here.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use sala_protocol::{ClientMsg, DisplayName, ErrorCode, HostKey, MediaState, MeetingId, ResumeToken, ServerMsg};
+use tokio::sync::mpsc;
+use tracing::{debug, error, info, warn};
+
+use super::machine::{ConnId, Input, Output, Room, RoomEvent};
+use super::registry::Registry;
+use crate::db::{now_ms, Db};
+
+/// Capacity of a room's inbox.
+pub const INBOX: usize = 256;
+/// Capacity of one connection's outbound queue; a client that lets it fill up is dropped.
+pub const OUTBOX: usize = 256;
+
+/// What a room (or the socket shell itself) wants written on a socket.
+#[derive(Debug)]
+pub enum Outbound {
+    Msg(ServerMsg),
+    /// `Some(e)`: send `Error{e}` then close with `e.close_code()`; `None`: close normally.
+    Close(Option<ErrorCode>),
+}
+
+/// A `Join` on its way to a room, with the connection's outbound queue.
+#[derive(Debug)]
+pub struct JoinRequest {
+    pub conn: ConnId,
+    pub tx: mpsc::Sender<Outbound>,
+    pub name: DisplayName,
+    pub media: MediaState,
+    pub host_key: Option<HostKey>,
+    pub resume: Option<ResumeToken>,
+}
+
+#[derive(Debug)]
+pub(crate) enum Command {
+    Join(JoinRequest),
+    Message { conn: ConnId, msg: ClientMsg },
+    Disconnected { conn: ConnId },
+}
+
+/// The room has stopped; the connection is as good as closed.
+#[derive(Debug)]
+pub struct RoomGone;
+
+/// Handle a joined connection uses to talk to its room.
+#[derive(Clone, Debug)]
+pub struct RoomHandle {
+    pub(crate) tx: mpsc::Sender<Command>,
+}
+
+impl RoomHandle {
+    pub async fn message(&self, conn: ConnId, msg: ClientMsg) -> Result<(), RoomGone> {
+        self.tx.send(Command::Message { conn, msg }).await.map_err(|_| RoomGone)
+    }
+
+    pub async fn disconnected(&self, conn: ConnId) {
+        let _ = self.tx.send(Command::Disconnected { conn }).await;
+    }
+}
+
+pub(crate) struct Actor {
+    pub(crate) meeting: MeetingId,
+    pub(crate) generation: u64,
+    pub(crate) room: Room,
+    pub(crate) rx: mpsc::Receiver<Command>,
+    pub(crate) conns: HashMap<ConnId, mpsc::Sender<Outbound>>,
+    pub(crate) records: mpsc::UnboundedSender<(RoomEvent, i64)>,
+    pub(crate) registry: Registry,
+    /// The machine said `Empty` and the room still has nobody.
+    pub(crate) idle: bool,
+}
+
+impl Actor {
+    pub(crate) async fn run(mut self) {
+        info!(meeting = %self.meeting, "room opened");
+        loop {
+            let deadline = self.room.poll_timeout().map(tokio::time::Instant::from_std);
+            tokio::select! {
+                cmd = self.rx.recv() => match cmd {
+                    Some(cmd) => self.command(cmd),
+                    None => break,
+                },
+                () = sleep_until(deadline) => self.room.handle_timeout(Instant::now()),
+            }
+            self.flush();
+            if self.idle {
+                if self.room.peer_count() > 0 {
+                    self.idle = false;
+                } else if self.registry.retire(&self.meeting, self.generation, &self.rx) {
+                    break;
+                }
+            }
+        }
+        info!(meeting = %self.meeting, "room closed");
+    }
+
+    fn command(&mut self, cmd: Command) {
+        let now = Instant::now();
+        match cmd {
+            Command::Join(req) => {
+                debug!(meeting = %self.meeting, conn = req.conn.0, "join");
+                self.conns.insert(req.conn, req.tx);
+                let new_token = ResumeToken::from_random(rand::random());
+                self.room.handle(now, Input::Join {
+                    conn: req.conn,
+                    name: req.name,
+                    media: req.media,
+                    host_key: req.host_key,
+                    resume: req.resume,
+                    new_token,
+                });
+            }
+            Command::Message { conn, msg } => self.room.handle(now, Input::Message { conn, msg }),
+            Command::Disconnected { conn } => {
+                debug!(meeting = %self.meeting, conn = conn.0, "socket gone");
+                self.conns.remove(&conn);
+                self.room.handle(now, Input::Disconnected { conn });
+            }
+        }
+    }
+
+    /// Carries out everything the machine asked for.
+    fn flush(&mut self) {
+        loop {
+            let mut stalled = Vec::new();
+            while let Some(out) = self.room.poll_output() {
+                match out {
+                    Output::Send { conn, msg } => {
+                        if let Some(tx) = self.conns.get(&conn) {
+                            if tx.try_send(Outbound::Msg(msg)).is_err() {
+                                stalled.push(conn);
+                            }
+                        }
+                    }
+                    Output::Close { conn, error } => {
+                        if let Some(tx) = self.conns.remove(&conn) {
+                            debug!(meeting = %self.meeting, conn = conn.0, ?error, "closing socket");
+                            let _ = tx.try_send(Outbound::Close(error));
+                        }
+                    }
+                    Output::Record(event) => {
+                        info!(meeting = %self.meeting, peer = %event.peer, role = ?event.role, event = event.kind.as_str(), "participation");
+                        let _ = self.records.send((event, now_ms()));
+                    }
+                    Output::Empty => self.idle = true,
+                }
+            }
+            if stalled.is_empty() {
+                return;
+            }
+            // A socket that cannot keep up (or is gone) is dropped: dropping its
+            // sender ends its send task, and the peer may resume later.
+            let now = Instant::now();
+            for conn in stalled {
+                if self.conns.remove(&conn).is_some() {
+                    warn!(meeting = %self.meeting, conn = conn.0, "dropping a socket that cannot keep up");
+                    self.room.handle(now, Input::Disconnected { conn });
+                }
+            }
+        }
+    }
+}
+
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Writes one room's participation events in order.
+pub(crate) async fn record_writer(db: Db, meeting: MeetingId, mut rx: mpsc::UnboundedReceiver<(RoomEvent, i64)>) {
+    while let Some((event, at)) = rx.recv().await {
+        if let Err(e) = db.record(meeting.clone(), event, at).await {
+            error!(meeting = %meeting, error = %e, "could not record participation");
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Live rooms by meeting id. A room's actor is spawned on the first join
+//! (after checking the meeting exists) and retires itself once empty.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use sala_protocol::{HostKey, IceServer, MeetingId, MeetingInfo};
+use tokio::sync::mpsc::{self, error::TrySendError};
+
+use super::actor::{record_writer, Actor, Command, JoinRequest, RoomHandle, INBOX};
+use super::machine::Room;
+use crate::db::{Db, DbError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum JoinError {
+    #[error("unknown meeting")]
+    UnknownMeeting,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+enum Enqueue {
+    Sent(RoomHandle),
+    /// No live room: load the meeting, then try again.
+    NotLive(Command),
+    Full(mpsc::Sender<Command>, Command),
+    Retry(Command),
+}
+
+struct Slot {
+    tx: mpsc::Sender<Command>,
+    generation: u64,
+}
+
+struct Inner {
+    rooms: Mutex<HashMap<MeetingId, Slot>>,
+    next_generation: std::sync::atomic::AtomicU64,
+    db: Db,
+    ice_servers: Vec<IceServer>,
+}
+
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct Registry(Arc<Inner>);
+
+impl Registry {
+    pub fn new(db: Db, ice_servers: Vec<IceServer>) -> Self {
+        Self(Arc::new(Inner {
+            rooms: Mutex::new(HashMap::new()),
+            next_generation: 0.into(),
+            db,
+            ice_servers,
+        }))
+    }
+
+    fn rooms(&self) -> MutexGuard<'_, HashMap<MeetingId, Slot>> {
+        self.0.rooms.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Number of rooms with a live actor.
+    pub fn live_rooms(&self) -> usize {
+        self.rooms().len()
+    }
+
+    /// Hands a `Join` to the meeting's room, starting the room if needed.
+    /// The room answers on `req.tx` (`Welcome`, or an error and a close).
+    pub async fn join(&self, meeting: MeetingId, req: JoinRequest) -> Result<RoomHandle, JoinError> {
+        let mut cmd = Command::Join(req);
+        let mut loaded: Option<(MeetingInfo, HostKey)> = None;
+        loop {
+            cmd = match self.try_enqueue(&meeting, cmd, &mut loaded) {
+                Enqueue::Sent(handle) => return Ok(handle),
+                Enqueue::Retry(cmd) => cmd,
+                Enqueue::NotLive(cmd) => {
+                    let found = self.0.db.meeting(meeting.clone()).await?;
+                    loaded = Some(found.ok_or(JoinError::UnknownMeeting)?);
+                    cmd
+                }
+                // A full inbox is not empty, so the room cannot retire while we wait.
+                Enqueue::Full(tx, cmd) => match tx.send(cmd).await {
+                    Ok(()) => return Ok(RoomHandle { tx }),
+                    Err(e) => e.0,
+                },
+            };
+        }
+    }
+
+    /// Enqueues under the lock, so a room cannot retire between our lookup and
+    /// our send (it retires only with an empty inbox, under this lock).
+    fn try_enqueue(&self, meeting: &MeetingId, cmd: Command, loaded: &mut Option<(MeetingInfo, HostKey)>) -> Enqueue {
+        let mut rooms = self.rooms();
+        let tx = match rooms.get(meeting) {
+            Some(slot) if !slot.tx.is_closed() => slot.tx.clone(),
+            _ => {
+                let Some((info, key)) = loaded.take() else { return Enqueue::NotLive(cmd) };
+                let slot = self.spawn(info, key);
+                let tx = slot.tx.clone();
+                rooms.insert(meeting.clone(), slot);
+                tx
+            }
+        };
+        match tx.try_send(cmd) {
+            Ok(()) => Enqueue::Sent(RoomHandle { tx }),
+            Err(TrySendError::Full(cmd)) => Enqueue::Full(tx, cmd),
+            Err(TrySendError::Closed(cmd)) => {
+                rooms.remove(meeting);
+                Enqueue::Retry(cmd)
+            }
+        }
+    }
+
+    fn spawn(&self, info: MeetingInfo, host_key: HostKey) -> Slot {
+        let generation = self.0.next_generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let (tx, rx) = mpsc::channel(INBOX);
+        let (records, records_rx) = mpsc::unbounded_channel();
+        let meeting = info.id.clone();
+        tokio::spawn(record_writer(self.0.db.clone(), meeting.clone(), records_rx));
+        let actor = Actor {
+            meeting,
+            generation,
+            room: Room::new(Instant::now(), info, host_key, self.0.ice_servers.clone()),
+            rx,
+            conns: HashMap::new(),
+            records,
+            registry: self.clone(),
+            idle: false,
+        };
+        tokio::spawn(actor.run());
+        Slot { tx, generation }
+    }
+
+    /// Called by an idle room: forgets it unless commands are waiting for it.
+    pub(crate) fn retire(&self, meeting: &MeetingId, generation: u64, inbox: &mpsc::Receiver<Command>) -> bool {
+        let mut rooms = self.rooms();
+        if !inbox.is_empty() {
+            return false;
+        }
+        if rooms.get(meeting).is_some_and(|s| s.generation == generation) {
+            rooms.remove(meeting);
+        }
+        true
+    }
+}
