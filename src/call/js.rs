@@ -1,0 +1,51 @@
+//! Browser APIs that web-sys does not expose in the shape we need, and small helpers.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{MediaStream, RtcPeerConnection, RtcRtpSender};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `RTCPeerConnection` methods web-sys lacks.
+    type PeerConnectionExt;
+    #[wasm_bindgen(method, js_name = setLocalDescription)]
+    fn set_local_description(this: &PeerConnectionExt) -> js_sys::Promise;
+    #[wasm_bindgen(method, js_name = restartIce)]
+    fn restart_ice(this: &PeerConnectionExt);
+
+    /// `RTCRtpSender` methods web-sys lacks.
+    type SenderExt;
+    #[wasm_bindgen(method, catch, js_name = setStreams)]
+    fn set_streams(this: &SenderExt, stream: &MediaStream) -> Result<(), JsValue>;
+}
+
+/// `pc.setLocalDescription()` without arguments: creates the right offer or
+/// answer for the current signaling state (perfect negotiation relies on it).
+pub fn set_local_description_implicit(pc: &RtcPeerConnection) -> js_sys::Promise {
+    pc.unchecked_ref::<PeerConnectionExt>().set_local_description()
+}
+
+/// `pc.restartIce()`: the next negotiation gathers new ICE credentials.
+pub fn restart_ice(pc: &RtcPeerConnection) {
+    pc.unchecked_ref::<PeerConnectionExt>().restart_ice();
+}
+
+/// `sender.setStreams(stream)`: the answerer's tracks carry its stream id.
+pub fn set_streams(sender: &RtcRtpSender, stream: &MediaStream) -> Result<(), JsValue> {
+    sender.unchecked_ref::<SenderExt>().set_streams(stream)
+}
+
+/// Awaits a JS promise, keeping only whether it succeeded and the value.
+pub async fn wait(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
+    JsFuture::from(promise).await
+}
+
+/// Milliseconds since the epoch, from the browser clock (shell code only).
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Logs a failed browser call that has no user-facing consequence.
+pub fn warn(context: &str, err: &JsValue) {
+    web_sys::console::warn_2(&JsValue::from_str(context), err);
+}

@@ -1,0 +1,273 @@
+//! One `RTCPeerConnection` to one remote participant, negotiated with the W3C
+//! "perfect negotiation" pattern (roles in `sala_protocol`'s crate docs).
+//!
+//! The engine calls every method from its single event loop, one at a time, so
+//! no two negotiation steps of a peer ever interleave.
+
+use super::js::{self, wait};
+use super::local::LocalMedia;
+use super::media::stream_of;
+use js_sys::Array;
+use sala_protocol::{IceServer, PeerId, SdpType, Signal, StreamId};
+use wasm_bindgen::prelude::*;
+use web_sys::{
+    MediaStream, MediaStreamTrack, RtcConfiguration, RtcIceCandidateInit, RtcIceServer, RtcPeerConnection,
+    RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcRtpSender, RtcRtpTransceiverDirection, RtcRtpTransceiverInit,
+    RtcSdpType, RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
+};
+
+/// What a peer connection reports to the engine.
+#[derive(Debug)]
+pub enum PeerEvent {
+    NegotiationNeeded,
+    Candidate(Signal),
+    Track { track: MediaStreamTrack, stream: Option<MediaStream> },
+    State(RtcPeerConnectionState),
+}
+
+/// A received stream, classified.
+pub enum Received {
+    Main(MediaStream),
+    Screen(MediaStream),
+}
+
+type Handler = Closure<dyn FnMut(JsValue)>;
+
+pub struct Peer {
+    pc: RtcPeerConnection,
+    polite: bool,
+    ignore_offer: bool,
+    audio: Option<RtcRtpSender>,
+    video: Option<RtcRtpSender>,
+    screen: Option<RtcRtpSender>,
+    remote_audio: Option<MediaStreamTrack>,
+    remote_video: Option<MediaStreamTrack>,
+    /// Stream id the remote side announced for its screen share.
+    pub remote_screen: Option<StreamId>,
+    _handlers: [Handler; 4],
+}
+
+fn sdp_type(t: SdpType) -> RtcSdpType {
+    match t {
+        SdpType::Offer => RtcSdpType::Offer,
+        SdpType::Answer => RtcSdpType::Answer,
+        SdpType::Pranswer => RtcSdpType::Pranswer,
+        SdpType::Rollback => RtcSdpType::Rollback,
+    }
+}
+
+fn from_sdp_type(t: RtcSdpType) -> Option<SdpType> {
+    Some(match t {
+        RtcSdpType::Offer => SdpType::Offer,
+        RtcSdpType::Answer => SdpType::Answer,
+        RtcSdpType::Pranswer => SdpType::Pranswer,
+        RtcSdpType::Rollback => SdpType::Rollback,
+        _ => return None,
+    })
+}
+
+fn configuration(ice_servers: &[IceServer]) -> RtcConfiguration {
+    let config = RtcConfiguration::new();
+    let servers: Array = ice_servers
+        .iter()
+        .map(|s| {
+            let server = RtcIceServer::new();
+            let urls: Array = s.urls.iter().map(|u| JsValue::from_str(u)).collect();
+            server.set_urls(&urls);
+            if let Some(user) = &s.username {
+                server.set_username(user);
+            }
+            if let Some(credential) = &s.credential {
+                server.set_credential(credential);
+            }
+            JsValue::from(server)
+        })
+        .collect();
+    config.set_ice_servers(&servers);
+    config
+}
+
+impl Peer {
+    /// A connection to `remote`; `me` decides who is polite.
+    pub fn new(
+        me: PeerId,
+        remote: PeerId,
+        ice_servers: &[IceServer],
+        report: impl Fn(PeerEvent) + Clone + 'static,
+    ) -> Result<Self, JsValue> {
+        let pc = RtcPeerConnection::new_with_configuration(&configuration(ice_servers))?;
+        let on = |f: Box<dyn FnMut(JsValue)>| Closure::wrap(f);
+        let r = report.clone();
+        let negotiation = on(Box::new(move |_| r(PeerEvent::NegotiationNeeded)));
+        let r = report.clone();
+        let candidate = on(Box::new(move |ev: JsValue| {
+            let Some(c) = ev.unchecked_into::<RtcPeerConnectionIceEvent>().candidate() else { return };
+            r(PeerEvent::Candidate(Signal::Candidate {
+                candidate: c.candidate(),
+                sdp_mid: c.sdp_mid(),
+                sdp_m_line_index: c.sdp_m_line_index(),
+            }));
+        }));
+        let r = report.clone();
+        let track = on(Box::new(move |ev: JsValue| {
+            let ev: RtcTrackEvent = ev.unchecked_into();
+            let stream = ev.streams().get(0).dyn_into::<MediaStream>().ok();
+            r(PeerEvent::Track { track: ev.track(), stream });
+        }));
+        let state_pc = pc.clone();
+        let state = on(Box::new(move |_| report(PeerEvent::State(state_pc.connection_state()))));
+        pc.set_onnegotiationneeded(Some(negotiation.as_ref().unchecked_ref()));
+        pc.set_onicecandidate(Some(candidate.as_ref().unchecked_ref()));
+        pc.set_ontrack(Some(track.as_ref().unchecked_ref()));
+        pc.set_onconnectionstatechange(Some(state.as_ref().unchecked_ref()));
+        Ok(Self {
+            pc,
+            polite: me.is_polite_towards(remote),
+            ignore_offer: false,
+            audio: None,
+            video: None,
+            screen: None,
+            remote_audio: None,
+            remote_video: None,
+            remote_screen: None,
+            _handlers: [negotiation, candidate, track, state],
+        })
+    }
+
+    /// Offerer side: one audio and one video transceiver (sendrecv even without a
+    /// track, so a camera turned on later needs no renegotiation), plus the screen.
+    pub fn add_local_as_offerer(&mut self, local: &LocalMedia) {
+        let init = RtcRtpTransceiverInit::new();
+        init.set_direction(RtcRtpTransceiverDirection::Sendrecv);
+        init.set_streams(&Array::of1(local.stream()));
+        let add = |kind: &str, track: Option<&MediaStreamTrack>| match track {
+            Some(t) => self.pc.add_transceiver_with_media_stream_track_and_init(t, &init).sender(),
+            None => self.pc.add_transceiver_with_str_and_init(kind, &init).sender(),
+        };
+        self.audio = Some(add("audio", local.audio()));
+        self.video = Some(add("video", local.video()));
+        self.set_screen(local.screen());
+    }
+
+    /// Answerer side, after the first remote offer: send our tracks on the
+    /// transceivers the offer created instead of adding new m-lines.
+    fn attach_local_as_answerer(&mut self, local: &LocalMedia) {
+        if self.audio.is_some() {
+            return;
+        }
+        for t in self.pc.get_transceivers().iter().map(|t| t.unchecked_into::<web_sys::RtcRtpTransceiver>()) {
+            let (slot, track) = match t.receiver().track().kind().as_str() {
+                "audio" if self.audio.is_none() => (&mut self.audio, local.audio()),
+                "video" if self.video.is_none() => (&mut self.video, local.video()),
+                _ => continue,
+            };
+            t.set_direction(RtcRtpTransceiverDirection::Sendrecv);
+            let sender = t.sender();
+            if let Some(track) = track {
+                // Resolves at once for a transceiver not yet negotiated; errors surface on `State`.
+                drop(sender.replace_track(Some(track)));
+            }
+            if let Err(err) = js::set_streams(&sender, local.stream()) {
+                js::warn("setStreams", &err);
+            }
+            *slot = Some(sender);
+        }
+        self.set_screen(local.screen());
+    }
+
+    /// `negotiationneeded`: make an offer unless a negotiation is already under way
+    /// (the browser fires again once the connection is back to stable).
+    pub async fn negotiate(&mut self) -> Result<Option<Signal>, JsValue> {
+        if self.pc.signaling_state() != RtcSignalingState::Stable {
+            return Ok(None);
+        }
+        wait(js::set_local_description_implicit(&self.pc)).await?;
+        Ok(self.local_description())
+    }
+
+    /// A signal from the remote side; returns the answer to send back, if any.
+    pub async fn receive(&mut self, signal: Signal, local: &LocalMedia) -> Result<Option<Signal>, JsValue> {
+        match signal {
+            Signal::Description { sdp_type: kind, sdp } => {
+                let collision = kind == SdpType::Offer && self.pc.signaling_state() != RtcSignalingState::Stable;
+                self.ignore_offer = !self.polite && collision;
+                if self.ignore_offer {
+                    return Ok(None);
+                }
+                let init = RtcSessionDescriptionInit::new(sdp_type(kind));
+                init.set_sdp(&sdp);
+                // For the polite side in `have-local-offer` this rolls our offer back.
+                wait(self.pc.set_remote_description(&init)).await?;
+                if kind != SdpType::Offer {
+                    return Ok(None);
+                }
+                self.attach_local_as_answerer(local);
+                wait(js::set_local_description_implicit(&self.pc)).await?;
+                Ok(self.local_description())
+            }
+            Signal::Candidate { candidate, sdp_mid, sdp_m_line_index } => {
+                let init = RtcIceCandidateInit::new(&candidate);
+                init.set_sdp_mid(sdp_mid.as_deref());
+                init.set_sdp_m_line_index(sdp_m_line_index);
+                match wait(self.pc.add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(&init))).await {
+                    Err(err) if !self.ignore_offer => Err(err),
+                    _ => Ok(None),
+                }
+            }
+        }
+    }
+
+    fn local_description(&self) -> Option<Signal> {
+        let desc = self.pc.local_description()?;
+        Some(Signal::Description { sdp_type: from_sdp_type(desc.type_())?, sdp: desc.sdp() })
+    }
+
+    /// Swaps the microphone or camera track without renegotiating.
+    pub async fn replace(&self, audio: bool, track: Option<&MediaStreamTrack>) -> Result<(), JsValue> {
+        let sender = if audio { &self.audio } else { &self.video };
+        match sender {
+            Some(s) => wait(s.replace_track(track)).await.map(drop),
+            None => Ok(()),
+        }
+    }
+
+    /// Starts or stops sending a screen share (renegotiates through `negotiationneeded`).
+    pub fn set_screen(&mut self, screen: Option<(&MediaStreamTrack, &MediaStream)>) {
+        match (screen, self.screen.take()) {
+            (Some((track, stream)), None) => {
+                self.screen = Some(self.pc.add_track_0(track, stream));
+            }
+            (None, Some(sender)) => self.pc.remove_track(&sender),
+            (_, kept) => self.screen = kept,
+        }
+    }
+
+    /// Sorts a received track into the main stream or the screen share.
+    pub fn receive_track(&mut self, track: MediaStreamTrack, stream: Option<MediaStream>) -> Received {
+        if let (Some(stream), Some(screen)) = (&stream, &self.remote_screen) {
+            if stream.id() == screen.as_str() {
+                return Received::Screen(stream.clone());
+            }
+        }
+        match track.kind().as_str() {
+            "audio" => self.remote_audio = Some(track),
+            _ => self.remote_video = Some(track),
+        }
+        let tracks: Vec<&MediaStreamTrack> = self.remote_audio.iter().chain(self.remote_video.iter()).collect();
+        Received::Main(stream_of(&tracks))
+    }
+
+    pub fn restart_ice(&self) {
+        js::restart_ice(&self.pc);
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        self.pc.set_onnegotiationneeded(None);
+        self.pc.set_onicecandidate(None);
+        self.pc.set_ontrack(None);
+        self.pc.set_onconnectionstatechange(None);
+        self.pc.close();
+    }
+}

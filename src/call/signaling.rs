@@ -1,0 +1,101 @@
+//! The signaling WebSocket: one task per socket, reporting into the engine's
+//! event channel. Reconnecting is the engine's decision; [`backoff`] is its pacing.
+
+use futures::channel::mpsc::{self, UnboundedReceiver, UnboundedSender};
+use futures::{future, SinkExt, StreamExt};
+use gloo_net::websocket::{futures::WebSocket, Message, WebSocketError};
+use sala_protocol::{ClientMsg, ServerMsg};
+use std::time::Duration;
+
+/// What a socket reports.
+#[derive(Debug)]
+pub enum SocketEvent {
+    Message(ServerMsg),
+    /// The socket is gone; the close code when the server gave one.
+    Closed(Option<u16>),
+}
+
+/// Sending half of one socket. Dropping it closes the socket.
+pub struct Socket {
+    tx: UnboundedSender<String>,
+}
+
+impl Socket {
+    pub fn send(&self, msg: &ClientMsg) {
+        match serde_json::to_string(msg) {
+            Ok(text) => {
+                // A closed socket reports `Closed` on its own; nothing to do here.
+                let _closed = self.tx.unbounded_send(text);
+            }
+            Err(err) => web_sys::console::error_1(&format!("cannot encode {msg:?}: {err}").into()),
+        }
+    }
+}
+
+/// Opens `url` and reports its events through `report` until it closes.
+pub fn open(url: &str, report: impl Fn(SocketEvent) + 'static) -> Socket {
+    let (tx, rx) = mpsc::unbounded();
+    match WebSocket::open(url) {
+        Ok(ws) => wasm_bindgen_futures::spawn_local(run(ws, rx, report)),
+        Err(_) => report(SocketEvent::Closed(None)),
+    }
+    Socket { tx }
+}
+
+async fn run(ws: WebSocket, mut outgoing: UnboundedReceiver<String>, report: impl Fn(SocketEvent)) {
+    let (mut write, mut read) = ws.split();
+    let writer = async move {
+        while let Some(text) = outgoing.next().await {
+            if write.send(Message::Text(text)).await.is_err() {
+                break;
+            }
+        }
+        None
+    };
+    let reader = async {
+        while let Some(frame) = read.next().await {
+            match frame {
+                Ok(Message::Text(text)) => match serde_json::from_str::<ServerMsg>(&text) {
+                    Ok(msg) => report(SocketEvent::Message(msg)),
+                    Err(err) => web_sys::console::warn_1(&format!("unreadable server message: {err}").into()),
+                },
+                Ok(Message::Bytes(_)) => {}
+                Err(WebSocketError::ConnectionClose(ev)) => return Some(ev.code),
+                Err(_) => {}
+            }
+        }
+        None
+    };
+    let code = future::select(Box::pin(writer), Box::pin(reader)).await.factor_first().0;
+    report(SocketEvent::Closed(code));
+}
+
+/// Delay before reconnect attempt `attempt` (0-based): exponential from 250 ms,
+/// capped at 8 s, spread by `jitter` in `[0, 1)` so a room of clients cut off
+/// together does not reconnect in one burst.
+pub fn backoff(attempt: u32, jitter: f64) -> Duration {
+    let base_ms = 250u64.saturating_mul(1u64 << attempt.min(5)).min(8_000);
+    let spread = (base_ms as f64 * 0.5 * jitter.clamp(0.0, 1.0)) as u64;
+    Duration::from_millis(base_ms + spread)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+    use std::time::Duration;
+
+    #[test]
+    fn backoff_grows_then_caps() {
+        let table = [(0, 250), (1, 500), (2, 1_000), (3, 2_000), (4, 4_000), (5, 8_000), (6, 8_000), (60, 8_000)];
+        for (attempt, ms) in table {
+            assert_eq!(backoff(attempt, 0.0), Duration::from_millis(ms), "attempt {attempt}");
+        }
+    }
+
+    #[test]
+    fn jitter_spreads_up_to_half_and_is_clamped() {
+        assert_eq!(backoff(2, 0.5), Duration::from_millis(1_250));
+        assert_eq!(backoff(2, 7.0), Duration::from_millis(1_500));
+        assert_eq!(backoff(2, -1.0), Duration::from_millis(1_000));
+    }
+}

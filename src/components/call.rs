@@ -1,0 +1,32 @@
+use crate::components::call_ended::CallEnded;
+use crate::components::join_form::JoinForm;
+use crate::components::room::Room;
+use crate::hooks::use_call;
+use crate::state::Phase;
+use sala_protocol::{HostKey, MeetingInfo};
+use yew::prelude::*;
+
+#[derive(PartialEq, Properties)]
+pub struct CallProps {
+    pub meeting: MeetingInfo,
+    pub host_key: Option<HostKey>,
+    pub on_rejoin: Callback<()>,
+}
+
+/// One attempt at being in a meeting: join screen, room, then the end screen.
+/// Mounting it starts capture; unmounting it leaves and releases the devices.
+#[function_component]
+pub fn Call(props: &CallProps) -> Html {
+    let (state, command) = use_call(props.meeting.id.clone(), props.host_key.clone());
+    match &state.phase {
+        Phase::PreJoin | Phase::Joining => html! {
+            <JoinForm title={props.meeting.title.clone()} media={state.media.clone()} local={state.local.clone()}
+                devices={state.devices.clone()} joining={state.phase == Phase::Joining} on_command={command} />
+        },
+        Phase::InCall | Phase::Reconnecting => {
+            let snapshot = std::rc::Rc::new((*state).clone());
+            html! { <Room state={snapshot} on_command={command} /> }
+        }
+        Phase::Ended(end) => html! { <CallEnded end={*end} on_rejoin={props.on_rejoin.clone()} /> },
+    }
+}

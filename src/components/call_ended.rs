@@ -1,0 +1,32 @@
+use crate::error::CallEnd;
+use crate::i18n::{use_tr, Text};
+use yew::prelude::*;
+
+#[derive(PartialEq, Properties)]
+pub struct CallEndedProps {
+    pub end: CallEnd,
+    pub on_rejoin: Callback<()>,
+}
+
+/// After the call: why it ended, and the way back.
+#[function_component]
+pub fn CallEnded(props: &CallEndedProps) -> Html {
+    let tr = use_tr();
+    let can_rejoin = matches!(props.end, CallEnd::Left | CallEnd::Replaced | CallEnd::MeetingFull);
+    html! {
+        <section class="card ended" data-testid="call-ended">
+            <h1>{ tr.t(props.end.text()) }</h1>
+            <div class="actions">
+                if can_rejoin {
+                    <button type="button" class="primary" onclick={props.on_rejoin.reform(|_| ())}>{ tr.t(Text::Rejoin) }</button>
+                }
+                if props.end == CallEnd::VersionMismatch {
+                    <button type="button" class="primary" onclick={Callback::from(|_| {
+                        if let Some(w) = web_sys::window() { drop(w.location().reload()) }
+                    })}>{ tr.t(Text::TryAgain) }</button>
+                }
+                <a class="button secondary" href="/">{ tr.t(Text::BackHome) }</a>
+            </div>
+        </section>
+    }
+}

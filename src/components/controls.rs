@@ -1,0 +1,52 @@
+use crate::call::Command;
+use crate::components::icon::{Glyph, Icon};
+use crate::i18n::{use_tr, Text};
+use yew::prelude::*;
+
+#[derive(PartialEq, Properties)]
+pub struct ControlsProps {
+    pub mic: bool,
+    pub camera: bool,
+    pub sharing: bool,
+    pub participants: usize,
+    pub on_command: Callback<Command>,
+    pub on_toggle_list: Callback<()>,
+}
+
+/// The bar at the bottom of the room: mic, camera, screen, participants, leave.
+#[function_component]
+pub fn Controls(props: &ControlsProps) -> Html {
+    let tr = use_tr();
+    let (mic, camera, sharing) = (props.mic, props.camera, props.sharing);
+    let cmd = &props.on_command;
+    let button = |on: bool, glyph_on: Glyph, glyph_off: Glyph, label: Text, testid: &'static str, onclick: Callback<MouseEvent>| {
+        html! {
+            <button type="button" class={classes!("control", (!on).then_some("off"))} aria-pressed={on.to_string()}
+                {onclick} data-testid={testid}>
+                <Icon glyph={if on { glyph_on } else { glyph_off }} />
+                <span>{ tr.t(label) }</span>
+            </button>
+        }
+    };
+    html! {
+        <div class="controls" role="toolbar">
+            { button(mic, Glyph::Mic, Glyph::MicOff, if mic { Text::Mute } else { Text::Unmute }, "mic-toggle",
+                cmd.reform(move |_| Command::SetMic(!mic))) }
+            { button(camera, Glyph::Camera, Glyph::CameraOff, if camera { Text::StopCamera } else { Text::StartCamera }, "camera-toggle",
+                cmd.reform(move |_| Command::SetCamera(!camera))) }
+            <button type="button" class={classes!("control", sharing.then_some("active"))} aria-pressed={sharing.to_string()}
+                onclick={cmd.reform(move |_| if sharing { Command::StopShare } else { Command::ShareScreen })} data-testid="share-toggle">
+                <Icon glyph={Glyph::Screen} />
+                <span>{ tr.t(if sharing { Text::StopSharing } else { Text::ShareScreen }) }</span>
+            </button>
+            <button type="button" class="control" onclick={props.on_toggle_list.reform(|_| ())} data-testid="list-toggle">
+                <Icon glyph={Glyph::People} />
+                <span>{ format!("{} ({})", tr.t(Text::Participants), props.participants) }</span>
+            </button>
+            <button type="button" class="control leave" onclick={cmd.reform(|_| Command::Leave)} data-testid="leave">
+                <Icon glyph={Glyph::Leave} />
+                <span>{ tr.t(Text::Leave) }</span>
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,42 @@
+use yew::prelude::*;
+
+/// The few glyphs the interface uses (24×24 outline paths).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Glyph {
+    Mic,
+    MicOff,
+    Camera,
+    CameraOff,
+    Screen,
+    Leave,
+    People,
+}
+
+impl Glyph {
+    fn path(self) -> &'static str {
+        match self {
+            Glyph::Mic => "M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3M8 21h8",
+            Glyph::MicOff => "M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3M8 21h8M3 3l18 18",
+            Glyph::Camera => "M3 7h12v10H3zM15 10l6-3v10l-6-3",
+            Glyph::CameraOff => "M3 7h12v10H3zM15 10l6-3v10l-6-3M2 3l19 18",
+            Glyph::Screen => "M3 4h18v12H3zM8 20h8M12 16v4M12 13V7M9 10l3-3 3 3",
+            Glyph::Leave => "M4 15c5-5 11-5 16 0l-2 3-3-2v-2.5c-2-.7-4-.7-6 0V16l-3 2z",
+            Glyph::People => "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2 20c0-4 3-6 7-6s7 2 7 6M16 4.5a3.5 3.5 0 0 1 0 6.5M18 14c2.5.5 4 2.5 4 6",
+        }
+    }
+}
+
+#[derive(PartialEq, Properties)]
+pub struct IconProps {
+    pub glyph: Glyph,
+}
+
+/// A decorative icon; the button or label next to it carries the meaning.
+#[function_component]
+pub fn Icon(props: &IconProps) -> Html {
+    html! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d={props.glyph.path()} />
+        </svg>
+    }
+}

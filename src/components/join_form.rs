@@ -1,0 +1,115 @@
+use crate::call::Command;
+use crate::components::device_select::DeviceSelect;
+use crate::components::icon::{Glyph, Icon};
+use crate::components::level_meter::LevelMeter;
+use crate::components::media::{Media, Playback};
+use crate::i18n::{use_tr, Text};
+use crate::state::{Devices, Local, MediaStatus};
+use gloo_storage::{LocalStorage, Storage};
+use sala_protocol::{DisplayName, MeetingTitle, TextError};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+const NAME_KEY: &str = "sala.name";
+
+#[derive(PartialEq, Properties)]
+pub struct JoinFormProps {
+    pub title: MeetingTitle,
+    pub media: MediaStatus,
+    pub local: Local,
+    pub devices: Devices,
+    pub joining: bool,
+    pub on_command: Callback<Command>,
+}
+
+/// The screen before entering: camera preview, microphone meter, device
+/// pickers, camera/mic toggles and the participant's name.
+#[function_component]
+pub fn JoinForm(props: &JoinFormProps) -> Html {
+    let tr = use_tr();
+    let name = use_state(|| LocalStorage::get::<String>(NAME_KEY).unwrap_or_default());
+    let name_error = use_state_eq(|| None::<Text>);
+
+    let oninput = {
+        let (name, name_error) = (name.clone(), name_error.clone());
+        Callback::from(move |e: InputEvent| {
+            name.set(e.target_unchecked_into::<HtmlInputElement>().value());
+            name_error.set(None);
+        })
+    };
+    let onsubmit = {
+        let (name, name_error, on_command) = (name.clone(), name_error.clone(), props.on_command.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            match DisplayName::parse(&name) {
+                Ok(valid) => {
+                    // Remembering the name is a convenience; private mode may refuse it.
+                    drop(LocalStorage::set(NAME_KEY, valid.as_str()));
+                    on_command.emit(Command::Join(valid));
+                }
+                Err(TextError::TooLong { .. }) => name_error.set(Some(Text::TextTooLong)),
+                Err(TextError::Empty | TextError::Control) => name_error.set(Some(Text::NameRequired)),
+            }
+        })
+    };
+
+    let local = &props.local;
+    let cmd = &props.on_command;
+    let (mic, camera) = (local.mic, local.camera);
+    let toggle_mic = cmd.reform(move |_| Command::SetMic(!mic));
+    let toggle_camera = cmd.reform(move |_| Command::SetCamera(!camera));
+    let preview = match (&local.stream, camera) {
+        (Some(stream), true) => html! { <Media stream={stream.clone()} playback={Playback::Video { mirror: true }} /> },
+        _ => html! { <div class="preview-off"><Icon glyph={Glyph::CameraOff} /><span>{ tr.t(Text::CameraOff) }</span></div> },
+    };
+    let media_error = match &props.media {
+        MediaStatus::Failed(err) => html! {
+            <div class="notice error" role="alert" data-testid="media-error">
+                <p>{ tr.t(err.text()) }</p>
+                <button type="button" class="secondary" onclick={cmd.reform(|_| Command::RetryMedia)}>{ tr.t(Text::TryAgain) }</button>
+            </div>
+        },
+        MediaStatus::Requesting | MediaStatus::Ready => html! {},
+    };
+
+    html! {
+        <section class="join" aria-labelledby="join-title">
+            <div class="join-preview">
+                <div class="preview">{ preview }</div>
+                <LevelMeter stream={local.stream.clone().filter(|_| mic)} />
+                <div class="toggle-row">
+                    <button type="button" class={classes!("toggle", (!mic).then_some("off"))} aria-pressed={mic.to_string()}
+                        onclick={toggle_mic} data-testid="prejoin-mic">
+                        <Icon glyph={if mic { Glyph::Mic } else { Glyph::MicOff }} />
+                        <span>{ tr.t(if mic { Text::Mute } else { Text::Unmute }) }</span>
+                    </button>
+                    <button type="button" class={classes!("toggle", (!camera).then_some("off"))} aria-pressed={camera.to_string()}
+                        onclick={toggle_camera} data-testid="prejoin-camera">
+                        <Icon glyph={if camera { Glyph::Camera } else { Glyph::CameraOff }} />
+                        <span>{ tr.t(if camera { Text::StopCamera } else { Text::StartCamera }) }</span>
+                    </button>
+                </div>
+                <DeviceSelect label={tr.t(Text::Camera)} devices={props.devices.cameras.clone()} selected={local.camera_id.clone()}
+                    on_select={cmd.reform(Command::SelectCamera)} testid="camera-select" />
+                <DeviceSelect label={tr.t(Text::Microphone)} devices={props.devices.mics.clone()} selected={local.mic_id.clone()}
+                    on_select={cmd.reform(Command::SelectMic)} testid="mic-select" />
+            </div>
+            <form class="join-form" {onsubmit} novalidate=true>
+                <p class="eyebrow">{ tr.t(Text::JoinMeeting) }</p>
+                <h1 id="join-title" data-testid="meeting-title">{ props.title.as_str() }</h1>
+                { media_error }
+                <label class="field">
+                    <span>{ tr.t(Text::YourName) }</span>
+                    <input value={(*name).clone()} {oninput} maxlength="64" autocomplete="name" required=true
+                        aria-invalid={name_error.is_some().to_string()} data-testid="name-input" />
+                </label>
+                if let Some(err) = *name_error {
+                    <p class="field-error" role="alert">{ tr.t(err) }</p>
+                }
+                <button type="submit" class="primary" disabled={props.joining} data-testid="join-button">
+                    { tr.t(if props.joining { Text::Joining } else { Text::Join }) }
+                </button>
+            </form>
+        </section>
+    }
+}

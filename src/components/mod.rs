@@ -1,0 +1,15 @@
+//! One component per file, its `Properties` right above it.
+
+pub mod call;
+pub mod call_ended;
+pub mod controls;
+pub mod copy_link;
+pub mod device_select;
+pub mod icon;
+pub mod join_form;
+pub mod lang_switch;
+pub mod level_meter;
+pub mod media;
+pub mod participant_list;
+pub mod room;
+pub mod tile;

@@ -1,0 +1,7 @@
+//! Hooks: the only place components touch web-sys, each cleaning up on unmount.
+
+mod use_audio_level;
+mod use_call;
+
+pub use use_audio_level::{use_audio_level, SPEAKING};
+pub use use_call::use_call;

@@ -1,0 +1,3 @@
+pub mod home;
+pub mod meeting;
+pub mod not_found;

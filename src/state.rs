@@ -1,0 +1,231 @@
+//! What the meeting page shows, as pure data: [`State`] + [`Action`] + `impl Reducible`.
+//! The call engine (`crate::call`) dispatches actions; components only read.
+
+use crate::error::{CallEnd, MediaError};
+use sala_protocol::{MediaState, MeetingInfo, PeerId, PeerInfo};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use web_sys::MediaStream;
+use yew::Reducible;
+
+/// Where the user is in the life of a call.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    /// On the join screen: preview, devices, name.
+    PreJoin,
+    /// Join pressed, waiting for the server's welcome.
+    Joining,
+    InCall,
+    /// Signaling socket lost; media keeps flowing while we reconnect.
+    Reconnecting,
+    Ended(CallEnd),
+}
+
+/// Capture of the local camera and microphone.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MediaStatus {
+    Requesting,
+    Ready,
+    Failed(MediaError),
+}
+
+/// A capture device the user can pick.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Device {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Devices {
+    pub cameras: Vec<Device>,
+    pub mics: Vec<Device>,
+}
+
+/// State of the media connection to one remote participant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Link {
+    Connecting,
+    Connected,
+    /// Failed or disconnected; an ICE restart is under way.
+    Retrying,
+}
+
+/// A remote participant and what we receive from them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Participant {
+    pub info: PeerInfo,
+    /// Their microphone and camera.
+    pub main: Option<MediaStream>,
+    /// Their screen share, while they share.
+    pub screen: Option<MediaStream>,
+    pub link: Link,
+}
+
+/// What this browser captures and sends.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Local {
+    /// Microphone + camera stream (for the preview and the own tile).
+    pub stream: Option<MediaStream>,
+    pub mic: bool,
+    pub camera: bool,
+    pub screen: Option<MediaStream>,
+    pub camera_id: Option<String>,
+    pub mic_id: Option<String>,
+    /// The last screen-share attempt was refused.
+    pub share_refused: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    pub phase: Phase,
+    pub media: MediaStatus,
+    pub local: Local,
+    pub devices: Devices,
+    pub me: Option<PeerInfo>,
+    pub meeting: Option<MeetingInfo>,
+    pub peers: BTreeMap<PeerId, Participant>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        Self {
+            phase: Phase::PreJoin,
+            media: MediaStatus::Requesting,
+            local: Local { mic: true, camera: true, ..Local::default() },
+            devices: Devices::default(),
+            me: None,
+            meeting: None,
+            peers: BTreeMap::new(),
+        }
+    }
+}
+
+/// Everything that changes [`State`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    MediaRequesting,
+    MediaReady { stream: MediaStream, camera_id: Option<String>, mic_id: Option<String> },
+    MediaFailed(MediaError),
+    Devices(Devices),
+    LocalToggles { mic: bool, camera: bool },
+    LocalScreen(Option<MediaStream>),
+    ShareRefused,
+    Joining,
+    Welcome { me: PeerInfo, meeting: MeetingInfo, peers: Vec<PeerInfo> },
+    Reconnecting,
+    PeerJoined(PeerInfo),
+    PeerLeft(PeerId),
+    PeerMedia(PeerId, MediaState),
+    RemoteMain(PeerId, MediaStream),
+    RemoteScreen(PeerId, MediaStream),
+    Link(PeerId, Link),
+    Ended(CallEnd),
+}
+
+impl Participant {
+    fn new(info: PeerInfo) -> Self {
+        Self { info, main: None, screen: None, link: Link::Connecting }
+    }
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::MediaRequesting => s.media = MediaStatus::Requesting,
+            Action::MediaReady { stream, camera_id, mic_id } => {
+                s.media = MediaStatus::Ready;
+                s.local.stream = Some(stream);
+                s.local.camera_id = camera_id.or(s.local.camera_id);
+                s.local.mic_id = mic_id.or(s.local.mic_id);
+            }
+            Action::MediaFailed(err) => {
+                s.media = MediaStatus::Failed(err);
+                s.local.mic = false;
+                s.local.camera = false;
+            }
+            Action::Devices(devices) => s.devices = devices,
+            Action::LocalToggles { mic, camera } => {
+                s.local.mic = mic;
+                s.local.camera = camera;
+            }
+            Action::LocalScreen(screen) => {
+                s.local.share_refused = false;
+                s.local.screen = screen;
+            }
+            Action::ShareRefused => s.local.share_refused = true,
+            Action::Joining => s.phase = Phase::Joining,
+            Action::Welcome { me, meeting, peers } => {
+                s.phase = Phase::InCall;
+                s.me = Some(me);
+                s.meeting = Some(meeting);
+                // On a resumed session the peers we still have keep their streams.
+                let mut old = std::mem::take(&mut s.peers);
+                s.peers = peers
+                    .into_iter()
+                    .map(|info| {
+                        let p = match old.remove(&info.id) {
+                            Some(existing) => Participant { info, ..existing },
+                            None => Participant::new(info),
+                        };
+                        (p.info.id, p)
+                    })
+                    .collect();
+            }
+            Action::Reconnecting => {
+                if !matches!(s.phase, Phase::Ended(_)) {
+                    s.phase = Phase::Reconnecting;
+                }
+            }
+            Action::PeerJoined(info) => {
+                s.peers.insert(info.id, Participant::new(info));
+            }
+            Action::PeerLeft(id) => {
+                s.peers.remove(&id);
+            }
+            Action::PeerMedia(id, media) => {
+                if let Some(p) = s.peers.get_mut(&id) {
+                    if media.screen.is_none() {
+                        p.screen = None;
+                    }
+                    p.info.media = media;
+                }
+            }
+            Action::RemoteMain(id, stream) => {
+                if let Some(p) = s.peers.get_mut(&id) {
+                    p.main = Some(stream);
+                }
+            }
+            Action::RemoteScreen(id, stream) => {
+                if let Some(p) = s.peers.get_mut(&id) {
+                    p.screen = Some(stream);
+                }
+            }
+            Action::Link(id, link) => {
+                if let Some(p) = s.peers.get_mut(&id) {
+                    p.link = link;
+                }
+            }
+            Action::Ended(end) => {
+                s.phase = Phase::Ended(end);
+                s.peers.clear();
+                s.local.stream = None;
+                s.local.screen = None;
+            }
+        }
+        Rc::new(s)
+    }
+}
+
+impl State {
+    /// Who is presenting a screen now: a remote peer, or `None` for ourselves or nobody.
+    pub fn presenter(&self) -> Option<&Participant> {
+        self.peers.values().find(|p| p.screen.is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,89 @@
+use super::*;
+use sala_protocol::{DisplayName, MeetingId, MeetingTitle, QualityTier, Role, StreamId};
+
+fn peer(id: u64, name: &str) -> PeerInfo {
+    PeerInfo {
+        id: PeerId(id),
+        name: DisplayName::parse(name).unwrap(),
+        role: Role::Guest,
+        media: MediaState { mic: true, camera: true, screen: None, tier: QualityTier::VideoHigh },
+    }
+}
+
+fn meeting() -> MeetingInfo {
+    MeetingInfo { id: MeetingId::from_random([1; 16]), title: MeetingTitle::parse("Cabinet").unwrap() }
+}
+
+fn run(actions: Vec<Action>) -> Rc<State> {
+    actions.into_iter().fold(Rc::new(State::default()), |s, a| s.reduce(a))
+}
+
+#[test]
+fn welcome_then_joins_and_leaves_track_the_roster() {
+    let s = run(vec![
+        Action::Joining,
+        Action::Welcome { me: peer(3, "Me"), meeting: meeting(), peers: vec![peer(1, "A"), peer(2, "B")] },
+        Action::PeerJoined(peer(4, "C")),
+        Action::PeerLeft(PeerId(1)),
+    ]);
+    assert_eq!(s.phase, Phase::InCall);
+    assert_eq!(s.peers.keys().copied().collect::<Vec<_>>(), vec![PeerId(2), PeerId(4)]);
+    assert!(s.peers.values().all(|p| p.link == Link::Connecting));
+}
+
+#[test]
+fn resumed_welcome_keeps_link_state_of_known_peers_and_drops_gone_ones() {
+    let s = run(vec![
+        Action::Welcome { me: peer(3, "Me"), meeting: meeting(), peers: vec![peer(1, "A"), peer(2, "B")] },
+        Action::Link(PeerId(1), Link::Connected),
+        Action::Reconnecting,
+        Action::Welcome { me: peer(3, "Me"), meeting: meeting(), peers: vec![peer(1, "A renamed")] },
+    ]);
+    assert_eq!(s.phase, Phase::InCall);
+    assert_eq!(s.peers.len(), 1);
+    let a = &s.peers[&PeerId(1)];
+    assert_eq!(a.link, Link::Connected);
+    assert_eq!(a.info.name.as_str(), "A renamed");
+}
+
+#[test]
+fn media_update_without_screen_clears_the_screen_and_updates_flags() {
+    let mut muted = peer(1, "A").media;
+    muted.mic = false;
+    muted.screen = None;
+    let mut sharing = muted.clone();
+    sharing.screen = Some(StreamId::try_from("s1".to_owned()).unwrap());
+    let s = run(vec![
+        Action::Welcome { me: peer(2, "Me"), meeting: meeting(), peers: vec![peer(1, "A")] },
+        Action::PeerMedia(PeerId(1), sharing),
+        Action::PeerMedia(PeerId(1), muted),
+    ]);
+    let a = &s.peers[&PeerId(1)];
+    assert!(!a.info.media.mic);
+    assert!(a.screen.is_none());
+    assert!(s.presenter().is_none());
+}
+
+#[test]
+fn events_for_unknown_peers_are_ignored() {
+    let s = run(vec![Action::PeerMedia(PeerId(9), MediaState::default()), Action::Link(PeerId(9), Link::Retrying)]);
+    assert!(s.peers.is_empty());
+}
+
+#[test]
+fn ending_is_final_and_clears_media() {
+    let s = run(vec![
+        Action::Welcome { me: peer(2, "Me"), meeting: meeting(), peers: vec![peer(1, "A")] },
+        Action::Ended(CallEnd::Left),
+        Action::Reconnecting,
+    ]);
+    assert_eq!(s.phase, Phase::Ended(CallEnd::Left));
+    assert!(s.peers.is_empty());
+}
+
+#[test]
+fn failed_capture_turns_both_toggles_off() {
+    let s = run(vec![Action::MediaFailed(MediaError::PermissionDenied)]);
+    assert_eq!(s.media, MediaStatus::Failed(MediaError::PermissionDenied));
+    assert!(!s.local.mic && !s.local.camera);
+}
