@@ -1,0 +1,91 @@
+// Headless Chromium in a participant's namespace, with fake camera and microphone,
+// driven by Playwright over a pipe (so no debugging port crosses namespaces).
+import { chromium } from 'playwright-core';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CHROMIUM = process.env.SALA_CHROMIUM || '/usr/bin/chromium';
+
+// Records every RTCPeerConnection and WebSocket the app makes, so tests can read
+// getStats() and cut the signaling socket. The app itself is not changed.
+const INSTRUMENT = `(() => {
+  const pcs = [];
+  const sockets = [];
+  const NativePC = window.RTCPeerConnection;
+  function PC(...args) { const pc = new NativePC(...args); pcs.push(pc); return pc; }
+  PC.prototype = NativePC.prototype;
+  PC.generateCertificate = NativePC.generateCertificate;
+  window.RTCPeerConnection = PC;
+  const NativeWS = window.WebSocket;
+  function WS(...args) { const ws = new NativeWS(...args); sockets.push(ws); return ws; }
+  WS.prototype = NativeWS.prototype;
+  Object.assign(WS, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+  window.WebSocket = WS;
+  window.__sala = {
+    pcs,
+    sockets,
+    async stats() {
+      const out = [];
+      for (const pc of pcs) {
+        if (pc.connectionState === 'closed') continue;
+        const report = await pc.getStats();
+        const entry = { state: pc.connectionState, audio: [], video: [] };
+        report.forEach((s) => {
+          if (s.type !== 'inbound-rtp') return;
+          if (s.kind === 'audio') {
+            entry.audio.push({ mid: s.mid, bytes: s.bytesReceived || 0, packets: s.packetsReceived || 0,
+              concealed: s.concealedSamples || 0, samples: s.totalSamplesReceived || 0 });
+          } else {
+            entry.video.push({ mid: s.mid, bytes: s.bytesReceived || 0, frames: s.framesDecoded || 0,
+              width: s.frameWidth || 0, height: s.frameHeight || 0 });
+          }
+        });
+        out.push(entry);
+      }
+      return out;
+    },
+  };
+})();`;
+
+export async function launchBrowser(host, origin, { name = host.ns } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'sala-chromium-'));
+  const wrapper = join(dir, 'chromium-in-ns');
+  writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${host.ns} ${CHROMIUM} "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+    executablePath: wrapper,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      '--auto-accept-this-tab-capture',
+      '--autoplay-policy=no-user-gesture-required',
+      `--unsafely-treat-insecure-origin-as-secure=${origin}`,
+    ],
+  });
+  await context.addInitScript(INSTRUMENT);
+  await context.grantPermissions(['camera', 'microphone', 'clipboard-read', 'clipboard-write'], { origin });
+  const page = context.pages()[0] || (await context.newPage());
+  const consoleLines = [];
+  page.on('console', (m) => consoleLines.push(`[${name}] ${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => consoleLines.push(`[${name}] pageerror: ${e.message}`));
+  return {
+    name,
+    page,
+    consoleLines,
+    stats: () => page.evaluate(() => window.__sala.stats()),
+    async close() {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// Bounded waiting on an observable condition: polls `probe` until `accept`
+// holds or the deadline passes, then fails with the last value seen.
+export async function waitFor(probe, accept, { timeoutMs = 20000, intervalMs = 250, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (let i = 0; Date.now() < deadline && i < 10000; i++) {
+    last = await probe();
+    if (accept(last)) return last;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}`);
+}
+
+/** Sums the inbound counters of every live peer connection of a browser. */
+export function totals(stats) {
+  const sum = (list, key) => list.reduce((a, s) => a + s[key], 0);
+  return {
+    connected: stats.filter((s) => s.state === 'connected').length,
+    audioBytes: sum(stats.flatMap((s) => s.audio), 'bytes'),
+    videoFrames: sum(stats.flatMap((s) => s.video), 'frames'),
+    perPeer: stats.map((s) => ({
+      state: s.state,
+      audioBytes: sum(s.audio, 'bytes'),
+      frames: s.video.map((v) => v.frames),
+    })),
+  };
+}
+
+/**
+ * Waits until every one of `expectPeers` connections of `browser` receives audio and
+ * decodes video, and both keep rising between two samples.
+ */
+export async function waitForFlowingMedia(browser, expectPeers, { timeoutMs = 30000 } = {}) {
+  const first = await waitFor(
+    async () => totals(await browser.stats()),
+    (t) => t.connected === expectPeers && t.perPeer.every((p) => p.audioBytes > 0 && (p.frames[0] || 0) > 0),
+    { timeoutMs, what: `${browser.name}: audio and video from ${expectPeers} peers` },
+  );
+  return waitFor(
+    async () => totals(await browser.stats()),
+    (t) =>
+      t.perPeer.length === first.perPeer.length &&
+      t.perPeer.every((p, i) => p.audioBytes > first.perPeer[i].audioBytes && (p.frames[0] || 0) > (first.perPeer[i].frames[0] || 0)),
+    { timeoutMs: 10000, what: `${browser.name}: media still rising` },
+  );
+}
