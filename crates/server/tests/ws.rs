@@ -1,0 +1,303 @@
+//! A real server on 127.0.0.1:0 driven by tokio-tungstenite clients.
+
+use std::future::IntoFuture;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use sala_protocol::{
+    ClientMsg, DisplayName, ErrorCode, HostKey, LeaveReason, MediaState, MeetingId, MeetingInfo, MeetingTitle,
+    PeerId, PeerInfo, ResumeToken, Role, SdpType, ServerMsg, Signal, MAX_FRAME_BYTES, PROTOCOL_VERSION,
+};
+use sala_server::{app, AppState, Config, Db};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Bound on every wait for a message; tests never sleep to synchronise.
+const WAIT: Duration = Duration::from_secs(5);
+
+struct Server {
+    _dir: tempfile::TempDir,
+    addr: SocketAddr,
+    state: AppState,
+    meeting: MeetingId,
+    host_key: HostKey,
+}
+
+async fn server() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::new(dir.path(), dir.path().join("dist"));
+    let db = Db::open_in_dir(dir.path()).unwrap();
+    let meeting = MeetingId::from_random(rand_bytes(1));
+    let host_key = HostKey::from_random(rand_bytes(2));
+    let info = MeetingInfo { id: meeting.clone(), title: MeetingTitle::parse("Test").unwrap() };
+    db.create_meeting(info, host_key.clone(), 0).await.unwrap();
+    let state = AppState::new(db, &config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(axum::serve(listener, app(state.clone())).into_future());
+    Server { _dir: dir, addr, state, meeting, host_key }
+}
+
+fn rand_bytes(seed: u8) -> [u8; 16] {
+    let mut b = [seed; 16];
+    b[..8].copy_from_slice(&std::process::id().to_be_bytes().repeat(2));
+    b
+}
+
+async fn connect(addr: SocketAddr) -> Ws {
+    tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await.unwrap().0
+}
+
+fn join_msg(meeting: &MeetingId, name: &str, host_key: Option<HostKey>, resume: Option<ResumeToken>) -> ClientMsg {
+    ClientMsg::Join {
+        protocol: PROTOCOL_VERSION,
+        meeting: meeting.clone(),
+        name: DisplayName::parse(name).unwrap(),
+        media: MediaState::default(),
+        host_key,
+        resume,
+    }
+}
+
+async fn send(ws: &mut Ws, msg: &ClientMsg) {
+    ws.send(Message::text(serde_json::to_string(msg).unwrap())).await.unwrap();
+}
+
+/// Next frame that is not a ping/pong, within [`WAIT`].
+async fn frame(ws: &mut Ws) -> Message {
+    loop {
+        let next = tokio::time::timeout(WAIT, ws.next()).await.expect("timed out waiting for a frame");
+        match next.expect("stream ended").expect("socket error") {
+            Message::Ping(_) | Message::Pong(_) => continue,
+            m => return m,
+        }
+    }
+}
+
+async fn recv(ws: &mut Ws) -> ServerMsg {
+    match frame(ws).await {
+        Message::Text(t) => serde_json::from_str(t.as_str()).unwrap(),
+        other => panic!("expected a text frame, got {other:?}"),
+    }
+}
+
+/// Expects `Error{error}`, then a close frame with its close code.
+async fn expect_fatal(ws: &mut Ws, error: ErrorCode) {
+    assert_eq!(recv(ws).await, ServerMsg::Error { error });
+    expect_close(ws, error.close_code().unwrap()).await;
+}
+
+async fn expect_close(ws: &mut Ws, code: u16) {
+    match frame(ws).await {
+        Message::Close(Some(f)) => assert_eq!(u16::from(f.code), code),
+        other => panic!("expected close {code}, got {other:?}"),
+    }
+}
+
+struct Joined {
+    ws: Ws,
+    you: PeerInfo,
+    peers: Vec<PeerInfo>,
+    resume: ResumeToken,
+    resumed: bool,
+}
+
+async fn join(s: &Server, name: &str, host_key: Option<HostKey>, resume: Option<ResumeToken>) -> Joined {
+    let mut ws = connect(s.addr).await;
+    send(&mut ws, &join_msg(&s.meeting, name, host_key, resume)).await;
+    welcome(ws).await
+}
+
+async fn welcome(mut ws: Ws) -> Joined {
+    match recv(&mut ws).await {
+        ServerMsg::Welcome { you, peers, resume, resumed, protocol, .. } => {
+            assert_eq!(protocol, PROTOCOL_VERSION);
+            Joined { ws, you, peers, resume, resumed }
+        }
+        other => panic!("expected Welcome, got {other:?}"),
+    }
+}
+
+/// Pings and returns everything received before the matching Pong.
+async fn ping(ws: &mut Ws, nonce: u32) -> Vec<ServerMsg> {
+    send(ws, &ClientMsg::Ping { nonce }).await;
+    let mut before = Vec::new();
+    loop {
+        match recv(ws).await {
+            ServerMsg::Pong { nonce: n } if n == nonce => return before,
+            other => before.push(other),
+        }
+    }
+}
+
+fn offer(sdp: &str) -> Signal {
+    Signal::Description { sdp_type: SdpType::Offer, sdp: sdp.into() }
+}
+
+#[tokio::test]
+async fn two_peers_full_session() {
+    let s = server().await;
+    let mut a = join(&s, "Ana", Some(s.host_key.clone()), None).await;
+    assert_eq!(a.you.role, Role::Host);
+    assert!(a.peers.is_empty());
+    assert!(!a.resumed);
+
+    let mut b = join(&s, "Bo", None, None).await;
+    assert_eq!(b.you.role, Role::Guest);
+    assert!(b.you.id > a.you.id, "ids increase in join order");
+    assert_eq!(b.peers, vec![a.you.clone()]);
+    assert_eq!(recv(&mut a.ws).await, ServerMsg::PeerJoined { peer: b.you.clone() });
+
+    send(&mut b.ws, &ClientMsg::Signal { to: a.you.id, signal: offer("from b") }).await;
+    assert_eq!(recv(&mut a.ws).await, ServerMsg::Signal { from: b.you.id, signal: offer("from b") });
+    send(&mut a.ws, &ClientMsg::Signal { to: b.you.id, signal: offer("from a") }).await;
+    assert_eq!(recv(&mut b.ws).await, ServerMsg::Signal { from: a.you.id, signal: offer("from a") });
+
+    send(&mut b.ws, &ClientMsg::Signal { to: PeerId(999), signal: offer("x") }).await;
+    assert_eq!(recv(&mut b.ws).await, ServerMsg::Error { error: ErrorCode::UnknownPeer });
+
+    let media = MediaState { mic: true, camera: false, ..MediaState::default() };
+    send(&mut b.ws, &ClientMsg::Media { media: media.clone() }).await;
+    assert_eq!(recv(&mut a.ws).await, ServerMsg::PeerMedia { peer: b.you.id, media });
+
+    assert!(ping(&mut b.ws, 42).await.is_empty());
+
+    send(&mut b.ws, &ClientMsg::Leave).await;
+    expect_close(&mut b.ws, 1000).await;
+    assert_eq!(recv(&mut a.ws).await, ServerMsg::PeerLeft { peer: b.you.id, reason: LeaveReason::Left });
+
+    // Participation is persisted, in order.
+    let want = vec![(a.you.id.0, "joined".to_owned()), (b.you.id.0, "joined".into()), (b.you.id.0, "left".into())];
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let got = s.state.db().participation(s.meeting.clone()).await.unwrap();
+        if got == want {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "participation rows: {got:?}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Each bad input against a fresh socket, while a joined bystander stays unharmed.
+#[tokio::test]
+async fn bad_inputs_never_harm_the_bystander() {
+    let s = server().await;
+    let mut bystander = join(&s, "Bystander", None, None).await;
+    let unknown = MeetingId::from_random([0x42; 16]);
+
+    // Malformed JSON: an error, and the connection still works (join after it).
+    let mut c = connect(s.addr).await;
+    c.send(Message::text("{not json")).await.unwrap();
+    assert_eq!(recv(&mut c).await, ServerMsg::Error { error: ErrorCode::Malformed });
+    c.send(Message::text(r#"{"type":"join","protocol":1}"#)).await.unwrap();
+    assert_eq!(recv(&mut c).await, ServerMsg::Error { error: ErrorCode::Malformed });
+    // Binary frames are malformed too, not fatal.
+    c.send(Message::binary(vec![1, 2, 3])).await.unwrap();
+    assert_eq!(recv(&mut c).await, ServerMsg::Error { error: ErrorCode::Malformed });
+    // First message not a Join.
+    send(&mut c, &ClientMsg::Ping { nonce: 1 }).await;
+    assert_eq!(recv(&mut c).await, ServerMsg::Error { error: ErrorCode::NotJoined });
+    send(&mut c, &join_msg(&s.meeting, "Late", None, None)).await;
+    let mut c = welcome(c).await;
+    // After joining, malformed input is still non-fatal.
+    c.ws.send(Message::text("[]")).await.unwrap();
+    assert_eq!(recv(&mut c.ws).await, ServerMsg::Error { error: ErrorCode::Malformed });
+    assert!(ping(&mut c.ws, 2).await.is_empty());
+    assert_eq!(ping(&mut bystander.ws, 1).await, vec![ServerMsg::PeerJoined { peer: c.you.clone() }]);
+
+    // Oversized frame: TooLarge then close 1009.
+    let big = format!(r#"{{"type":"ping","nonce":1,"pad":"{}"}}"#, "x".repeat(MAX_FRAME_BYTES));
+    c.ws.send(Message::text(big)).await.unwrap();
+    expect_fatal(&mut c.ws, ErrorCode::TooLarge { limit: MAX_FRAME_BYTES }).await;
+    assert!(ping(&mut bystander.ws, 2).await.is_empty(), "a dropped peer stays listed during its grace");
+
+    // Unknown meeting: close 4404.
+    let mut c = connect(s.addr).await;
+    send(&mut c, &join_msg(&unknown, "Lost", None, None)).await;
+    expect_fatal(&mut c, ErrorCode::UnknownMeeting).await;
+    assert!(ping(&mut bystander.ws, 3).await.is_empty());
+
+    // Wrong protocol: close 4426.
+    let mut c = connect(s.addr).await;
+    let mut join = serde_json::to_value(join_msg(&s.meeting, "Old", None, None)).unwrap();
+    join["protocol"] = 999.into();
+    c.send(Message::text(join.to_string())).await.unwrap();
+    expect_fatal(&mut c, ErrorCode::UnsupportedProtocol { client: 999, server: PROTOCOL_VERSION }).await;
+    assert!(ping(&mut bystander.ws, 4).await.is_empty());
+
+    // Wrong host key: close 4403.
+    let mut c = connect(s.addr).await;
+    send(&mut c, &join_msg(&s.meeting, "Impostor", Some(HostKey::from_random([9; 16])), None)).await;
+    expect_fatal(&mut c, ErrorCode::BadHostKey).await;
+    assert!(ping(&mut bystander.ws, 5).await.is_empty());
+
+    // Foreign Origin: HTTP 403 before any upgrade.
+    let mut req = format!("ws://{}/ws", s.addr).into_client_request().unwrap();
+    req.headers_mut().insert("origin", "https://evil.example".parse().unwrap());
+    match tokio_tungstenite::connect_async(req).await {
+        Err(tungstenite::Error::Http(res)) => assert_eq!(res.status(), 403),
+        other => panic!("expected 403, got {other:?}"),
+    }
+    // Our own origin is fine.
+    let mut req = format!("ws://{}/ws", s.addr).into_client_request().unwrap();
+    req.headers_mut().insert("origin", format!("http://{}", s.addr).parse().unwrap());
+    let (mut own, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+    send(&mut own, &ClientMsg::Ping { nonce: 1 }).await;
+    assert_eq!(recv(&mut own).await, ServerMsg::Error { error: ErrorCode::NotJoined });
+    assert!(ping(&mut bystander.ws, 6).await.is_empty());
+}
+
+#[tokio::test]
+async fn dropped_socket_resumes_with_the_same_id() {
+    let s = server().await;
+    let mut a = join(&s, "Ana", None, None).await;
+    let b = join(&s, "Bo", None, None).await;
+    assert_eq!(recv(&mut a.ws).await, ServerMsg::PeerJoined { peer: b.you.clone() });
+
+    let (id, token) = (b.you.id, b.resume.clone());
+    drop(b); // TCP gone without Leave.
+    let b2 = join(&s, "Bo", None, Some(token.clone())).await;
+    assert!(b2.resumed);
+    assert_eq!(b2.you.id, id);
+    assert_eq!(b2.peers, vec![a.you.clone()]);
+    assert_ne!(b2.resume, token, "a fresh token with each Welcome");
+
+    // The other side saw neither a PeerLeft nor a PeerJoined.
+    assert!(ping(&mut a.ws, 7).await.is_empty());
+    let mut b2 = b2;
+    send(&mut a.ws, &ClientMsg::Signal { to: id, signal: offer("again") }).await;
+    assert_eq!(recv(&mut b2.ws).await, ServerMsg::Signal { from: a.you.id, signal: offer("again") });
+
+    // The old token is spent: a join with it is a fresh join.
+    let mut c = connect(s.addr).await;
+    send(&mut c, &join_msg(&s.meeting, "Bo", None, Some(token))).await;
+    assert_eq!(recv(&mut c).await, ServerMsg::Error { error: ErrorCode::ResumeExpired });
+    let c = welcome(c).await;
+    assert!(!c.resumed);
+    assert!(c.you.id > id);
+}
+
+#[tokio::test]
+async fn resume_replaces_a_still_attached_socket() {
+    let s = server().await;
+    let mut old = join(&s, "Ana", None, None).await;
+    let new = join(&s, "Ana", None, Some(old.resume.clone())).await;
+    assert!(new.resumed);
+    assert_eq!(new.you.id, old.you.id);
+    expect_fatal(&mut old.ws, ErrorCode::SessionReplaced).await;
+}
+
+#[tokio::test]
+async fn shutdown_closes_sockets_with_going_away() {
+    let s = server().await;
+    let mut a = join(&s, "Ana", None, None).await;
+    s.state.shutdown();
+    expect_fatal(&mut a.ws, ErrorCode::ShuttingDown).await;
+    tokio::time::timeout(WAIT, s.state.sockets_closed()).await.expect("sockets closed");
+}
