@@ -58,8 +58,13 @@ pub fn JoinForm(props: &JoinFormProps) -> Html {
     let (mic, camera) = (local.mic, local.camera);
     let toggle_mic = cmd.reform(move |_| Command::SetMic(!mic));
     let toggle_camera = cmd.reform(move |_| Command::SetCamera(!camera));
-    let preview = match (&local.stream, camera) {
-        (Some(stream), true) => html! { <Media stream={stream.clone()} playback={Playback::Video { mirror: true }} /> },
+    let preview = match (&props.media, &local.stream, camera) {
+        (MediaStatus::Requesting, ..) => html! {
+            <div class="preview-off" aria-busy="true"><Icon glyph={Glyph::Camera} /><span>{ tr.t(Text::StartingCamera) }</span></div>
+        },
+        (_, Some(stream), true) => html! {
+            <Media stream={stream.clone()} playback={Playback::Video { mirror: true }} label={tr.t(Text::Camera)} />
+        },
         _ => html! { <div class="preview-off"><Icon glyph={Glyph::CameraOff} /><span>{ tr.t(Text::CameraOff) }</span></div> },
     };
     let media_error = match &props.media {

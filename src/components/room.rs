@@ -51,6 +51,7 @@ pub fn Room(props: &RoomProps) -> Html {
                     <div class="banner" role="status" data-testid="banner">{ tr.t(text) }</div>
                 }
             </header>
+            <div class="room-main">
             if let Some((stream, name)) = stage {
                 <div class="stage" data-testid="stage">
                     <Media {stream} playback={Playback::Video { mirror: false }} label={name.to_string()} />
@@ -65,6 +66,7 @@ pub fn Room(props: &RoomProps) -> Html {
             if s.peers.is_empty() {
                 <p class="alone">{ tr.t(Text::WaitingForOthers) }</p>
             }
+            </div>
             if *list_open {
                 <ParticipantList me={me_now.clone()} others={s.peers.values().map(|p| p.info.clone()).collect::<Vec<_>>()} />
             }

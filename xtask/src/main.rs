@@ -1,1 +1,74 @@
-fn main() {}
+//! `cargo xtask <command>`: the README's two commands and their helpers.
+//! Each command installs what is missing first (see `setup.rs`) and skips what is there.
+
+mod run;
+mod setup;
+mod test;
+
+use run::{cmd, root, Result};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+  serve [--bind ADDR]   set up, build and run Sala (default http://127.0.0.1:8080)
+  test                  set up and run every test: unit, server, component (headless Chromium), end-to-end
+  setup [--browser]     install the toolchain (and Chromium for tests) without building
+  build                 build the client (release) and the server
+  screenshots [DIR]     screenshots of every screen, English and Khmer (default target/screenshots)
+  bench size|join       client size; join-to-first-media times (see docs/BENCHMARKS.md)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve(&args[1..]),
+        Some("test") => test::run_all(),
+        Some("setup") => setup::all(args.iter().any(|a| a == "--browser")),
+        Some("build") => setup::all(false).and_then(|()| build(false)),
+        Some("screenshots") => screenshots(args.get(1).map(String::as_str)),
+        Some("bench") => test::bench(args.get(1).map(String::as_str)),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds the client with Trunk (release profile `wasm-release`) and the server.
+pub fn build(release_server: bool) -> Result<()> {
+    cmd("trunk", &["build", "--release"]).env("TRUNK_SKIP_VERSION_CHECK", "true").run()?;
+    let mut args = vec!["build", "--package", "sala-server"];
+    if release_server {
+        args.push("--release");
+    }
+    cmd("cargo", &args).run()
+}
+
+fn serve(args: &[String]) -> Result<()> {
+    setup::all(false)?;
+    build(true)?;
+    let bind = match args {
+        [flag, addr, ..] if flag == "--bind" => addr.clone(),
+        _ => std::env::var("SALA_BIND").unwrap_or_else(|_| "127.0.0.1:8080".into()),
+    };
+    let root = root();
+    let dist = root.join("dist");
+    let data = std::env::var("SALA_DATA_DIR").unwrap_or_else(|_| root.join("data").display().to_string());
+    println!("Open the address below in Chrome, Edge or Firefox. Off this machine, put Sala behind HTTPS (see README).");
+    cmd(root.join("target/release/sala-server").to_str().unwrap_or("sala-server"), &["--bind", &bind, "--data-dir", &data])
+        .arg("--dist")
+        .arg(dist.to_str().unwrap_or("dist"))
+        .run()
+}
+
+fn screenshots(dir: Option<&str>) -> Result<()> {
+    setup::all(true)?;
+    build(false)?;
+    let dir = dir.unwrap_or("target/screenshots");
+    cmd("node", &["tests/e2e/screenshots.mjs", dir]).run()
+}

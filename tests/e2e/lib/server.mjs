@@ -3,8 +3,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 
 export async function startServer(net, { port = 8080, timeoutMs = 15000 } = {}) {
   const bin = process.env.SALA_SERVER_BIN || join(ROOT, 'target/debug/sala-server');

@@ -1,0 +1,73 @@
+// Screenshots of every screen, in English and Khmer, for people to look at:
+//   node tests/e2e/screenshots.mjs [out-dir]   (run as root; see README)
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { TestNet } from './lib/net.mjs';
+import { startServer } from './lib/server.mjs';
+import { launchBrowser } from './lib/browser.mjs';
+import { waitForFlowingMedia } from './lib/wait.mjs';
+
+const out = resolve(process.argv[2] || 'target/screenshots');
+mkdirSync(out, { recursive: true });
+const net = new TestNet(`${process.pid}s`);
+const server = await startServer(net);
+const browsers = [];
+try {
+  const host = await launchBrowser(net.addHost(), server.url, { name: 'host' });
+  const guest = await launchBrowser(net.addHost(), server.url, { name: 'guest' });
+  browsers.push(host, guest);
+  const shot = (b, name) => b.page.screenshot({ path: `${out}/${name}.png` });
+  const setLang = async (b, code) => {
+    await b.page.locator(`.lang-switch button[lang="${code}"]`).click();
+  };
+
+  for (const lang of ['en', 'km']) {
+    await host.page.goto(`${server.url}/`);
+    await setLang(host, lang);
+    await shot(host, `${lang}-1-home`);
+    await host.page.getByTestId('create-button').click();
+    await shot(host, `${lang}-2-home-error`);
+    await host.page.getByTestId('title-input').fill(lang === 'km' ? 'កិច្ចប្រជុំគណៈរដ្ឋមន្ត្រី' : 'Weekly cabinet meeting');
+    await host.page.getByTestId('create-button').click();
+    await host.page.getByTestId('created').waitFor();
+    await shot(host, `${lang}-3-created`);
+    const hostLink = await host.page.getByTestId('host-link').inputValue();
+    const guestLink = await host.page.getByTestId('guest-link').inputValue();
+    await host.page.goto(hostLink);
+    await host.page.getByTestId('name-input').waitFor();
+    await host.page.waitForFunction(() => document.querySelector('.preview video')?.readyState >= 2);
+    await shot(host, `${lang}-4-join`);
+    await host.page.getByTestId('name-input').fill(lang === 'km' ? 'សុខា' : 'Sokha Chan');
+    await host.page.getByTestId('join-button').click();
+    await host.page.getByTestId('room').waitFor();
+    await shot(host, `${lang}-5-room-alone`);
+    await guest.page.goto(guestLink);
+    await setLang(guest, lang);
+    await guest.page.getByTestId('name-input').fill(lang === 'km' ? 'ដារ៉ា' : 'Dara Kim');
+    await guest.page.getByTestId('join-button').click();
+    await waitForFlowingMedia(host, 1);
+    await guest.page.getByTestId('mic-toggle').click();
+    await host.page.getByTestId('list-toggle').click();
+    await host.page.waitForTimeout(1500); // let the picture settle for the eye; not a synchronisation
+    await shot(host, `${lang}-6-room-two`);
+    await host.page.getByTestId('share-toggle').click();
+    await guest.page.getByTestId('stage').waitFor();
+    await guest.page.waitForTimeout(1500);
+    await shot(guest, `${lang}-7-guest-sees-share`);
+    await guest.page.getByTestId('leave').click();
+    await guest.page.getByTestId('call-ended').waitFor();
+    await shot(guest, `${lang}-8-left`);
+    await host.page.getByTestId('leave').click();
+    await host.page.goto(`${server.url}/m/${'a'.repeat(26)}`);
+    await host.page.getByTestId('meeting-error').waitFor();
+    await shot(host, `${lang}-9-not-found`);
+  }
+  await host.page.setViewportSize({ width: 390, height: 844 });
+  await host.page.goto(`${server.url}/`);
+  await shot(host, 'km-10-phone-home');
+  console.log(`screenshots in ${out}`);
+} finally {
+  for (const b of browsers) await b.close().catch(() => {});
+  await server.stop();
+  net.destroy();
+}

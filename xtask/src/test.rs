@@ -1,0 +1,172 @@
+//! `cargo xtask test`: every suite, then one closing `N passed, N failed` line.
+
+use crate::run::{cmd, root, Error, Result};
+use crate::{build, setup};
+
+/// Counts summed over every runner's own summary lines.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub passed: u64,
+    pub failed: u64,
+}
+
+impl Tally {
+    /// Adds cargo's `test result: ok. 3 passed; 0 failed; ...` lines.
+    pub fn add_cargo(&mut self, output: &str) {
+        for line in output.lines().filter(|l| l.starts_with("test result:")) {
+            self.passed += number_before(line, " passed");
+            self.failed += number_before(line, " failed");
+        }
+    }
+
+    /// Adds node's test runner summary (`ℹ pass 8`, `ℹ fail 0`).
+    pub fn add_node(&mut self, output: &str) {
+        for line in output.lines() {
+            let line = line.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
+            if let Some(n) = line.strip_prefix("pass ") {
+                self.passed += n.trim().parse::<u64>().unwrap_or(0);
+            } else if let Some(n) = line.strip_prefix("fail ") {
+                self.failed += n.trim().parse::<u64>().unwrap_or(0);
+            }
+        }
+    }
+}
+
+fn number_before(line: &str, label: &str) -> u64 {
+    line.find(label)
+        .and_then(|end| line[..end].rsplit(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+fn e2e_files(pattern_suffix: &str) -> Vec<String> {
+    let dir = root().join("tests/e2e");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    files.retain(|f| f.ends_with(pattern_suffix));
+    files.sort();
+    files.into_iter().map(|f| format!("tests/e2e/{f}")).collect()
+}
+
+fn require_root(what: &str) -> Result<()> {
+    if cmd("id", &["-u"]).output().is_some_and(|id| id.trim() == "0") {
+        Ok(())
+    } else {
+        Err(Error::Other(format!("{what} make network namespaces and need root (run as root, or under sudo)")))
+    }
+}
+
+pub fn run_all() -> Result<()> {
+    setup::all(true)?;
+    require_root("the end-to-end tests")?;
+    build(false)?;
+    let mut tally = Tally::default();
+    let mut failures = Vec::new();
+
+    let (ok, out) = cmd("cargo", &["test", "--workspace", "--color", "never"]).run_tee()?;
+    tally.add_cargo(&out);
+    if !ok {
+        failures.push("unit and server tests");
+    }
+
+    let (ok, out) = cmd("cargo", &["test", "--package", "sala", "--target", "wasm32-unknown-unknown", "--tests", "--color", "never"])
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .run_tee()?;
+    tally.add_cargo(&out);
+    if !ok {
+        failures.push("component tests (wasm, headless Chromium)");
+    }
+
+    let server = root().join("target/debug/sala-server");
+    let mut node = cmd("node", &["--test", "--test-concurrency=1", "--test-reporter=spec"]).env("SALA_SERVER_BIN", &server);
+    for file in e2e_files(".test.mjs") {
+        node = node.arg(file);
+    }
+    let (ok, out) = node.run_tee()?;
+    tally.add_node(&out);
+    if !ok {
+        failures.push("end-to-end tests (Chromium in network namespaces)");
+    }
+
+    println!("\n{} passed, {} failed", tally.passed, tally.failed);
+    if failures.is_empty() && tally.failed == 0 {
+        Ok(())
+    } else {
+        Err(Error::Other(format!("failed: {}", failures.join(", "))))
+    }
+}
+
+pub fn bench(which: Option<&str>) -> Result<()> {
+    match which {
+        Some("size") => {
+            setup::all(false)?;
+            setup::apt(&["brotli"])?;
+            cmd("trunk", &["build", "--release"]).env("TRUNK_SKIP_VERSION_CHECK", "true").run()?;
+            size_report()
+        }
+        Some("join") => {
+            setup::all(true)?;
+            require_root("the join benchmark")?;
+            build(false)?;
+            let server = root().join("target/debug/sala-server");
+            cmd("node", &["tests/e2e/bench-join.mjs"]).env("SALA_SERVER_BIN", &server).run()
+        }
+        _ => Err(Error::Other("usage: cargo xtask bench size|join".into())),
+    }
+}
+
+/// Raw, gzip -9 and brotli -q 11 sizes of everything the first load fetches.
+fn size_report() -> Result<()> {
+    let dist = root().join("dist");
+    let mut rows = Vec::new();
+    let entries = std::fs::read_dir(&dist).map_err(|e| Error::Other(format!("reading dist: {e}")))?;
+    for entry in entries.filter_map(|e| e.ok()) {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let raw = entry.metadata().map(|m| m.len() as usize).unwrap_or(0);
+        let gz = byte_count("gzip -9c", &path);
+        let br = byte_count("brotli -c -q 11", &path);
+        rows.push((name, raw, gz, br));
+    }
+    rows.sort();
+    let total = rows.iter().fold((0, 0, 0), |t, r| (t.0 + r.1, t.1 + r.2, t.2 + r.3));
+    println!("| file | raw | gzip -9 | brotli -q 11 |\n|---|---:|---:|---:|");
+    for (name, raw, gz, br) in &rows {
+        println!("| {name} | {raw} | {gz} | {br} |");
+    }
+    println!("| **total** | {} | {} | {} |", total.0, total.1, total.2);
+    println!("\ntotal brotli: {:.1} KiB (target ≤ 150 KiB)", total.2 as f64 / 1024.0);
+    Ok(())
+}
+
+/// Compressed size in bytes (counted by `wc`, since compressed output is not text).
+fn byte_count(compressor: &str, path: &std::path::Path) -> usize {
+    cmd("sh", &["-c", &format!("{compressor} \"$0\" | wc -c")])
+        .arg(path)
+        .output()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tally;
+
+    #[test]
+    fn sums_cargo_and_node_summaries() {
+        let mut t = Tally::default();
+        t.add_cargo("running 3 tests\ntest result: ok. 3 passed; 0 failed; 1 ignored\n");
+        t.add_cargo("test result: FAILED. 10 passed; 2 failed; 0 ignored\ntest foo ... ok\n");
+        t.add_node("ℹ tests 8\nℹ pass 7\nℹ fail 1\nℹ cancelled 0\n");
+        assert_eq!(t, Tally { passed: 20, failed: 3 });
+    }
+
+    #[test]
+    fn ignores_lines_that_only_look_alike() {
+        let mut t = Tally::default();
+        t.add_cargo("the test result: was fine, 5 passed on Monday\n");
+        t.add_node("  ✔ passes the ball (1ms)\n");
+        assert_eq!(t, Tally::default());
+    }
+}
