@@ -1,0 +1,132 @@
+//! Component tests in headless Chromium (`cargo test --target wasm32-unknown-unknown --tests`).
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use sala::call::Command;
+use sala::components::call_ended::{CallEnded, CallEndedProps};
+use sala::components::controls::{Controls, ControlsProps};
+use sala::components::join_form::{JoinForm, JoinFormProps};
+use sala::components::tile::{Tile, TileProps};
+use sala::error::{CallEnd, MediaError};
+use sala::state::{Devices, Link, Local, MediaStatus};
+use sala::App;
+use sala_protocol::{DisplayName, MediaState, MeetingTitle, QualityTier, Role};
+use support::{mount, recorder};
+use wasm_bindgen_test::*;
+use yew::Callback;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn join_props(on_command: Callback<Command>, media: MediaStatus) -> JoinFormProps {
+    JoinFormProps {
+        title: MeetingTitle::parse("Provincial briefing").unwrap(),
+        media,
+        local: Local { mic: true, camera: false, ..Local::default() },
+        devices: Devices::default(),
+        joining: false,
+        on_command,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn join_form_refuses_an_empty_name_and_sends_a_trimmed_one() {
+    gloo_storage_clear();
+    let (on_command, seen) = recorder();
+    let m = mount::<JoinForm>(join_props(on_command, MediaStatus::Ready)).await;
+    assert_eq!(m.text("[data-testid=meeting-title]"), "Provincial briefing");
+
+    m.type_into("[data-testid=name-input]", "   ").await;
+    m.click("[data-testid=join-button]").await;
+    assert_eq!(m.text(".field-error"), "Please enter your name.");
+    assert!(seen.borrow().is_empty(), "no join without a name");
+
+    m.type_into("[data-testid=name-input]", "  Sokha Chan ").await;
+    assert_eq!(m.count(".field-error"), 0, "typing clears the error");
+    m.click("[data-testid=join-button]").await;
+    assert_eq!(*seen.borrow(), vec![Command::Join(DisplayName::parse("Sokha Chan").unwrap())]);
+}
+
+#[wasm_bindgen_test]
+async fn join_form_explains_a_refused_camera_and_offers_retry() {
+    let (on_command, seen) = recorder();
+    let m = mount::<JoinForm>(join_props(on_command, MediaStatus::Failed(MediaError::PermissionDenied))).await;
+    assert!(m.text("[data-testid=media-error]").contains("not allowed to use your camera"));
+    m.click("[data-testid=media-error] button").await;
+    m.click("[data-testid=prejoin-camera]").await;
+    assert_eq!(*seen.borrow(), vec![Command::RetryMedia, Command::SetCamera(true)]);
+}
+
+#[wasm_bindgen_test]
+async fn controls_send_the_opposite_of_the_current_state() {
+    let (on_command, seen) = recorder();
+    let (on_toggle_list, toggled) = recorder();
+    let m = mount::<Controls>(ControlsProps { mic: true, camera: false, sharing: true, participants: 4, on_command, on_toggle_list }).await;
+    for id in ["mic-toggle", "camera-toggle", "share-toggle", "list-toggle", "leave"] {
+        m.click(&format!("[data-testid={id}]")).await;
+    }
+    assert_eq!(
+        *seen.borrow(),
+        vec![Command::SetMic(false), Command::SetCamera(true), Command::StopShare, Command::Leave]
+    );
+    assert_eq!(toggled.borrow().len(), 1);
+    assert!(m.text("[data-testid=list-toggle]").contains("(4)"));
+    assert_eq!(m.get("[data-testid=mic-toggle]").get_attribute("aria-pressed").as_deref(), Some("true"));
+}
+
+#[wasm_bindgen_test]
+async fn tile_shows_initials_mute_and_host_without_video() {
+    let m = mount::<Tile>(TileProps {
+        name: DisplayName::parse("Dara Kim").unwrap(),
+        role: Role::Host,
+        media: MediaState { mic: false, camera: false, screen: None, tier: QualityTier::VideoHigh },
+        stream: None,
+        link: Link::Retrying,
+        is_me: false,
+    })
+    .await;
+    assert_eq!(m.text(".avatar"), "DK");
+    assert_eq!(m.count("[data-testid=tile-muted]"), 1);
+    assert_eq!(m.count("video"), 0);
+    assert!(m.text("figcaption").contains("Host"));
+    assert_eq!(m.text(".tile-note"), "Media connection lost, retrying…");
+}
+
+#[wasm_bindgen_test]
+async fn ended_call_offers_rejoin_only_where_it_can_work() {
+    let (on_rejoin, rejoined) = recorder();
+    let left = mount::<CallEnded>(CallEndedProps { end: CallEnd::Left, on_rejoin: on_rejoin.clone() }).await;
+    left.click("button.primary").await;
+    assert_eq!(rejoined.borrow().len(), 1);
+    let gone = mount::<CallEnded>(CallEndedProps { end: CallEnd::MeetingNotFound, on_rejoin }).await;
+    assert_eq!(gone.count("button"), 0);
+    assert!(gone.text("h1").contains("does not exist"));
+}
+
+fn gloo_storage_clear() {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn app_switches_language_and_remembers_it() {
+    gloo_storage_clear();
+    let m = mount::<App>(()).await;
+    assert_eq!(m.text("h1"), "Start a meeting");
+    m.click(".lang-switch button[lang=km]").await;
+    assert_eq!(m.text("h1"), "ចាប់ផ្តើមកិច្ចប្រជុំ");
+    let html = web_sys::window().unwrap().document().unwrap().document_element().unwrap();
+    assert_eq!(html.get_attribute("lang").as_deref(), Some("km"));
+    let stored = web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item("sala.lang").unwrap();
+    assert_eq!(stored.as_deref(), Some("\"km\""));
+    drop(m);
+    gloo_storage_clear();
+}
+
+#[wasm_bindgen_test]
+async fn home_refuses_an_empty_title_without_calling_the_server() {
+    gloo_storage_clear();
+    let m = mount::<App>(()).await;
+    m.click("[data-testid=create-button]").await;
+    assert_eq!(m.text("[data-testid=create-error]"), "Please enter a title.");
+    assert_eq!(m.get("[data-testid=title-input]").get_attribute("aria-invalid").as_deref(), Some("true"));
+}
