@@ -48,7 +48,11 @@ const INSTRUMENT = `(() => {
   };
 })();`;
 
-export async function launchBrowser(host, origin, { name = host.ns } = {}) {
+/**
+ * `media: 'allow'` answers camera/microphone prompts with the fake devices;
+ * `media: 'deny'` refuses them, as a user clicking "Block" would.
+ */
+export async function launchBrowser(host, origin, { name = host.ns, media = 'allow' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sala-chromium-'));
   const wrapper = join(dir, 'chromium-in-ns');
   writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${host.ns} ${CHROMIUM} "$@"\n`);
@@ -66,14 +70,14 @@ export async function launchBrowser(host, origin, { name = host.ns } = {}) {
       '--disable-component-update',
       '--disable-sync',
       '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      '--auto-accept-this-tab-capture',
+      ...(media === 'allow' ? ['--use-fake-ui-for-media-stream', '--auto-accept-this-tab-capture'] : ['--deny-permission-prompts']),
       '--autoplay-policy=no-user-gesture-required',
       `--unsafely-treat-insecure-origin-as-secure=${origin}`,
     ],
   });
   await context.addInitScript(INSTRUMENT);
-  await context.grantPermissions(['camera', 'microphone', 'clipboard-read', 'clipboard-write'], { origin });
+  const granted = media === 'allow' ? ['camera', 'microphone'] : [];
+  await context.grantPermissions([...granted, 'clipboard-read', 'clipboard-write'], { origin });
   const page = context.pages()[0] || (await context.newPage());
   const consoleLines = [];
   page.on('console', (m) => consoleLines.push(`[${name}] ${m.type()}: ${m.text()}`));
