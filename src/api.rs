@@ -2,7 +2,9 @@
 
 use crate::error::ApiFailure;
 use gloo_net::http::{Request, Response};
-use sala_protocol::{ApiError, CreateMeeting, MeetingCreated, MeetingId, MeetingInfo, MeetingTitle};
+use sala_protocol::{
+    ApiError, CreateMeeting, MeetingCreated, MeetingId, MeetingInfo, MeetingTitle,
+};
 use serde::de::DeserializeOwned;
 
 async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiFailure> {

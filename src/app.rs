@@ -31,7 +31,12 @@ fn initial_lang() -> Lang {
     LocalStorage::get::<String>(LANG_KEY)
         .ok()
         .and_then(|c| Lang::from_code(&c))
-        .or_else(|| web_sys::window()?.navigator().language().and_then(|l| Lang::from_code(&l)))
+        .or_else(|| {
+            web_sys::window()?
+                .navigator()
+                .language()
+                .and_then(|l| Lang::from_code(&l))
+        })
         .unwrap_or(Lang::En)
 }
 
@@ -39,7 +44,10 @@ fn initial_lang() -> Lang {
 pub fn App() -> Html {
     let lang = use_state_eq(initial_lang);
     use_effect_with(*lang, |lang| {
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
             drop(root.set_attribute("lang", lang.code()));
         }
         // Remembering is a convenience; private mode may refuse it.

@@ -25,7 +25,11 @@ impl MediaError {
         let name = err
             .dyn_ref::<web_sys::DomException>()
             .map(|e| e.name())
-            .or_else(|| js_sys::Reflect::get(err, &"name".into()).ok().and_then(|n| n.as_string()))
+            .or_else(|| {
+                js_sys::Reflect::get(err, &"name".into())
+                    .ok()
+                    .and_then(|n| n.as_string())
+            })
             .unwrap_or_default();
         match name.as_str() {
             "NotAllowedError" | "SecurityError" | "PermissionDeniedError" => Self::PermissionDenied,

@@ -24,7 +24,9 @@ impl Lang {
 
     pub fn from_code(code: &str) -> Option<Lang> {
         let primary = code.split(['-', '_']).next().unwrap_or_default();
-        Lang::ALL.into_iter().find(|l| l.code().eq_ignore_ascii_case(primary))
+        Lang::ALL
+            .into_iter()
+            .find(|l| l.code().eq_ignore_ascii_case(primary))
     }
 
     /// The language's own name, shown in the switcher.
@@ -86,6 +88,9 @@ pub enum Text {
     Microphone,
     JoinWithCameraOff,
     JoinWithMicOff,
+    JoinWithBothOff,
+    Devices,
+    NoOtherDevice,
     MicLevel,
     PermissionDenied,
     NoDevice,
@@ -155,6 +160,9 @@ impl Text {
             Microphone => "Microphone",
             JoinWithCameraOff => "Join with camera off",
             JoinWithMicOff => "Join with microphone off",
+            JoinWithBothOff => "Join with camera and microphone off",
+            Devices => "Camera and microphone",
+            NoOtherDevice => "Only one found",
             MicLevel => "Microphone level",
             PermissionDenied => "Sala is not allowed to use your camera or microphone. Allow it in the browser's address bar, then try again.",
             NoDevice => "No camera or microphone was found. You can still join and listen.",
@@ -224,6 +232,9 @@ impl Text {
             Microphone => "មីក្រូហ្វូន",
             JoinWithCameraOff => "ចូលរួមដោយបិទកាមេរ៉ា",
             JoinWithMicOff => "ចូលរួមដោយបិទមីក្រូហ្វូន",
+            JoinWithBothOff => "ចូលរួមដោយបិទកាមេរ៉ា និងមីក្រូហ្វូន",
+            Devices => "កាមេរ៉ា និងមីក្រូហ្វូន",
+            NoOtherDevice => "រកឃើញតែមួយ",
             MicLevel => "កម្រិតសំឡេងមីក្រូហ្វូន",
             PermissionDenied => "Sala មិនត្រូវបានអនុញ្ញាតឱ្យប្រើកាមេរ៉ា ឬមីក្រូហ្វូនរបស់អ្នកទេ។ សូមអនុញ្ញាតនៅរបារអាសយដ្ឋាននៃកម្មវិធីរុករក ហើយព្យាយាមម្តងទៀត។",
             NoDevice => "រកមិនឃើញកាមេរ៉ា ឬមីក្រូហ្វូនទេ។ អ្នកនៅតែអាចចូលរួម និងស្តាប់បាន។",

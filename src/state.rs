@@ -74,6 +74,8 @@ pub struct Local {
     pub mic_id: Option<String>,
     /// The last screen-share attempt was refused.
     pub share_refused: bool,
+    /// Switching to another camera or microphone failed; the previous one is still in use.
+    pub device_error: Option<MediaError>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -92,7 +94,11 @@ impl Default for State {
         Self {
             phase: Phase::PreJoin,
             media: MediaStatus::Requesting,
-            local: Local { mic: true, camera: true, ..Local::default() },
+            local: Local {
+                mic: true,
+                camera: true,
+                ..Local::default()
+            },
             devices: Devices::default(),
             me: None,
             meeting: None,
@@ -105,14 +111,26 @@ impl Default for State {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     MediaRequesting,
-    MediaReady { stream: MediaStream, camera_id: Option<String>, mic_id: Option<String> },
+    MediaReady {
+        stream: MediaStream,
+        camera_id: Option<String>,
+        mic_id: Option<String>,
+    },
     MediaFailed(MediaError),
+    DeviceFailed(MediaError),
     Devices(Devices),
-    LocalToggles { mic: bool, camera: bool },
+    LocalToggles {
+        mic: bool,
+        camera: bool,
+    },
     LocalScreen(Option<MediaStream>),
     ShareRefused,
     Joining,
-    Welcome { me: PeerInfo, meeting: MeetingInfo, peers: Vec<PeerInfo> },
+    Welcome {
+        me: PeerInfo,
+        meeting: MeetingInfo,
+        peers: Vec<PeerInfo>,
+    },
     Reconnecting,
     PeerJoined(PeerInfo),
     PeerLeft(PeerId),
@@ -125,7 +143,12 @@ pub enum Action {
 
 impl Participant {
     fn new(info: PeerInfo) -> Self {
-        Self { info, main: None, screen: None, link: Link::Connecting }
+        Self {
+            info,
+            main: None,
+            screen: None,
+            link: Link::Connecting,
+        }
     }
 }
 
@@ -136,9 +159,14 @@ impl Reducible for State {
         let mut s = (*self).clone();
         match action {
             Action::MediaRequesting => s.media = MediaStatus::Requesting,
-            Action::MediaReady { stream, camera_id, mic_id } => {
+            Action::MediaReady {
+                stream,
+                camera_id,
+                mic_id,
+            } => {
                 s.media = MediaStatus::Ready;
                 s.local.stream = Some(stream);
+                s.local.device_error = None;
                 s.local.camera_id = camera_id.or(s.local.camera_id);
                 s.local.mic_id = mic_id.or(s.local.mic_id);
             }
@@ -147,6 +175,7 @@ impl Reducible for State {
                 s.local.mic = false;
                 s.local.camera = false;
             }
+            Action::DeviceFailed(err) => s.local.device_error = Some(err),
             Action::Devices(devices) => s.devices = devices,
             Action::LocalToggles { mic, camera } => {
                 s.local.mic = mic;

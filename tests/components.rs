@@ -6,10 +6,12 @@ mod support;
 use sala::call::Command;
 use sala::components::call_ended::{CallEnded, CallEndedProps};
 use sala::components::controls::{Controls, ControlsProps};
+use sala::components::device_settings::{DeviceSettings, DeviceSettingsProps};
 use sala::components::join_form::{JoinForm, JoinFormProps};
+use sala::components::room::Panel;
 use sala::components::tile::{Tile, TileProps};
 use sala::error::{CallEnd, MediaError};
-use sala::state::{Devices, Link, Local, MediaStatus};
+use sala::state::{Device, Devices, Link, Local, MediaStatus};
 use sala::App;
 use sala_protocol::{DisplayName, MediaState, MeetingTitle, QualityTier, Role};
 use support::{mount, recorder};
@@ -22,7 +24,11 @@ fn join_props(on_command: Callback<Command>, media: MediaStatus) -> JoinFormProp
     JoinFormProps {
         title: MeetingTitle::parse("Provincial briefing").unwrap(),
         media,
-        local: Local { mic: true, camera: false, ..Local::default() },
+        local: Local {
+            mic: true,
+            camera: false,
+            ..Local::default()
+        },
         devices: Devices::default(),
         joining: false,
         on_command,
@@ -41,37 +47,164 @@ async fn join_form_refuses_an_empty_name_and_sends_a_trimmed_one() {
     assert_eq!(m.text(".field-error"), "Please enter your name.");
     assert!(seen.borrow().is_empty(), "no join without a name");
 
-    m.type_into("[data-testid=name-input]", "  Sokha Chan ").await;
+    m.type_into("[data-testid=name-input]", "  Sokha Chan ")
+        .await;
     assert_eq!(m.count(".field-error"), 0, "typing clears the error");
+    assert_eq!(
+        m.text("[data-testid=join-button]"),
+        "Join with camera off",
+        "the camera is off in these props"
+    );
     m.click("[data-testid=join-button]").await;
-    assert_eq!(*seen.borrow(), vec![Command::Join(DisplayName::parse("Sokha Chan").unwrap())]);
+    assert_eq!(
+        *seen.borrow(),
+        vec![Command::Join(DisplayName::parse("Sokha Chan").unwrap())]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn join_button_says_what_will_be_sent() {
+    let (on_command, _) = recorder();
+    let cases = [
+        (true, true, "Join now"),
+        (true, false, "Join with camera off"),
+        (false, true, "Join with microphone off"),
+        (false, false, "Join with camera and microphone off"),
+    ];
+    for (mic, camera, label) in cases {
+        let mut props = join_props(on_command.clone(), MediaStatus::Ready);
+        props.local = Local {
+            mic,
+            camera,
+            ..Local::default()
+        };
+        let m = mount::<JoinForm>(props).await;
+        assert_eq!(
+            m.text("[data-testid=join-button]"),
+            label,
+            "mic {mic}, camera {camera}"
+        );
+    }
+}
+
+fn device(id: &str, label: &str) -> Device {
+    Device {
+        id: id.into(),
+        label: label.into(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn device_settings_switch_mic_and_show_a_single_camera_disabled() {
+    let (on_command, seen) = recorder();
+    let m = mount::<DeviceSettings>(DeviceSettingsProps {
+        devices: Devices {
+            cameras: vec![device("cam1", "Front camera")],
+            mics: vec![device("m1", "Headset"), device("m2", "Desk mic")],
+        },
+        local: Local {
+            mic: true,
+            camera: true,
+            mic_id: Some("m1".into()),
+            camera_id: Some("cam1".into()),
+            ..Local::default()
+        },
+        on_command,
+    })
+    .await;
+    let camera = m.get("[data-testid=camera-select]");
+    assert!(
+        camera.has_attribute("disabled"),
+        "one camera: nothing to choose"
+    );
+    assert!(m
+        .text("[data-testid=device-settings]")
+        .contains("Only one found"));
+    m.select("[data-testid=mic-select]", "m2").await;
+    assert_eq!(*seen.borrow(), vec![Command::SelectMic("m2".into())]);
+}
+
+#[wasm_bindgen_test]
+async fn join_form_says_when_a_device_switch_failed() {
+    let (on_command, _) = recorder();
+    let mut props = join_props(on_command, MediaStatus::Ready);
+    props.local.device_error = Some(MediaError::DeviceBusy);
+    let m = mount::<JoinForm>(props).await;
+    assert_eq!(m.count("[data-testid=device-error]"), 1);
 }
 
 #[wasm_bindgen_test]
 async fn join_form_explains_a_refused_camera_and_offers_retry() {
     let (on_command, seen) = recorder();
-    let m = mount::<JoinForm>(join_props(on_command, MediaStatus::Failed(MediaError::PermissionDenied))).await;
-    assert!(m.text("[data-testid=media-error]").contains("not allowed to use your camera"));
+    let m = mount::<JoinForm>(join_props(
+        on_command,
+        MediaStatus::Failed(MediaError::PermissionDenied),
+    ))
+    .await;
+    assert!(m
+        .text("[data-testid=media-error]")
+        .contains("not allowed to use your camera"));
     m.click("[data-testid=media-error] button").await;
     m.click("[data-testid=prejoin-camera]").await;
-    assert_eq!(*seen.borrow(), vec![Command::RetryMedia, Command::SetCamera(true)]);
+    assert_eq!(
+        *seen.borrow(),
+        vec![Command::RetryMedia, Command::SetCamera(true)]
+    );
 }
 
 #[wasm_bindgen_test]
 async fn controls_send_the_opposite_of_the_current_state() {
     let (on_command, seen) = recorder();
-    let (on_toggle_list, toggled) = recorder();
-    let m = mount::<Controls>(ControlsProps { mic: true, camera: false, sharing: true, participants: 4, on_command, on_toggle_list }).await;
-    for id in ["mic-toggle", "camera-toggle", "share-toggle", "list-toggle", "leave"] {
+    let (on_panel, panels) = recorder();
+    let m = mount::<Controls>(ControlsProps {
+        mic: true,
+        camera: false,
+        sharing: true,
+        participants: 4,
+        panel: Some(Panel::Devices),
+        on_command,
+        on_panel,
+    })
+    .await;
+    for id in [
+        "mic-toggle",
+        "camera-toggle",
+        "share-toggle",
+        "list-toggle",
+        "devices-toggle",
+        "leave",
+    ] {
         m.click(&format!("[data-testid={id}]")).await;
     }
     assert_eq!(
         *seen.borrow(),
-        vec![Command::SetMic(false), Command::SetCamera(true), Command::StopShare, Command::Leave]
+        vec![
+            Command::SetMic(false),
+            Command::SetCamera(true),
+            Command::StopShare,
+            Command::Leave
+        ]
     );
-    assert_eq!(toggled.borrow().len(), 1);
+    assert_eq!(*panels.borrow(), vec![Panel::Participants, Panel::Devices]);
     assert!(m.text("[data-testid=list-toggle]").contains("(4)"));
-    assert_eq!(m.get("[data-testid=mic-toggle]").get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(
+        m.get("[data-testid=devices-toggle]")
+            .get_attribute("aria-expanded")
+            .as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        m.get("[data-testid=list-toggle]")
+            .get_attribute("aria-expanded")
+            .as_deref(),
+        Some("false")
+    );
+    assert_eq!(
+        m.get("[data-testid=mic-toggle]")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -79,7 +212,12 @@ async fn tile_shows_initials_mute_and_host_without_video() {
     let m = mount::<Tile>(TileProps {
         name: DisplayName::parse("Dara Kim").unwrap(),
         role: Role::Host,
-        media: MediaState { mic: false, camera: false, screen: None, tier: QualityTier::VideoHigh },
+        media: MediaState {
+            mic: false,
+            camera: false,
+            screen: None,
+            tier: QualityTier::VideoHigh,
+        },
         stream: None,
         link: Link::Retrying,
         is_me: false,
@@ -95,16 +233,30 @@ async fn tile_shows_initials_mute_and_host_without_video() {
 #[wasm_bindgen_test]
 async fn ended_call_offers_rejoin_only_where_it_can_work() {
     let (on_rejoin, rejoined) = recorder();
-    let left = mount::<CallEnded>(CallEndedProps { end: CallEnd::Left, on_rejoin: on_rejoin.clone() }).await;
+    let left = mount::<CallEnded>(CallEndedProps {
+        end: CallEnd::Left,
+        on_rejoin: on_rejoin.clone(),
+    })
+    .await;
     left.click("button.primary").await;
     assert_eq!(rejoined.borrow().len(), 1);
-    let gone = mount::<CallEnded>(CallEndedProps { end: CallEnd::MeetingNotFound, on_rejoin }).await;
+    let gone = mount::<CallEnded>(CallEndedProps {
+        end: CallEnd::MeetingNotFound,
+        on_rejoin,
+    })
+    .await;
     assert_eq!(gone.count("button"), 0);
     assert!(gone.text("h1").contains("does not exist"));
 }
 
 fn gloo_storage_clear() {
-    web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -114,9 +266,20 @@ async fn app_switches_language_and_remembers_it() {
     assert_eq!(m.text("h1"), "Start a meeting");
     m.click(".lang-switch button[lang=km]").await;
     assert_eq!(m.text("h1"), "ចាប់ផ្តើមកិច្ចប្រជុំ");
-    let html = web_sys::window().unwrap().document().unwrap().document_element().unwrap();
+    let html = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .document_element()
+        .unwrap();
     assert_eq!(html.get_attribute("lang").as_deref(), Some("km"));
-    let stored = web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item("sala.lang").unwrap();
+    let stored = web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item("sala.lang")
+        .unwrap();
     assert_eq!(stored.as_deref(), Some("\"km\""));
     drop(m);
     gloo_storage_clear();
@@ -127,6 +290,14 @@ async fn home_refuses_an_empty_title_without_calling_the_server() {
     gloo_storage_clear();
     let m = mount::<App>(()).await;
     m.click("[data-testid=create-button]").await;
-    assert_eq!(m.text("[data-testid=create-error]"), "Please enter a title.");
-    assert_eq!(m.get("[data-testid=title-input]").get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(
+        m.text("[data-testid=create-error]"),
+        "Please enter a title."
+    );
+    assert_eq!(
+        m.get("[data-testid=title-input]")
+            .get_attribute("aria-invalid")
+            .as_deref(),
+        Some("true")
+    );
 }

@@ -22,7 +22,8 @@ extern "C" {
 /// `pc.setLocalDescription()` without arguments: creates the right offer or
 /// answer for the current signaling state (perfect negotiation relies on it).
 pub fn set_local_description_implicit(pc: &RtcPeerConnection) -> js_sys::Promise {
-    pc.unchecked_ref::<PeerConnectionExt>().set_local_description()
+    pc.unchecked_ref::<PeerConnectionExt>()
+        .set_local_description()
 }
 
 /// `pc.restartIce()`: the next negotiation gathers new ICE credentials.

@@ -50,7 +50,11 @@ impl LocalMedia {
 
     /// Installs a new microphone (`audio`) or camera track, stopping the old one.
     pub fn set_track(&mut self, audio: bool, track: Option<MediaStreamTrack>) {
-        let slot = if audio { &mut self.audio } else { &mut self.video };
+        let slot = if audio {
+            &mut self.audio
+        } else {
+            &mut self.video
+        };
         if let Some(old) = slot.take() {
             old.stop();
             self.stream.remove_track(&old);
@@ -94,7 +98,10 @@ impl LocalMedia {
         MediaState {
             mic: self.mic_on && self.audio.is_some(),
             camera: self.camera_on(),
-            screen: self.screen.as_ref().and_then(|(_, s)| StreamId::try_from(s.id()).ok()),
+            screen: self
+                .screen
+                .as_ref()
+                .and_then(|(_, s)| StreamId::try_from(s.id()).ok()),
             tier: QualityTier::VideoHigh,
         }
     }

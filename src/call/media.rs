@@ -5,7 +5,10 @@ use crate::error::MediaError;
 use crate::state::{Device, Devices};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{MediaDeviceInfo, MediaDeviceKind, MediaDevices, MediaStream, MediaStreamConstraints, MediaStreamTrack};
+use web_sys::{
+    MediaDeviceInfo, MediaDeviceKind, MediaDevices, MediaStream, MediaStreamConstraints,
+    MediaStreamTrack,
+};
 
 use super::js::wait;
 
@@ -21,7 +24,10 @@ fn media_devices() -> Result<MediaDevices, MediaError> {
     if !window.is_secure_context() {
         return Err(MediaError::InsecureContext);
     }
-    window.navigator().media_devices().map_err(|_| MediaError::Unsupported)
+    window
+        .navigator()
+        .media_devices()
+        .map_err(|_| MediaError::Unsupported)
 }
 
 fn track_constraints(kind: Kind, device: Option<&str>) -> JsValue {
@@ -53,7 +59,10 @@ fn track_constraints(kind: Kind, device: Option<&str>) -> JsValue {
     c.into()
 }
 
-async fn get_user_media(audio: Option<Option<&str>>, video: Option<Option<&str>>) -> Result<MediaStream, MediaError> {
+async fn get_user_media(
+    audio: Option<Option<&str>>,
+    video: Option<Option<&str>>,
+) -> Result<MediaStream, MediaError> {
     let devices = media_devices()?;
     let constraints = MediaStreamConstraints::new();
     match audio {
@@ -73,7 +82,11 @@ async fn get_user_media(audio: Option<Option<&str>>, video: Option<Option<&str>>
 
 /// Captures microphone and camera together. Without a camera (or microphone)
 /// it falls back to what exists, so a user without a camera can still talk.
-pub async fn capture_main(mic: Option<&str>, camera: Option<&str>, want_camera: bool) -> Result<MediaStream, MediaError> {
+pub async fn capture_main(
+    mic: Option<&str>,
+    camera: Option<&str>,
+    want_camera: bool,
+) -> Result<MediaStream, MediaError> {
     let video = want_camera.then_some(camera);
     match get_user_media(Some(mic), video).await {
         Err(MediaError::NoDevice | MediaError::DeviceBusy) if want_camera => {
@@ -87,7 +100,10 @@ pub async fn capture_main(mic: Option<&str>, camera: Option<&str>, want_camera: 
 }
 
 /// Captures one track of `kind`, e.g. to turn the camera back on or switch device.
-pub async fn capture_track(kind: Kind, device: Option<&str>) -> Result<MediaStreamTrack, MediaError> {
+pub async fn capture_track(
+    kind: Kind,
+    device: Option<&str>,
+) -> Result<MediaStreamTrack, MediaError> {
     let stream = match kind {
         Kind::Audio => get_user_media(Some(device), None).await?,
         Kind::Video => get_user_media(None, Some(device)).await?,
@@ -98,7 +114,9 @@ pub async fn capture_track(kind: Kind, device: Option<&str>) -> Result<MediaStre
 /// Asks the user for a screen, window or tab to share.
 pub async fn capture_screen() -> Result<MediaStream, MediaError> {
     let devices = media_devices()?;
-    let promise = devices.get_display_media().map_err(|e| MediaError::from_js(&e))?;
+    let promise = devices
+        .get_display_media()
+        .map_err(|e| MediaError::from_js(&e))?;
     let stream = wait(promise).await.map_err(|e| MediaError::from_js(&e))?;
     Ok(stream.unchecked_into())
 }
@@ -114,7 +132,9 @@ pub fn first_track(stream: &MediaStream, kind: Kind) -> Option<MediaStreamTrack>
 /// Device id a live track was opened on.
 pub fn device_id(track: &MediaStreamTrack) -> Option<String> {
     let settings = track.get_settings();
-    Reflect::get(&settings, &"deviceId".into()).ok().and_then(|v| v.as_string())
+    Reflect::get(&settings, &"deviceId".into())
+        .ok()
+        .and_then(|v| v.as_string())
 }
 
 /// Stops every track of `stream`: the device is released and its light goes off.
@@ -129,15 +149,24 @@ pub fn stop_all(stream: &MediaStream) {
 /// A stream holding just `tracks` (a new object, so views re-render).
 pub fn stream_of(tracks: &[&MediaStreamTrack]) -> MediaStream {
     let array: Array = tracks.iter().map(|t| JsValue::from(*t)).collect();
-    MediaStream::new_with_tracks(&array).unwrap_or_else(|_| MediaStream::new().expect("MediaStream constructor"))
+    MediaStream::new_with_tracks(&array)
+        .unwrap_or_else(|_| MediaStream::new().expect("MediaStream constructor"))
 }
 
 /// Lists cameras and microphones (labels appear once capture was allowed).
 pub async fn list_devices() -> Result<Devices, MediaError> {
-    let promise = media_devices()?.enumerate_devices().map_err(|e| MediaError::from_js(&e))?;
-    let list: Array = wait(promise).await.map_err(|e| MediaError::from_js(&e))?.unchecked_into();
+    let promise = media_devices()?
+        .enumerate_devices()
+        .map_err(|e| MediaError::from_js(&e))?;
+    let list: Array = wait(promise)
+        .await
+        .map_err(|e| MediaError::from_js(&e))?
+        .unchecked_into();
     let mut devices = Devices::default();
-    for info in list.iter().filter_map(|d| d.dyn_into::<MediaDeviceInfo>().ok()) {
+    for info in list
+        .iter()
+        .filter_map(|d| d.dyn_into::<MediaDeviceInfo>().ok())
+    {
         let id = info.device_id();
         if id.is_empty() {
             continue;
@@ -148,7 +177,15 @@ pub async fn list_devices() -> Result<Devices, MediaError> {
             _ => continue,
         };
         let label = match info.label() {
-            l if l.is_empty() => format!("{} {}", if info.kind() == MediaDeviceKind::Videoinput { "Camera" } else { "Microphone" }, n.len() + 1),
+            l if l.is_empty() => format!(
+                "{} {}",
+                if info.kind() == MediaDeviceKind::Videoinput {
+                    "Camera"
+                } else {
+                    "Microphone"
+                },
+                n.len() + 1
+            ),
             l => l,
         };
         n.push(Device { id, label });

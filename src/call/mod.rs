@@ -4,27 +4,26 @@
 //! one at a time, so negotiation never interleaves. The UI sees only
 //! [`crate::state::Action`]s (up) and sends only [`Command`]s (down).
 
+mod capture;
 mod js;
 mod local;
 mod media;
+mod mesh;
 mod peer;
+mod session;
 mod signaling;
 
-use crate::error::{CallEnd, MediaError};
-use crate::state::{Action, Link};
+use crate::error::CallEnd;
+use crate::state::Action;
 use futures::channel::mpsc::{self, UnboundedSender};
 use futures::StreamExt;
 use local::LocalMedia;
 use media::Kind;
-use peer::{Peer, PeerEvent, Received};
-use sala_protocol::{
-    ClientMsg, DisplayName, ErrorCode, HostKey, IceServer, MeetingId, PeerId, PeerInfo, ResumeToken, ServerMsg,
-    HEARTBEAT_INTERVAL_SECS, HEARTBEAT_TIMEOUT_SECS, PROTOCOL_VERSION,
-};
+use peer::{Peer, PeerEvent};
+use sala_protocol::{ClientMsg, DisplayName, HostKey, IceServer, MeetingId, PeerId, ResumeToken};
 use signaling::{Socket, SocketEvent};
 use std::collections::HashMap;
-use wasm_bindgen::{closure::Closure, JsCast};
-use web_sys::RtcPeerConnectionState;
+use wasm_bindgen::closure::Closure;
 use yew::Callback;
 
 pub use signaling::backoff;
@@ -61,7 +60,11 @@ pub struct CallHandle {
 }
 
 impl CallHandle {
-    pub fn start(meeting: MeetingId, host_key: Option<HostKey>, dispatch: Callback<Action>) -> Self {
+    pub fn start(
+        meeting: MeetingId,
+        host_key: Option<HostKey>,
+        dispatch: Callback<Action>,
+    ) -> Self {
         let (tx, mut rx) = mpsc::unbounded();
         let mut engine = Engine::new(meeting, host_key, dispatch, tx.clone());
         wasm_bindgen_futures::spawn_local(async move {
@@ -114,10 +117,13 @@ struct Engine {
     device_change: Option<Closure<dyn FnMut()>>,
 }
 
-const MAX_QUEUED: usize = 512;
-
 impl Engine {
-    fn new(meeting: MeetingId, host_key: Option<HostKey>, dispatch: Callback<Action>, events: UnboundedSender<Event>) -> Self {
+    fn new(
+        meeting: MeetingId,
+        host_key: Option<HostKey>,
+        dispatch: Callback<Action>,
+        events: UnboundedSender<Event>,
+    ) -> Self {
         Self {
             meeting,
             host_key,
@@ -156,7 +162,9 @@ impl Engine {
     async fn handle(&mut self, event: Event) -> bool {
         match event {
             Event::Command(cmd) => self.command(cmd).await,
-            Event::Socket(generation, ev) if generation == self.generation => self.socket_event(ev).await,
+            Event::Socket(generation, ev) if generation == self.generation => {
+                self.socket_event(ev).await
+            }
             Event::Socket(..) => {}
             Event::Peer(id, ev) => self.peer_event(id, ev).await,
             Event::ReconnectDue(generation) if generation == self.generation => self.connect(),
@@ -172,69 +180,37 @@ impl Engine {
         true
     }
 
-    // ---- local media -------------------------------------------------------
-
-    async fn capture(&mut self) {
-        self.emit(Action::MediaRequesting);
-        let (mic, camera) = (self.local.mic_id.clone(), self.local.camera_id.clone());
-        match media::capture_main(mic.as_deref(), camera.as_deref(), true).await {
-            Ok(stream) => {
-                self.local.set_track(true, media::first_track(&stream, Kind::Audio));
-                self.local.set_track(false, media::first_track(&stream, Kind::Video));
-                self.emit(Action::MediaReady {
-                    stream: self.local.preview(),
-                    camera_id: self.local.camera_id.clone(),
-                    mic_id: self.local.mic_id.clone(),
-                });
-                self.emit_toggles();
-                self.watch_devices();
-                self.refresh_devices().await;
-            }
-            Err(err) => self.emit(Action::MediaFailed(err)),
-        }
-    }
-
-    fn watch_devices(&mut self) {
-        let Some(devices) = web_sys::window().and_then(|w| w.navigator().media_devices().ok()) else { return };
-        let send = self.sender();
-        let closure = Closure::<dyn FnMut()>::new(move || send(Event::DevicesChanged));
-        devices.set_ondevicechange(Some(closure.as_ref().unchecked_ref()));
-        self.device_change = Some(closure);
-    }
-
-    async fn refresh_devices(&mut self) {
-        if let Ok(devices) = media::list_devices().await {
-            self.emit(Action::Devices(devices));
-        }
-    }
-
-    fn emit_toggles(&self) {
-        self.emit(Action::LocalToggles { mic: self.local.mic_on && self.local.audio().is_some(), camera: self.local.camera_on() });
-    }
-
     async fn command(&mut self, cmd: Command) {
-        match cmd {
+        let switched = match cmd {
             Command::SetMic(on) => {
+                let mut result = Ok(());
                 if on && self.local.audio().is_none() {
                     self.local.mic_on = true;
-                    self.switch_device(Kind::Audio, self.local.mic_id.clone()).await;
+                    result = self
+                        .switch_device(Kind::Audio, self.local.mic_id.clone())
+                        .await;
                 }
                 self.local.set_mic_on(on);
+                result
             }
             Command::SetCamera(true) if !self.local.camera_on() => {
-                self.switch_device(Kind::Video, self.local.camera_id.clone()).await;
+                self.switch_device(Kind::Video, self.local.camera_id.clone())
+                    .await
             }
             Command::SetCamera(false) if self.local.camera_on() => {
                 self.local.set_track(false, None);
                 self.replace_on_peers(false).await;
+                Ok(())
             }
-            Command::SetCamera(_) => {}
+            Command::SetCamera(_) => Ok(()),
             Command::SelectMic(id) => self.switch_device(Kind::Audio, Some(id)).await,
+            Command::SelectCamera(id) if self.local.camera_on() => {
+                self.switch_device(Kind::Video, Some(id)).await
+            }
             Command::SelectCamera(id) => {
-                self.local.camera_id = Some(id.clone());
-                if self.local.camera_on() {
-                    self.switch_device(Kind::Video, Some(id)).await;
-                }
+                // Camera off: remember the choice for when it is turned on.
+                self.local.camera_id = Some(id);
+                Ok(())
             }
             Command::RetryMedia => return self.capture().await,
             Command::Join(name) => {
@@ -246,256 +222,16 @@ impl Engine {
             Command::ShareScreen => return self.set_screen(true).await,
             Command::StopShare => return self.set_screen(false).await,
             Command::Leave => return self.end(Some(CallEnd::Left)),
-        }
-        self.emit(Action::MediaReady { stream: self.local.preview(), camera_id: None, mic_id: None });
+        };
+        self.emit(Action::MediaReady {
+            stream: self.local.preview(),
+            camera_id: self.local.camera_id.clone(),
+            mic_id: self.local.mic_id.clone(),
+        });
         self.emit_toggles();
         self.announce();
-    }
-
-    /// Opens `kind` on `device` and puts it on every peer connection.
-    async fn switch_device(&mut self, kind: Kind, device: Option<String>) {
-        match media::capture_track(kind, device.as_deref()).await {
-            Ok(track) => {
-                self.local.set_track(kind == Kind::Audio, Some(track));
-                self.replace_on_peers(kind == Kind::Audio).await;
-            }
-            Err(err) => self.emit(Action::MediaFailed(err)),
-        }
-    }
-
-    async fn replace_on_peers(&self, audio: bool) {
-        let track = if audio { self.local.audio() } else { self.local.video() };
-        for peer in self.peers.values() {
-            if let Err(err) = peer.replace(audio, track).await {
-                js::warn("replaceTrack", &err);
-            }
-        }
-    }
-
-    async fn set_screen(&mut self, on: bool) {
-        if on == self.local.screen().is_some() {
-            return;
-        }
-        if on {
-            let stream = match media::capture_screen().await {
-                Ok(stream) => stream,
-                Err(MediaError::PermissionDenied | MediaError::DeviceBusy | MediaError::NoDevice) => {
-                    return self.emit(Action::ShareRefused);
-                }
-                Err(err) => return self.emit(Action::MediaFailed(err)),
-            };
-            let Some(track) = media::first_track(&stream, Kind::Video) else { return };
-            let send = self.sender();
-            let ended = Closure::<dyn FnMut()>::new(move || send(Event::ScreenEnded));
-            track.set_onended(Some(ended.as_ref().unchecked_ref()));
-            self.screen_ended = Some(ended);
-            self.local.set_screen(Some((track, stream.clone())));
-            self.emit(Action::LocalScreen(Some(stream)));
-        } else {
-            if let Some((track, _)) = self.local.screen() {
-                track.set_onended(None);
-            }
-            self.local.set_screen(None);
-            self.screen_ended = None;
-            self.emit(Action::LocalScreen(None));
-        }
-        // Announce before renegotiating so receivers know the screen's stream id
-        // by the time its track arrives (the server keeps our messages in order).
-        self.announce();
-        for peer in self.peers.values_mut() {
-            peer.set_screen(self.local.screen());
-        }
-    }
-
-    fn announce(&mut self) {
-        if self.name.is_some() {
-            self.send(ClientMsg::Media { media: self.local.announce() });
-        }
-    }
-
-    // ---- signaling ---------------------------------------------------------
-
-    fn connect(&mut self) {
-        let Some(name) = self.name.clone() else { return };
-        self.generation += 1;
-        self.ready = false;
-        let generation = self.generation;
-        let send = self.sender();
-        let socket = signaling::open(&ws_url(), move |ev| send(Event::Socket(generation, ev)));
-        socket.send(&ClientMsg::Join {
-            protocol: PROTOCOL_VERSION,
-            meeting: self.meeting.clone(),
-            name,
-            media: self.local.announce(),
-            host_key: self.host_key.clone(),
-            resume: self.resume.clone(),
-        });
-        self.socket = Some(socket);
-        self.last_heard_ms = js::now_ms();
-        if self.heartbeat.is_none() {
-            let send = self.sender();
-            self.heartbeat = Some(gloo_timers::callback::Interval::new(HEARTBEAT_INTERVAL_SECS as u32 * 1000, move || {
-                send(Event::Heartbeat)
-            }));
-        }
-    }
-
-    fn send(&mut self, msg: ClientMsg) {
-        match (&self.socket, self.ready) {
-            (Some(socket), true) => socket.send(&msg),
-            _ if self.queued.len() < MAX_QUEUED => self.queued.push(msg),
-            _ => {}
-        }
-    }
-
-    fn heartbeat(&mut self) {
-        if self.socket.is_none() {
-            return;
-        }
-        if js::now_ms() - self.last_heard_ms > (HEARTBEAT_TIMEOUT_SECS * 1000) as f64 {
-            // A half-open socket: give up on it as if it had closed.
-            let generation = self.generation;
-            drop(self.events.unbounded_send(Event::Socket(generation, SocketEvent::Closed(None))));
-        } else if self.ready {
-            self.send(ClientMsg::Ping { nonce: self.generation });
-        }
-    }
-
-    async fn socket_event(&mut self, ev: SocketEvent) {
-        match ev {
-            SocketEvent::Message(msg) => {
-                self.last_heard_ms = js::now_ms();
-                self.server_message(msg).await;
-            }
-            SocketEvent::Closed(code) => {
-                self.socket = None;
-                self.ready = false;
-                let end = self.fatal.or_else(|| code.and_then(ErrorCode::from_close_code).and_then(CallEnd::from_error));
-                if let Some(end) = end {
-                    return self.end(Some(end));
-                }
-                self.emit(Action::Reconnecting);
-                let delay = backoff(self.attempt, js_sys::Math::random());
-                self.attempt += 1;
-                let (send, generation) = (self.sender(), self.generation);
-                self.reconnect = Some(gloo_timers::callback::Timeout::new(delay.as_millis() as u32, move || {
-                    send(Event::ReconnectDue(generation))
-                }));
-            }
-        }
-    }
-
-    async fn server_message(&mut self, msg: ServerMsg) {
-        match msg {
-            ServerMsg::Welcome { you, meeting, peers, resume, resumed, ice_servers, .. } => {
-                self.attempt = 0;
-                self.resume = Some(resume);
-                self.ice_servers = ice_servers;
-                self.me = Some(you.id);
-                if resumed {
-                    self.peers.retain(|id, _| peers.iter().any(|p| p.id == *id));
-                } else {
-                    // A fresh session: we are the newcomer and offer to everyone.
-                    self.peers.clear();
-                    for info in &peers {
-                        self.open_peer(info, true);
-                    }
-                }
-                for info in &peers {
-                    self.note_screen(info);
-                }
-                self.ready = true;
-                if let Some(socket) = &self.socket {
-                    for msg in self.queued.drain(..) {
-                        socket.send(&msg);
-                    }
-                }
-                self.emit(Action::Welcome { me: you, meeting, peers });
-            }
-            ServerMsg::PeerJoined { peer } => self.emit(Action::PeerJoined(peer)),
-            ServerMsg::PeerLeft { peer, .. } => {
-                self.peers.remove(&peer);
-                self.emit(Action::PeerLeft(peer));
-            }
-            ServerMsg::PeerMedia { peer, media } => {
-                if let Some(p) = self.peers.get_mut(&peer) {
-                    p.remote_screen = media.screen.clone();
-                }
-                self.emit(Action::PeerMedia(peer, media));
-            }
-            ServerMsg::Signal { from, signal } => {
-                if !self.peers.contains_key(&from) {
-                    self.open_peer_by_id(from);
-                }
-                let Some(peer) = self.peers.get_mut(&from) else { return };
-                match peer.receive(signal, &self.local).await {
-                    Ok(Some(reply)) => self.send(ClientMsg::Signal { to: from, signal: reply }),
-                    Ok(None) => {}
-                    Err(err) => js::warn("negotiation", &err),
-                }
-            }
-            ServerMsg::Pong { .. } => {}
-            ServerMsg::Error { error } => match CallEnd::from_error(error) {
-                Some(end) => self.fatal = Some(end),
-                None => web_sys::console::warn_1(&format!("server refused a message: {error}").into()),
-            },
-        }
-    }
-
-    // ---- peers -------------------------------------------------------------
-
-    fn open_peer(&mut self, info: &PeerInfo, offer: bool) {
-        self.open_peer_by_id(info.id);
-        if let Some(peer) = self.peers.get_mut(&info.id) {
-            peer.remote_screen = info.media.screen.clone();
-            if offer {
-                peer.add_local_as_offerer(&self.local);
-            }
-        }
-    }
-
-    fn open_peer_by_id(&mut self, id: PeerId) {
-        let Some(me) = self.me else { return };
-        let send = self.sender();
-        match Peer::new(me, id, &self.ice_servers, move |ev| send(Event::Peer(id, ev))) {
-            Ok(peer) => {
-                self.peers.insert(id, peer);
-            }
-            Err(err) => js::warn("RTCPeerConnection", &err),
-        }
-    }
-
-    fn note_screen(&mut self, info: &PeerInfo) {
-        if let Some(peer) = self.peers.get_mut(&info.id) {
-            peer.remote_screen = info.media.screen.clone();
-        }
-    }
-
-    async fn peer_event(&mut self, id: PeerId, ev: PeerEvent) {
-        let Some(peer) = self.peers.get_mut(&id) else { return };
-        match ev {
-            PeerEvent::NegotiationNeeded => match peer.negotiate().await {
-                Ok(Some(offer)) => self.send(ClientMsg::Signal { to: id, signal: offer }),
-                Ok(None) => {}
-                Err(err) => js::warn("offer", &err),
-            },
-            PeerEvent::Candidate(signal) => self.send(ClientMsg::Signal { to: id, signal }),
-            PeerEvent::Track { track, stream } => match peer.receive_track(track, stream) {
-                Received::Main(stream) => self.emit(Action::RemoteMain(id, stream)),
-                Received::Screen(stream) => self.emit(Action::RemoteScreen(id, stream)),
-            },
-            PeerEvent::State(state) => {
-                let link = match state {
-                    RtcPeerConnectionState::Connected => Link::Connected,
-                    RtcPeerConnectionState::Failed => {
-                        peer.restart_ice();
-                        Link::Retrying
-                    }
-                    RtcPeerConnectionState::Disconnected => Link::Retrying,
-                    _ => Link::Connecting,
-                };
-                self.emit(Action::Link(id, link));
-            }
+        if let Err(err) = switched {
+            self.emit(Action::DeviceFailed(err));
         }
     }
 
@@ -522,14 +258,4 @@ impl Engine {
             self.emit(Action::Ended(end));
         }
     }
-}
-
-/// `ws(s)://<this host>/ws`.
-fn ws_url() -> String {
-    let location = web_sys::window().map(|w| w.location());
-    let (protocol, host) = location
-        .map(|l| (l.protocol().unwrap_or_default(), l.host().unwrap_or_default()))
-        .unwrap_or_default();
-    let scheme = if protocol == "https:" { "wss" } else { "ws" };
-    format!("{scheme}://{host}/ws")
 }

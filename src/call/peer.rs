@@ -11,9 +11,10 @@ use js_sys::Array;
 use sala_protocol::{IceServer, PeerId, SdpType, Signal, StreamId};
 use wasm_bindgen::prelude::*;
 use web_sys::{
-    MediaStream, MediaStreamTrack, RtcConfiguration, RtcIceCandidateInit, RtcIceServer, RtcPeerConnection,
-    RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcRtpSender, RtcRtpTransceiverDirection, RtcRtpTransceiverInit,
-    RtcSdpType, RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
+    MediaStream, MediaStreamTrack, RtcConfiguration, RtcIceCandidateInit, RtcIceServer,
+    RtcPeerConnection, RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcRtpSender,
+    RtcRtpTransceiverDirection, RtcRtpTransceiverInit, RtcSdpType, RtcSessionDescriptionInit,
+    RtcSignalingState, RtcTrackEvent,
 };
 
 /// What a peer connection reports to the engine.
@@ -21,7 +22,10 @@ use web_sys::{
 pub enum PeerEvent {
     NegotiationNeeded,
     Candidate(Signal),
-    Track { track: MediaStreamTrack, stream: Option<MediaStream> },
+    Track {
+        track: MediaStreamTrack,
+        stream: Option<MediaStream>,
+    },
     State(RtcPeerConnectionState),
 }
 
@@ -101,7 +105,9 @@ impl Peer {
         let negotiation = on(Box::new(move |_| r(PeerEvent::NegotiationNeeded)));
         let r = report.clone();
         let candidate = on(Box::new(move |ev: JsValue| {
-            let Some(c) = ev.unchecked_into::<RtcPeerConnectionIceEvent>().candidate() else { return };
+            let Some(c) = ev.unchecked_into::<RtcPeerConnectionIceEvent>().candidate() else {
+                return;
+            };
             r(PeerEvent::Candidate(Signal::Candidate {
                 candidate: c.candidate(),
                 sdp_mid: c.sdp_mid(),
@@ -112,10 +118,15 @@ impl Peer {
         let track = on(Box::new(move |ev: JsValue| {
             let ev: RtcTrackEvent = ev.unchecked_into();
             let stream = ev.streams().get(0).dyn_into::<MediaStream>().ok();
-            r(PeerEvent::Track { track: ev.track(), stream });
+            r(PeerEvent::Track {
+                track: ev.track(),
+                stream,
+            });
         }));
         let state_pc = pc.clone();
-        let state = on(Box::new(move |_| report(PeerEvent::State(state_pc.connection_state()))));
+        let state = on(Box::new(move |_| {
+            report(PeerEvent::State(state_pc.connection_state()))
+        }));
         pc.set_onnegotiationneeded(Some(negotiation.as_ref().unchecked_ref()));
         pc.set_onicecandidate(Some(candidate.as_ref().unchecked_ref()));
         pc.set_ontrack(Some(track.as_ref().unchecked_ref()));
@@ -141,8 +152,14 @@ impl Peer {
         init.set_direction(RtcRtpTransceiverDirection::Sendrecv);
         init.set_streams(&Array::of1(local.stream()));
         let add = |kind: &str, track: Option<&MediaStreamTrack>| match track {
-            Some(t) => self.pc.add_transceiver_with_media_stream_track_and_init(t, &init).sender(),
-            None => self.pc.add_transceiver_with_str_and_init(kind, &init).sender(),
+            Some(t) => self
+                .pc
+                .add_transceiver_with_media_stream_track_and_init(t, &init)
+                .sender(),
+            None => self
+                .pc
+                .add_transceiver_with_str_and_init(kind, &init)
+                .sender(),
         };
         self.audio = Some(add("audio", local.audio()));
         self.video = Some(add("video", local.video()));
@@ -155,7 +172,12 @@ impl Peer {
         if self.audio.is_some() {
             return;
         }
-        for t in self.pc.get_transceivers().iter().map(|t| t.unchecked_into::<web_sys::RtcRtpTransceiver>()) {
+        for t in self
+            .pc
+            .get_transceivers()
+            .iter()
+            .map(|t| t.unchecked_into::<web_sys::RtcRtpTransceiver>())
+        {
             let (slot, track) = match t.receiver().track().kind().as_str() {
                 "audio" if self.audio.is_none() => (&mut self.audio, local.audio()),
                 "video" if self.video.is_none() => (&mut self.video, local.video()),
@@ -186,10 +208,18 @@ impl Peer {
     }
 
     /// A signal from the remote side; returns the answer to send back, if any.
-    pub async fn receive(&mut self, signal: Signal, local: &LocalMedia) -> Result<Option<Signal>, JsValue> {
+    pub async fn receive(
+        &mut self,
+        signal: Signal,
+        local: &LocalMedia,
+    ) -> Result<Option<Signal>, JsValue> {
         match signal {
-            Signal::Description { sdp_type: kind, sdp } => {
-                let collision = kind == SdpType::Offer && self.pc.signaling_state() != RtcSignalingState::Stable;
+            Signal::Description {
+                sdp_type: kind,
+                sdp,
+            } => {
+                let collision = kind == SdpType::Offer
+                    && self.pc.signaling_state() != RtcSignalingState::Stable;
                 self.ignore_offer = !self.polite && collision;
                 if self.ignore_offer {
                     return Ok(None);
@@ -205,11 +235,20 @@ impl Peer {
                 wait(js::set_local_description_implicit(&self.pc)).await?;
                 Ok(self.local_description())
             }
-            Signal::Candidate { candidate, sdp_mid, sdp_m_line_index } => {
+            Signal::Candidate {
+                candidate,
+                sdp_mid,
+                sdp_m_line_index,
+            } => {
                 let init = RtcIceCandidateInit::new(&candidate);
                 init.set_sdp_mid(sdp_mid.as_deref());
                 init.set_sdp_m_line_index(sdp_m_line_index);
-                match wait(self.pc.add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(&init))).await {
+                match wait(
+                    self.pc
+                        .add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(&init)),
+                )
+                .await
+                {
                     Err(err) if !self.ignore_offer => Err(err),
                     _ => Ok(None),
                 }
@@ -219,11 +258,18 @@ impl Peer {
 
     fn local_description(&self) -> Option<Signal> {
         let desc = self.pc.local_description()?;
-        Some(Signal::Description { sdp_type: from_sdp_type(desc.type_())?, sdp: desc.sdp() })
+        Some(Signal::Description {
+            sdp_type: from_sdp_type(desc.type_())?,
+            sdp: desc.sdp(),
+        })
     }
 
     /// Swaps the microphone or camera track without renegotiating.
-    pub async fn replace(&self, audio: bool, track: Option<&MediaStreamTrack>) -> Result<(), JsValue> {
+    pub async fn replace(
+        &self,
+        audio: bool,
+        track: Option<&MediaStreamTrack>,
+    ) -> Result<(), JsValue> {
         let sender = if audio { &self.audio } else { &self.video };
         match sender {
             Some(s) => wait(s.replace_track(track)).await.map(drop),
@@ -243,7 +289,11 @@ impl Peer {
     }
 
     /// Sorts a received track into the main stream or the screen share.
-    pub fn receive_track(&mut self, track: MediaStreamTrack, stream: Option<MediaStream>) -> Received {
+    pub fn receive_track(
+        &mut self,
+        track: MediaStreamTrack,
+        stream: Option<MediaStream>,
+    ) -> Received {
         if let (Some(stream), Some(screen)) = (&stream, &self.remote_screen) {
             if stream.id() == screen.as_str() {
                 return Received::Screen(stream.clone());
@@ -253,7 +303,11 @@ impl Peer {
             "audio" => self.remote_audio = Some(track),
             _ => self.remote_video = Some(track),
         }
-        let tracks: Vec<&MediaStreamTrack> = self.remote_audio.iter().chain(self.remote_video.iter()).collect();
+        let tracks: Vec<&MediaStreamTrack> = self
+            .remote_audio
+            .iter()
+            .chain(self.remote_video.iter())
+            .collect();
         Received::Main(stream_of(&tracks))
     }
 

@@ -57,7 +57,9 @@ async fn run(ws: WebSocket, mut outgoing: UnboundedReceiver<String>, report: imp
             match frame {
                 Ok(Message::Text(text)) => match serde_json::from_str::<ServerMsg>(&text) {
                     Ok(msg) => report(SocketEvent::Message(msg)),
-                    Err(err) => web_sys::console::warn_1(&format!("unreadable server message: {err}").into()),
+                    Err(err) => web_sys::console::warn_1(
+                        &format!("unreadable server message: {err}").into(),
+                    ),
                 },
                 Ok(Message::Bytes(_)) => {}
                 Err(WebSocketError::ConnectionClose(ev)) => return Some(ev.code),
@@ -66,7 +68,10 @@ async fn run(ws: WebSocket, mut outgoing: UnboundedReceiver<String>, report: imp
         }
         None
     };
-    let code = future::select(Box::pin(writer), Box::pin(reader)).await.factor_first().0;
+    let code = future::select(Box::pin(writer), Box::pin(reader))
+        .await
+        .factor_first()
+        .0;
     report(SocketEvent::Closed(code));
 }
 
@@ -86,9 +91,22 @@ mod tests {
 
     #[test]
     fn backoff_grows_then_caps() {
-        let table = [(0, 250), (1, 500), (2, 1_000), (3, 2_000), (4, 4_000), (5, 8_000), (6, 8_000), (60, 8_000)];
+        let table = [
+            (0, 250),
+            (1, 500),
+            (2, 1_000),
+            (3, 2_000),
+            (4, 4_000),
+            (5, 8_000),
+            (6, 8_000),
+            (60, 8_000),
+        ];
         for (attempt, ms) in table {
-            assert_eq!(backoff(attempt, 0.0), Duration::from_millis(ms), "attempt {attempt}");
+            assert_eq!(
+                backoff(attempt, 0.0),
+                Duration::from_millis(ms),
+                "attempt {attempt}"
+            );
         }
     }
 

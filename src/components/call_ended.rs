@@ -12,7 +12,10 @@ pub struct CallEndedProps {
 #[function_component]
 pub fn CallEnded(props: &CallEndedProps) -> Html {
     let tr = use_tr();
-    let can_rejoin = matches!(props.end, CallEnd::Left | CallEnd::Replaced | CallEnd::MeetingFull);
+    let can_rejoin = matches!(
+        props.end,
+        CallEnd::Left | CallEnd::Replaced | CallEnd::MeetingFull
+    );
     html! {
         <section class="card ended" data-testid="call-ended">
             <h1>{ tr.t(props.end.text()) }</h1>

@@ -1,5 +1,6 @@
 use crate::call::Command;
 use crate::components::icon::{Glyph, Icon};
+use crate::components::room::Panel;
 use crate::i18n::{use_tr, Text};
 use yew::prelude::*;
 
@@ -9,22 +10,39 @@ pub struct ControlsProps {
     pub camera: bool,
     pub sharing: bool,
     pub participants: usize,
+    /// The side panel open now, if any.
+    pub panel: Option<Panel>,
     pub on_command: Callback<Command>,
-    pub on_toggle_list: Callback<()>,
+    pub on_panel: Callback<Panel>,
 }
 
-/// The bar at the bottom of the room: mic, camera, screen, participants, leave.
+/// The bar at the bottom of the room: mic, camera, screen, participants, devices, leave.
 #[function_component]
 pub fn Controls(props: &ControlsProps) -> Html {
     let tr = use_tr();
     let (mic, camera, sharing) = (props.mic, props.camera, props.sharing);
     let cmd = &props.on_command;
-    let button = |on: bool, glyph_on: Glyph, glyph_off: Glyph, label: Text, testid: &'static str, onclick: Callback<MouseEvent>| {
+    let button = |on: bool,
+                  glyph_on: Glyph,
+                  glyph_off: Glyph,
+                  label: Text,
+                  testid: &'static str,
+                  onclick: Callback<MouseEvent>| {
         html! {
             <button type="button" class={classes!("control", (!on).then_some("off"))} aria-pressed={on.to_string()}
                 {onclick} data-testid={testid}>
                 <Icon glyph={if on { glyph_on } else { glyph_off }} />
                 <span>{ tr.t(label) }</span>
+            </button>
+        }
+    };
+    let panel_button = |panel: Panel, glyph: Glyph, label: String, testid: &'static str| {
+        let open = props.panel == Some(panel);
+        html! {
+            <button type="button" class={classes!("control", open.then_some("active"))} aria-expanded={open.to_string()}
+                onclick={props.on_panel.reform(move |_| panel)} data-testid={testid}>
+                <Icon {glyph} />
+                <span>{ label }</span>
             </button>
         }
     };
@@ -39,10 +57,8 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <Icon glyph={Glyph::Screen} />
                 <span>{ tr.t(if sharing { Text::StopSharing } else { Text::ShareScreen }) }</span>
             </button>
-            <button type="button" class="control" onclick={props.on_toggle_list.reform(|_| ())} data-testid="list-toggle">
-                <Icon glyph={Glyph::People} />
-                <span>{ format!("{} ({})", tr.t(Text::Participants), props.participants) }</span>
-            </button>
+            { panel_button(Panel::Participants, Glyph::People, format!("{} ({})", tr.t(Text::Participants), props.participants), "list-toggle") }
+            { panel_button(Panel::Devices, Glyph::Sliders, tr.t(Text::Devices).to_owned(), "devices-toggle") }
             <button type="button" class="control leave" onclick={cmd.reform(|_| Command::Leave)} data-testid="leave">
                 <Icon glyph={Glyph::Leave} />
                 <span>{ tr.t(Text::Leave) }</span>

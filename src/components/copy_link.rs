@@ -17,7 +17,9 @@ pub fn CopyLink(props: &CopyLinkProps) -> Html {
     let onclick = {
         let (url, copied) = (props.url.clone(), copied.clone());
         Callback::from(move |_| {
-            let Some(window) = web_sys::window() else { return };
+            let Some(window) = web_sys::window() else {
+                return;
+            };
             let promise = window.navigator().clipboard().write_text(&url);
             let copied = copied.clone();
             wasm_bindgen_futures::spawn_local(async move {

@@ -38,7 +38,8 @@ pub fn JoinForm(props: &JoinFormProps) -> Html {
         })
     };
     let onsubmit = {
-        let (name, name_error, on_command) = (name.clone(), name_error.clone(), props.on_command.clone());
+        let (name, name_error, on_command) =
+            (name.clone(), name_error.clone(), props.on_command.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             match DisplayName::parse(&name) {
@@ -48,7 +49,9 @@ pub fn JoinForm(props: &JoinFormProps) -> Html {
                     on_command.emit(Command::Join(valid));
                 }
                 Err(TextError::TooLong { .. }) => name_error.set(Some(Text::TextTooLong)),
-                Err(TextError::Empty | TextError::Control) => name_error.set(Some(Text::NameRequired)),
+                Err(TextError::Empty | TextError::Control) => {
+                    name_error.set(Some(Text::NameRequired))
+                }
             }
         })
     };
@@ -65,7 +68,9 @@ pub fn JoinForm(props: &JoinFormProps) -> Html {
         (_, Some(stream), true) => html! {
             <Media stream={stream.clone()} playback={Playback::Video { mirror: true }} label={tr.t(Text::Camera)} />
         },
-        _ => html! { <div class="preview-off"><Icon glyph={Glyph::CameraOff} /><span>{ tr.t(Text::CameraOff) }</span></div> },
+        _ => {
+            html! { <div class="preview-off"><Icon glyph={Glyph::CameraOff} /><span>{ tr.t(Text::CameraOff) }</span></div> }
+        }
     };
     let media_error = match &props.media {
         MediaStatus::Failed(err) => html! {
@@ -74,7 +79,21 @@ pub fn JoinForm(props: &JoinFormProps) -> Html {
                 <button type="button" class="secondary" onclick={cmd.reform(|_| Command::RetryMedia)}>{ tr.t(Text::TryAgain) }</button>
             </div>
         },
-        MediaStatus::Requesting | MediaStatus::Ready => html! {},
+        MediaStatus::Requesting | MediaStatus::Ready => match &local.device_error {
+            Some(err) => {
+                html! { <p class="notice error" role="alert" data-testid="device-error">{ tr.t(err.text()) }</p> }
+            }
+            None => html! {},
+        },
+    };
+    // The button says what joining will do, so nobody enters with a camera
+    // or microphone on (or off) by surprise.
+    let join_label = match (props.joining, mic, camera) {
+        (true, ..) => Text::Joining,
+        (false, true, true) => Text::Join,
+        (false, true, false) => Text::JoinWithCameraOff,
+        (false, false, true) => Text::JoinWithMicOff,
+        (false, false, false) => Text::JoinWithBothOff,
     };
 
     html! {
@@ -112,7 +131,7 @@ pub fn JoinForm(props: &JoinFormProps) -> Html {
                     <p class="field-error" role="alert">{ tr.t(err) }</p>
                 }
                 <button type="submit" class="primary" disabled={props.joining} data-testid="join-button">
-                    { tr.t(if props.joining { Text::Joining } else { Text::Join }) }
+                    { tr.t(join_label) }
                 </button>
             </form>
         </section>

@@ -5,6 +5,7 @@ pub mod call_ended;
 pub mod controls;
 pub mod copy_link;
 pub mod device_select;
+pub mod device_settings;
 pub mod icon;
 pub mod join_form;
 pub mod lang_switch;

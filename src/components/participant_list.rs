@@ -31,7 +31,7 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
         }
     };
     html! {
-        <aside class="participants" aria-label={tr.t(Text::Participants)}>
+        <aside class="side-panel participants" data-testid="participant-list" aria-label={tr.t(Text::Participants)}>
             <h2>{ format!("{} ({})", tr.t(Text::Participants), props.others.len() + 1) }</h2>
             <ul>
                 { row(&props.me, true) }

@@ -1,5 +1,6 @@
 use crate::call::Command;
 use crate::components::controls::Controls;
+use crate::components::device_settings::DeviceSettings;
 use crate::components::media::{Media, Playback};
 use crate::components::participant_list::ParticipantList;
 use crate::components::tile::Tile;
@@ -8,6 +9,13 @@ use crate::state::{Link, Phase, State};
 use std::rc::Rc;
 use yew::prelude::*;
 
+/// The side panel beside the tiles, one at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Panel {
+    Participants,
+    Devices,
+}
+
 #[derive(PartialEq, Properties)]
 pub struct RoomProps {
     pub state: Rc<State>,
@@ -15,11 +23,11 @@ pub struct RoomProps {
 }
 
 /// The meeting room: a presented screen on stage if any, the tile grid,
-/// the participant list and the controls bar.
+/// a side panel (participants or devices) and the controls bar.
 #[function_component]
 pub fn Room(props: &RoomProps) -> Html {
     let tr = use_tr();
-    let list_open = use_state_eq(|| false);
+    let panel = use_state_eq(|| None::<Panel>);
     let s = &props.state;
     let Some(me) = &s.me else { return html! {} };
     let mut me_now = me.clone();
@@ -37,13 +45,27 @@ pub fn Room(props: &RoomProps) -> Html {
                 stream={p.main.clone()} link={p.link} />
         }
     });
-    let banner = match (&s.phase, s.local.share_refused) {
-        (Phase::Reconnecting, _) => Some(Text::Reconnecting),
-        (_, true) => Some(Text::ScreenShareRefused),
+    let banner = match (&s.phase, s.local.share_refused, &s.local.device_error) {
+        (Phase::Reconnecting, ..) => Some(Text::Reconnecting),
+        (_, true, _) => Some(Text::ScreenShareRefused),
+        (_, _, Some(err)) => Some(err.text()),
         _ => None,
     };
+    let side = match *panel {
+        Some(Panel::Participants) => html! {
+            <ParticipantList me={me_now.clone()} others={s.peers.values().map(|p| p.info.clone()).collect::<Vec<_>>()} />
+        },
+        Some(Panel::Devices) => html! {
+            <DeviceSettings devices={s.devices.clone()} local={s.local.clone()} on_command={props.on_command.clone()} />
+        },
+        None => html! {},
+    };
+    let on_panel = {
+        let panel = panel.clone();
+        Callback::from(move |p: Panel| panel.set((*panel != Some(p)).then_some(p)))
+    };
     html! {
-        <section class={classes!("room", stage.is_some().then_some("presenting"), (*list_open).then_some("with-list"))}
+        <section class={classes!("room", stage.is_some().then_some("presenting"), panel.is_some().then_some("with-panel"))}
             data-testid="room">
             <header class="room-header">
                 <h1>{ s.meeting.as_ref().map(|m| m.title.to_string()).unwrap_or_default() }</h1>
@@ -67,12 +89,9 @@ pub fn Room(props: &RoomProps) -> Html {
                 <p class="alone">{ tr.t(Text::WaitingForOthers) }</p>
             }
             </div>
-            if *list_open {
-                <ParticipantList me={me_now.clone()} others={s.peers.values().map(|p| p.info.clone()).collect::<Vec<_>>()} />
-            }
+            { side }
             <Controls mic={s.local.mic} camera={s.local.camera} sharing={s.local.screen.is_some()}
-                participants={s.peers.len() + 1} on_command={props.on_command.clone()}
-                on_toggle_list={{ let l = list_open.clone(); Callback::from(move |()| l.set(!*l)) }} />
+                participants={s.peers.len() + 1} panel={*panel} on_command={props.on_command.clone()} {on_panel} />
         </section>
     }
 }

@@ -20,7 +20,10 @@ pub struct TileProps {
 }
 
 fn initials(name: &str) -> String {
-    name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect()
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .collect()
 }
 
 /// One participant: video or initials, name, mic/camera state, speaking ring.
@@ -33,10 +36,14 @@ pub fn Tile(props: &TileProps) -> Html {
         (Some(stream), true) => html! {
             <Media stream={stream.clone()} playback={Playback::Video { mirror: props.is_me }} label={props.name.to_string()} />
         },
-        _ => html! { <div class="avatar" aria-hidden="true">{ initials(props.name.as_str()) }</div> },
+        _ => {
+            html! { <div class="avatar" aria-hidden="true">{ initials(props.name.as_str()) }</div> }
+        }
     };
     let sound = match (&props.stream, props.is_me) {
-        (Some(stream), false) => html! { <Media stream={stream.clone()} playback={Playback::Audio} /> },
+        (Some(stream), false) => {
+            html! { <Media stream={stream.clone()} playback={Playback::Audio} /> }
+        }
         _ => html! {},
     };
     let link_note = match props.link {

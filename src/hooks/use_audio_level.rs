@@ -48,22 +48,25 @@ pub fn use_audio_level(stream: Option<MediaStream>) -> f32 {
     {
         let level = level.clone();
         use_effect_with(stream, move |stream| {
-            let setup = stream.as_ref().filter(|s| s.get_audio_tracks().length() > 0).and_then(|stream| {
-                let ctx = context()?;
-                let source = ctx.create_media_stream_source(stream).ok()?;
-                let analyser = ctx.create_analyser().ok()?;
-                analyser.set_fft_size(512);
-                source.connect_with_audio_node(&analyser).ok()?;
-                let mut buf = vec![0.0f32; 512];
-                let tick = Interval::new(100, move || {
-                    if ctx.state() == AudioContextState::Suspended {
-                        // Allowed once the page has had a user gesture; harmless before.
-                        drop(ctx.resume());
-                    }
-                    level.set(sample(&analyser, &mut buf));
+            let setup = stream
+                .as_ref()
+                .filter(|s| s.get_audio_tracks().length() > 0)
+                .and_then(|stream| {
+                    let ctx = context()?;
+                    let source = ctx.create_media_stream_source(stream).ok()?;
+                    let analyser = ctx.create_analyser().ok()?;
+                    analyser.set_fft_size(512);
+                    source.connect_with_audio_node(&analyser).ok()?;
+                    let mut buf = vec![0.0f32; 512];
+                    let tick = Interval::new(100, move || {
+                        if ctx.state() == AudioContextState::Suspended {
+                            // Allowed once the page has had a user gesture; harmless before.
+                            drop(ctx.resume());
+                        }
+                        level.set(sample(&analyser, &mut buf));
+                    });
+                    Some((source, tick))
                 });
-                Some((source, tick))
-            });
             move || {
                 if let Some((source, tick)) = setup {
                     drop(tick);
@@ -83,7 +86,15 @@ mod tests {
 
     #[test]
     fn level_maps_decibels_to_steps() {
-        for (rms, level) in [(0.0, 0.0), (0.0005, 0.0), (0.001, 0.0), (0.01, 0.3), (0.1, 0.7), (1.0, 1.0), (4.0, 1.0)] {
+        for (rms, level) in [
+            (0.0, 0.0),
+            (0.0005, 0.0),
+            (0.001, 0.0),
+            (0.01, 0.3),
+            (0.1, 0.7),
+            (1.0, 1.0),
+            (4.0, 1.0),
+        ] {
             assert_eq!(level_from_rms(rms), level, "rms {rms}");
         }
     }

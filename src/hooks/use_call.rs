@@ -12,14 +12,21 @@ use yew::prelude::*;
 /// let mute = command.reform(|_| Command::SetMic(false));
 /// ```
 #[hook]
-pub fn use_call(meeting: MeetingId, host_key: Option<HostKey>) -> (UseReducerHandle<State>, Callback<Command>) {
+pub fn use_call(
+    meeting: MeetingId,
+    host_key: Option<HostKey>,
+) -> (UseReducerHandle<State>, Callback<Command>) {
     let state = use_reducer(State::default);
     let command = use_state(Callback::<Command>::noop);
     {
         let dispatcher = state.dispatcher();
         let set_command = command.setter();
         use_effect_with((meeting, host_key), move |(meeting, host_key)| {
-            let handle = CallHandle::start(meeting.clone(), host_key.clone(), Callback::from(move |a| dispatcher.dispatch(a)));
+            let handle = CallHandle::start(
+                meeting.clone(),
+                host_key.clone(),
+                Callback::from(move |a| dispatcher.dispatch(a)),
+            );
             set_command.set(handle.callback());
             move || drop(handle)
         });

@@ -14,7 +14,9 @@ enum Create {
 }
 
 fn origin() -> String {
-    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
 }
 
 /// Start page: name a meeting, get a host link and a guest link.
@@ -25,7 +27,9 @@ pub fn Home() -> Html {
     let create = use_state(|| Create::Editing(None));
     let oninput = {
         let title = title.clone();
-        Callback::from(move |e: InputEvent| title.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            title.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
     let onsubmit = {
         let (title, create) = (title.clone(), create.clone());
@@ -33,8 +37,12 @@ pub fn Home() -> Html {
             e.prevent_default();
             let parsed = match MeetingTitle::parse(&title) {
                 Ok(t) => t,
-                Err(TextError::TooLong { .. }) => return create.set(Create::Editing(Some(Text::TextTooLong))),
-                Err(TextError::Empty | TextError::Control) => return create.set(Create::Editing(Some(Text::TitleRequired))),
+                Err(TextError::TooLong { .. }) => {
+                    return create.set(Create::Editing(Some(Text::TextTooLong)))
+                }
+                Err(TextError::Empty | TextError::Control) => {
+                    return create.set(Create::Editing(Some(Text::TitleRequired)))
+                }
             };
             create.set(Create::Creating);
             let create = create.clone();

@@ -39,7 +39,9 @@ pub fn MeetingPage(props: &MeetingPageProps) -> Html {
         use_effect_with(id.clone(), move |id| {
             let load = load.clone();
             match id.clone() {
-                None => load.set(Load::Failed(ApiFailure::Refused(sala_protocol::ApiErrorCode::NotFound))),
+                None => load.set(Load::Failed(ApiFailure::Refused(
+                    sala_protocol::ApiErrorCode::NotFound,
+                ))),
                 Some(id) => wasm_bindgen_futures::spawn_local(async move {
                     load.set(match api::get_meeting(&id).await {
                         Ok(info) => Load::Ready(info),

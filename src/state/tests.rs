@@ -6,38 +6,63 @@ fn peer(id: u64, name: &str) -> PeerInfo {
         id: PeerId(id),
         name: DisplayName::parse(name).unwrap(),
         role: Role::Guest,
-        media: MediaState { mic: true, camera: true, screen: None, tier: QualityTier::VideoHigh },
+        media: MediaState {
+            mic: true,
+            camera: true,
+            screen: None,
+            tier: QualityTier::VideoHigh,
+        },
     }
 }
 
 fn meeting() -> MeetingInfo {
-    MeetingInfo { id: MeetingId::from_random([1; 16]), title: MeetingTitle::parse("Cabinet").unwrap() }
+    MeetingInfo {
+        id: MeetingId::from_random([1; 16]),
+        title: MeetingTitle::parse("Cabinet").unwrap(),
+    }
 }
 
 fn run(actions: Vec<Action>) -> Rc<State> {
-    actions.into_iter().fold(Rc::new(State::default()), |s, a| s.reduce(a))
+    actions
+        .into_iter()
+        .fold(Rc::new(State::default()), |s, a| s.reduce(a))
 }
 
 #[test]
 fn welcome_then_joins_and_leaves_track_the_roster() {
     let s = run(vec![
         Action::Joining,
-        Action::Welcome { me: peer(3, "Me"), meeting: meeting(), peers: vec![peer(1, "A"), peer(2, "B")] },
+        Action::Welcome {
+            me: peer(3, "Me"),
+            meeting: meeting(),
+            peers: vec![peer(1, "A"), peer(2, "B")],
+        },
         Action::PeerJoined(peer(4, "C")),
         Action::PeerLeft(PeerId(1)),
     ]);
     assert_eq!(s.phase, Phase::InCall);
-    assert_eq!(s.peers.keys().copied().collect::<Vec<_>>(), vec![PeerId(2), PeerId(4)]);
+    assert_eq!(
+        s.peers.keys().copied().collect::<Vec<_>>(),
+        vec![PeerId(2), PeerId(4)]
+    );
     assert!(s.peers.values().all(|p| p.link == Link::Connecting));
 }
 
 #[test]
 fn resumed_welcome_keeps_link_state_of_known_peers_and_drops_gone_ones() {
     let s = run(vec![
-        Action::Welcome { me: peer(3, "Me"), meeting: meeting(), peers: vec![peer(1, "A"), peer(2, "B")] },
+        Action::Welcome {
+            me: peer(3, "Me"),
+            meeting: meeting(),
+            peers: vec![peer(1, "A"), peer(2, "B")],
+        },
         Action::Link(PeerId(1), Link::Connected),
         Action::Reconnecting,
-        Action::Welcome { me: peer(3, "Me"), meeting: meeting(), peers: vec![peer(1, "A renamed")] },
+        Action::Welcome {
+            me: peer(3, "Me"),
+            meeting: meeting(),
+            peers: vec![peer(1, "A renamed")],
+        },
     ]);
     assert_eq!(s.phase, Phase::InCall);
     assert_eq!(s.peers.len(), 1);
@@ -54,7 +79,11 @@ fn media_update_without_screen_clears_the_screen_and_updates_flags() {
     let mut sharing = muted.clone();
     sharing.screen = Some(StreamId::try_from("s1".to_owned()).unwrap());
     let s = run(vec![
-        Action::Welcome { me: peer(2, "Me"), meeting: meeting(), peers: vec![peer(1, "A")] },
+        Action::Welcome {
+            me: peer(2, "Me"),
+            meeting: meeting(),
+            peers: vec![peer(1, "A")],
+        },
         Action::PeerMedia(PeerId(1), sharing),
         Action::PeerMedia(PeerId(1), muted),
     ]);
@@ -66,14 +95,21 @@ fn media_update_without_screen_clears_the_screen_and_updates_flags() {
 
 #[test]
 fn events_for_unknown_peers_are_ignored() {
-    let s = run(vec![Action::PeerMedia(PeerId(9), MediaState::default()), Action::Link(PeerId(9), Link::Retrying)]);
+    let s = run(vec![
+        Action::PeerMedia(PeerId(9), MediaState::default()),
+        Action::Link(PeerId(9), Link::Retrying),
+    ]);
     assert!(s.peers.is_empty());
 }
 
 #[test]
 fn ending_is_final_and_clears_media() {
     let s = run(vec![
-        Action::Welcome { me: peer(2, "Me"), meeting: meeting(), peers: vec![peer(1, "A")] },
+        Action::Welcome {
+            me: peer(2, "Me"),
+            meeting: meeting(),
+            peers: vec![peer(1, "A")],
+        },
         Action::Ended(CallEnd::Left),
         Action::Reconnecting,
     ]);

@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement};
+use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlSelectElement};
 use yew::{BaseComponent, Callback};
 
 /// A component mounted into its own `<div>`, removed again on drop.
@@ -30,7 +30,8 @@ impl Mounted {
     }
 
     pub fn get(&self, selector: &str) -> Element {
-        self.find(selector).unwrap_or_else(|| panic!("no {selector} in {}", self.root.inner_html()))
+        self.find(selector)
+            .unwrap_or_else(|| panic!("no {selector} in {}", self.root.inner_html()))
     }
 
     pub fn count(&self, selector: &str) -> u32 {
@@ -50,11 +51,25 @@ impl Mounted {
     pub async fn type_into(&self, selector: &str, value: &str) {
         let input: HtmlInputElement = self.get(selector).unchecked_into();
         input.set_value(value);
-        let init = EventInit::new();
-        init.set_bubbles(true);
-        input.dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap()).unwrap();
-        yew::scheduler::flush().await;
+        fire(&input, "input").await;
     }
+
+    /// Picks the option with `value` the way a user would (fires `change`).
+    pub async fn select(&self, selector: &str, value: &str) {
+        let select: HtmlSelectElement = self.get(selector).unchecked_into();
+        select.set_value(value);
+        assert_eq!(select.value(), value, "{selector} has no option {value}");
+        fire(&select, "change").await;
+    }
+}
+
+async fn fire(target: &Element, event: &str) {
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    target
+        .dispatch_event(&Event::new_with_event_init_dict(event, &init).unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
 }
 
 impl Drop for Mounted {

@@ -41,7 +41,9 @@ fn main() -> ExitCode {
 
 /// Builds the client with Trunk (release profile `wasm-release`) and the server.
 pub fn build(release_server: bool) -> Result<()> {
-    cmd("trunk", &["build", "--release"]).env("TRUNK_SKIP_VERSION_CHECK", "true").run()?;
+    cmd("trunk", &["build", "--release"])
+        .env("TRUNK_SKIP_VERSION_CHECK", "true")
+        .run()?;
     let mut args = vec!["build", "--package", "sala-server"];
     if release_server {
         args.push("--release");
@@ -58,12 +60,18 @@ fn serve(args: &[String]) -> Result<()> {
     };
     let root = root();
     let dist = root.join("dist");
-    let data = std::env::var("SALA_DATA_DIR").unwrap_or_else(|_| root.join("data").display().to_string());
+    let data =
+        std::env::var("SALA_DATA_DIR").unwrap_or_else(|_| root.join("data").display().to_string());
     println!("Open the address below in Chrome, Edge or Firefox. Off this machine, put Sala behind HTTPS (see README).");
-    cmd(root.join("target/release/sala-server").to_str().unwrap_or("sala-server"), &["--bind", &bind, "--data-dir", &data])
-        .arg("--dist")
-        .arg(dist.to_str().unwrap_or("dist"))
-        .run()
+    cmd(
+        root.join("target/release/sala-server")
+            .to_str()
+            .unwrap_or("sala-server"),
+        &["--bind", &bind, "--data-dir", &data],
+    )
+    .arg("--dist")
+    .arg(dist.to_str().unwrap_or("dist"))
+    .run()
 }
 
 fn screenshots(dir: Option<&str>) -> Result<()> {

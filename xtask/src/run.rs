@@ -10,9 +10,15 @@ pub type Result<T> = std::result::Result<T, Error>;
 #[derive(Debug)]
 pub enum Error {
     /// A command could not start (not installed?).
-    Spawn { program: String, source: std::io::Error },
+    Spawn {
+        program: String,
+        source: std::io::Error,
+    },
     /// A command ran and failed.
-    Failed { program: String, status: std::process::ExitStatus },
+    Failed {
+        program: String,
+        status: std::process::ExitStatus,
+    },
     /// Something else, said plainly.
     Other(String),
 }
@@ -29,7 +35,10 @@ impl fmt::Display for Error {
 
 /// The workspace root (the parent of `xtask/`).
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().map(PathBuf::from).unwrap_or_default()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default()
 }
 
 /// Directory of project-local tools installed from npm (wasm-opt).
@@ -41,9 +50,15 @@ pub fn tools_bin() -> PathBuf {
 pub fn path_env() -> String {
     let home = std::env::var("CARGO_HOME")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo"));
+        .unwrap_or_else(|_| {
+            PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo")
+        });
     let old = std::env::var("PATH").unwrap_or_default();
-    format!("{}:{}:{old}", tools_bin().display(), home.join("bin").display())
+    format!(
+        "{}:{}:{old}",
+        tools_bin().display(),
+        home.join("bin").display()
+    )
 }
 
 pub struct Cmd {
@@ -54,7 +69,10 @@ pub struct Cmd {
 pub fn cmd(program: &str, args: &[&str]) -> Cmd {
     let mut inner = Command::new(program);
     inner.args(args).current_dir(root()).env("PATH", path_env());
-    Cmd { inner, program: format!("{program} {}", args.join(" ")) }
+    Cmd {
+        inner,
+        program: format!("{program} {}", args.join(" ")),
+    }
 }
 
 impl Cmd {
@@ -76,11 +94,17 @@ impl Cmd {
     /// Runs with inherited output; an error if it does not succeed.
     pub fn run(mut self) -> Result<()> {
         eprintln!("$ {}", self.program);
-        let status = self.inner.status().map_err(|source| Error::Spawn { program: self.program.clone(), source })?;
+        let status = self.inner.status().map_err(|source| Error::Spawn {
+            program: self.program.clone(),
+            source,
+        })?;
         if status.success() {
             Ok(())
         } else {
-            Err(Error::Failed { program: self.program, status })
+            Err(Error::Failed {
+                program: self.program,
+                status,
+            })
         }
     }
 
@@ -89,12 +113,18 @@ impl Cmd {
     pub fn run_tee(mut self) -> Result<(bool, String)> {
         eprintln!("$ {}", self.program);
         self.inner.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = self.inner.spawn().map_err(|source| Error::Spawn { program: self.program.clone(), source })?;
+        let mut child = self.inner.spawn().map_err(|source| Error::Spawn {
+            program: self.program.clone(),
+            source,
+        })?;
         let tee = |stream: Box<dyn std::io::Read + Send>, to_err: bool| {
             std::thread::spawn(move || {
                 use std::io::{BufRead, BufReader, Write};
                 let mut text = String::new();
-                for line in BufReader::new(stream).lines().map_while(std::result::Result::ok) {
+                for line in BufReader::new(stream)
+                    .lines()
+                    .map_while(std::result::Result::ok)
+                {
                     if to_err {
                         eprintln!("{line}");
                     } else {
@@ -109,7 +139,10 @@ impl Cmd {
         };
         let out = tee(Box::new(child.stdout.take().expect("piped")), false);
         let err = tee(Box::new(child.stderr.take().expect("piped")), true);
-        let status = child.wait().map_err(|source| Error::Spawn { program: self.program.clone(), source })?;
+        let status = child.wait().map_err(|source| Error::Spawn {
+            program: self.program.clone(),
+            source,
+        })?;
         let text = out.join().unwrap_or_default() + &err.join().unwrap_or_default();
         Ok((status.success(), text))
     }
@@ -117,6 +150,8 @@ impl Cmd {
     /// Runs quietly and returns stdout if it succeeded.
     pub fn output(mut self) -> Option<String> {
         let out = self.inner.stderr(Stdio::null()).output().ok()?;
-        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
     }
 }

@@ -8,7 +8,13 @@ pub const BINARYEN_VERSION: &str = "132.0.0";
 const PLAYWRIGHT_VERSION: &str = "1.64.1";
 /// Debian packages for the browser tests: the browser and its driver, Khmer
 /// fonts so pages render as users see them, nftables for loss on test links.
-const BROWSER_PACKAGES: &[&str] = &["chromium", "chromium-driver", "fonts-khmeros", "nftables", "brotli"];
+const BROWSER_PACKAGES: &[&str] = &[
+    "chromium",
+    "chromium-driver",
+    "fonts-khmeros",
+    "nftables",
+    "brotli",
+];
 
 /// Everything for building; with `browser`, also for the browser tests.
 pub fn all(browser: bool) -> Result<()> {
@@ -24,11 +30,17 @@ pub fn all(browser: bool) -> Result<()> {
 }
 
 fn has(program: &str, args: &[&str], expect: &str) -> bool {
-    cmd(program, args).output().is_some_and(|out| out.contains(expect))
+    cmd(program, args)
+        .output()
+        .is_some_and(|out| out.contains(expect))
 }
 
 fn wasm_target() -> Result<()> {
-    if has("rustup", &["target", "list", "--installed"], "wasm32-unknown-unknown") {
+    if has(
+        "rustup",
+        &["target", "list", "--installed"],
+        "wasm32-unknown-unknown",
+    ) {
         return Ok(());
     }
     cmd("rustup", &["target", "add", "wasm32-unknown-unknown"]).run()
@@ -39,12 +51,17 @@ fn trunk() -> Result<()> {
         return Ok(());
     }
     // The newest Trunk needs a newer rustc than these machines have: pin it.
-    cmd("cargo", &["install", "--locked", &format!("trunk@{TRUNK_VERSION}")]).run()
+    cmd(
+        "cargo",
+        &["install", "--locked", &format!("trunk@{TRUNK_VERSION}")],
+    )
+    .run()
 }
 
 /// The wasm-bindgen version Cargo.lock resolved; Trunk insists the CLI matches it.
 fn locked_wasm_bindgen() -> Result<String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| Error::Other(format!("reading Cargo.lock: {e}")))?;
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| Error::Other(format!("reading Cargo.lock: {e}")))?;
     lock.split("[[package]]")
         .find(|p| p.contains("name = \"wasm-bindgen\"\n"))
         .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = \"")))
@@ -54,24 +71,45 @@ fn locked_wasm_bindgen() -> Result<String> {
 
 fn wasm_bindgen() -> Result<()> {
     let version = locked_wasm_bindgen()?;
-    if has("wasm-bindgen", &["--version"], &version) && has("wasm-bindgen-test-runner", &["--version"], &version) {
+    if has("wasm-bindgen", &["--version"], &version)
+        && has("wasm-bindgen-test-runner", &["--version"], &version)
+    {
         return Ok(());
     }
     // Not --locked: its lockfile pins a crate version crates.io no longer serves.
-    cmd("cargo", &["install", "wasm-bindgen-cli", "--version", &version]).run()
+    cmd(
+        "cargo",
+        &["install", "wasm-bindgen-cli", "--version", &version],
+    )
+    .run()
 }
 
 /// wasm-opt from npm's binaryen (Debian's is too old to read today's wasm).
 fn wasm_opt() -> Result<()> {
     let wasm_opt = tools_bin().join("wasm-opt");
     let major = BINARYEN_VERSION.split('.').next().unwrap_or_default();
-    if has(wasm_opt.to_str().unwrap_or_default(), &["--version"], &format!("version {major}")) {
+    if has(
+        wasm_opt.to_str().unwrap_or_default(),
+        &["--version"],
+        &format!("version {major}"),
+    ) {
         return Ok(());
     }
     node()?;
     let prefix = root().join(".tools");
     std::fs::create_dir_all(&prefix).map_err(|e| Error::Other(format!("creating .tools: {e}")))?;
-    cmd("npm", &["install", "--no-save", "--no-audit", "--no-fund", &format!("binaryen@{BINARYEN_VERSION}")]).dir(prefix).run()
+    cmd(
+        "npm",
+        &[
+            "install",
+            "--no-save",
+            "--no-audit",
+            "--no-fund",
+            &format!("binaryen@{BINARYEN_VERSION}"),
+        ],
+    )
+    .dir(prefix)
+    .run()
 }
 
 fn node() -> Result<()> {
@@ -84,16 +122,23 @@ fn node() -> Result<()> {
 fn e2e_packages() -> Result<()> {
     node()?;
     let installed = root().join("tests/e2e/node_modules/playwright-core/package.json");
-    let current = std::fs::read_to_string(installed).is_ok_and(|p| p.contains(&format!("\"version\": \"{PLAYWRIGHT_VERSION}\"")));
+    let current = std::fs::read_to_string(installed)
+        .is_ok_and(|p| p.contains(&format!("\"version\": \"{PLAYWRIGHT_VERSION}\"")));
     if current {
         return Ok(());
     }
     // playwright-core only: it never downloads a browser; tests use Debian's chromium.
-    cmd("npm", &["ci", "--no-audit", "--no-fund"]).dir(root().join("tests/e2e")).run()
+    cmd("npm", &["ci", "--no-audit", "--no-fund"])
+        .dir(root().join("tests/e2e"))
+        .run()
 }
 
 fn installed(package: &str) -> bool {
-    has("dpkg-query", &["-W", "-f=${Status}", package], "install ok installed")
+    has(
+        "dpkg-query",
+        &["-W", "-f=${Status}", package],
+        "install ok installed",
+    )
 }
 
 /// Installs the missing Debian packages among `packages` (as root, or through sudo).
@@ -102,12 +147,20 @@ pub fn apt(packages: &[&str]) -> Result<()> {
     if missing.is_empty() {
         return Ok(());
     }
-    let root_user = cmd("id", &["-u"]).output().is_some_and(|id| id.trim() == "0");
+    let root_user = cmd("id", &["-u"])
+        .output()
+        .is_some_and(|id| id.trim() == "0");
     let apt_get = |args: &[&str]| {
         let mut all = vec!["apt-get"];
         all.extend_from_slice(args);
-        let (program, rest) = if root_user { (all[0], &all[1..]) } else { ("sudo", &all[..]) };
-        cmd(program, rest).env("DEBIAN_FRONTEND", "noninteractive").run()
+        let (program, rest) = if root_user {
+            (all[0], &all[1..])
+        } else {
+            ("sudo", &all[..])
+        };
+        cmd(program, rest)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .run()
     };
     apt_get(&["update", "-q"])?;
     let mut args = vec!["install", "-y", "-q", "--no-install-recommends"];
@@ -122,6 +175,9 @@ mod tests {
         let v = super::locked_wasm_bindgen().unwrap();
         assert!(v.starts_with("0.2."), "{v}");
         let manifest = std::fs::read_to_string(super::root().join("Cargo.toml")).unwrap();
-        assert!(manifest.contains(&format!("wasm-bindgen = \"={v}\"")), "Cargo.toml pins wasm-bindgen to the locked version");
+        assert!(
+            manifest.contains(&format!("wasm-bindgen = \"={v}\"")),
+            "Cargo.toml pins wasm-bindgen to the locked version"
+        );
     }
 }

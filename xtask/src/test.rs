@@ -42,18 +42,30 @@ fn number_before(line: &str, label: &str) -> u64 {
 fn e2e_files(pattern_suffix: &str) -> Vec<String> {
     let dir = root().join("tests/e2e");
     let mut files: Vec<String> = std::fs::read_dir(&dir)
-        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default();
     files.retain(|f| f.ends_with(pattern_suffix));
     files.sort();
-    files.into_iter().map(|f| format!("tests/e2e/{f}")).collect()
+    files
+        .into_iter()
+        .map(|f| format!("tests/e2e/{f}"))
+        .collect()
 }
 
 fn require_root(what: &str) -> Result<()> {
-    if cmd("id", &["-u"]).output().is_some_and(|id| id.trim() == "0") {
+    if cmd("id", &["-u"])
+        .output()
+        .is_some_and(|id| id.trim() == "0")
+    {
         Ok(())
     } else {
-        Err(Error::Other(format!("{what} make network namespaces and need root (run as root, or under sudo)")))
+        Err(Error::Other(format!(
+            "{what} make network namespaces and need root (run as root, or under sudo)"
+        )))
     }
 }
 
@@ -70,16 +82,32 @@ pub fn run_all() -> Result<()> {
         failures.push("unit and server tests");
     }
 
-    let (ok, out) = cmd("cargo", &["test", "--package", "sala", "--target", "wasm32-unknown-unknown", "--tests", "--color", "never"])
-        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-        .run_tee()?;
+    let (ok, out) = cmd(
+        "cargo",
+        &[
+            "test",
+            "--package",
+            "sala",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--tests",
+            "--color",
+            "never",
+        ],
+    )
+    .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+    .run_tee()?;
     tally.add_cargo(&out);
     if !ok {
         failures.push("component tests (wasm, headless Chromium)");
     }
 
     let server = root().join("target/debug/sala-server");
-    let mut node = cmd("node", &["--test", "--test-concurrency=1", "--test-reporter=spec"]).env("SALA_SERVER_BIN", &server);
+    let mut node = cmd(
+        "node",
+        &["--test", "--test-concurrency=1", "--test-reporter=spec"],
+    )
+    .env("SALA_SERVER_BIN", &server);
     for file in e2e_files(".test.mjs") {
         node = node.arg(file);
     }
@@ -102,7 +130,9 @@ pub fn bench(which: Option<&str>) -> Result<()> {
         Some("size") => {
             setup::all(false)?;
             setup::apt(&["brotli"])?;
-            cmd("trunk", &["build", "--release"]).env("TRUNK_SKIP_VERSION_CHECK", "true").run()?;
+            cmd("trunk", &["build", "--release"])
+                .env("TRUNK_SKIP_VERSION_CHECK", "true")
+                .run()?;
             size_report()
         }
         Some("join") => {
@@ -110,7 +140,9 @@ pub fn bench(which: Option<&str>) -> Result<()> {
             require_root("the join benchmark")?;
             build(false)?;
             let server = root().join("target/debug/sala-server");
-            cmd("node", &["tests/e2e/bench-join.mjs"]).env("SALA_SERVER_BIN", &server).run()
+            cmd("node", &["tests/e2e/bench-join.mjs"])
+                .env("SALA_SERVER_BIN", &server)
+                .run()
         }
         _ => Err(Error::Other("usage: cargo xtask bench size|join".into())),
     }
@@ -120,7 +152,8 @@ pub fn bench(which: Option<&str>) -> Result<()> {
 fn size_report() -> Result<()> {
     let dist = root().join("dist");
     let mut rows = Vec::new();
-    let entries = std::fs::read_dir(&dist).map_err(|e| Error::Other(format!("reading dist: {e}")))?;
+    let entries =
+        std::fs::read_dir(&dist).map_err(|e| Error::Other(format!("reading dist: {e}")))?;
     for entry in entries.filter_map(|e| e.ok()) {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -130,13 +163,18 @@ fn size_report() -> Result<()> {
         rows.push((name, raw, gz, br));
     }
     rows.sort();
-    let total = rows.iter().fold((0, 0, 0), |t, r| (t.0 + r.1, t.1 + r.2, t.2 + r.3));
+    let total = rows
+        .iter()
+        .fold((0, 0, 0), |t, r| (t.0 + r.1, t.1 + r.2, t.2 + r.3));
     println!("| file | raw | gzip -9 | brotli -q 11 |\n|---|---:|---:|---:|");
     for (name, raw, gz, br) in &rows {
         println!("| {name} | {raw} | {gz} | {br} |");
     }
     println!("| **total** | {} | {} | {} |", total.0, total.1, total.2);
-    println!("\ntotal brotli: {:.1} KiB (target ≤ 150 KiB)", total.2 as f64 / 1024.0);
+    println!(
+        "\ntotal brotli: {:.1} KiB (target ≤ 150 KiB)",
+        total.2 as f64 / 1024.0
+    );
     Ok(())
 }
 
@@ -159,7 +197,13 @@ mod tests {
         t.add_cargo("running 3 tests\ntest result: ok. 3 passed; 0 failed; 1 ignored\n");
         t.add_cargo("test result: FAILED. 10 passed; 2 failed; 0 ignored\ntest foo ... ok\n");
         t.add_node("ℹ tests 8\nℹ pass 7\nℹ fail 1\nℹ cancelled 0\n");
-        assert_eq!(t, Tally { passed: 20, failed: 3 });
+        assert_eq!(
+            t,
+            Tally {
+                passed: 20,
+                failed: 3
+            }
+        );
     }
 
     #[test]

@@ -26,7 +26,9 @@ fn encode(bytes: [u8; 16]) -> String {
 
 fn validate(s: &str) -> Result<(), IdError> {
     if s.len() != ENCODED_LEN {
-        return Err(IdError::Length { expected: ENCODED_LEN });
+        return Err(IdError::Length {
+            expected: ENCODED_LEN,
+        });
     }
     // The first character holds only the top 3 bits (26 * 5 = 130).
     let first_ok = s.as_bytes()[0].is_ascii_lowercase() && s.as_bytes()[0] <= b'h';
@@ -142,7 +144,9 @@ impl TryFrom<String> for StreamId {
     type Error = IdError;
     fn try_from(s: String) -> Result<Self, IdError> {
         if s.is_empty() || s.len() > Self::MAX_LEN {
-            return Err(IdError::Length { expected: Self::MAX_LEN });
+            return Err(IdError::Length {
+                expected: Self::MAX_LEN,
+            });
         }
         if !s.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(IdError::Alphabet);

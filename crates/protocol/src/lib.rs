@@ -72,7 +72,9 @@ pub enum Transport {
 }
 
 /// Quality tier of what a participant sends or receives (the thin-link ladder).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum QualityTier {
     /// Audio only at the Opus floor; slides on request.
@@ -141,7 +143,10 @@ pub enum SdpType {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Signal {
-    Description { sdp_type: SdpType, sdp: String },
+    Description {
+        sdp_type: SdpType,
+        sdp: String,
+    },
     Candidate {
         candidate: String,
         sdp_mid: Option<String>,
@@ -204,14 +209,29 @@ pub enum ServerMsg {
         transport: Transport,
         ice_servers: Vec<IceServer>,
     },
-    PeerJoined { peer: PeerInfo },
-    PeerLeft { peer: PeerId, reason: LeaveReason },
-    PeerMedia { peer: PeerId, media: MediaState },
-    Signal { from: PeerId, signal: Signal },
-    Pong { nonce: u32 },
+    PeerJoined {
+        peer: PeerInfo,
+    },
+    PeerLeft {
+        peer: PeerId,
+        reason: LeaveReason,
+    },
+    PeerMedia {
+        peer: PeerId,
+        media: MediaState,
+    },
+    Signal {
+        from: PeerId,
+        signal: Signal,
+    },
+    Pong {
+        nonce: u32,
+    },
     /// Something the client sent was refused. When [`ErrorCode::close_code`] is
     /// `Some`, the server closes the socket with that code right after.
-    Error { error: ErrorCode },
+    Error {
+        error: ErrorCode,
+    },
 }
 
 /// Why the server refused a message or a connection.
@@ -259,7 +279,11 @@ impl ErrorCode {
             Self::RateLimited => Some(4408),
             Self::ShuttingDown => Some(1001),
             Self::SessionReplaced => Some(4409),
-            Self::Malformed | Self::NotJoined | Self::AlreadyJoined | Self::UnknownPeer | Self::ResumeExpired => None,
+            Self::Malformed
+            | Self::NotJoined
+            | Self::AlreadyJoined
+            | Self::UnknownPeer
+            | Self::ResumeExpired => None,
         }
     }
 
@@ -267,8 +291,13 @@ impl ErrorCode {
     pub fn from_close_code(code: u16) -> Option<Self> {
         [
             Self::UnknownMeeting,
-            Self::UnsupportedProtocol { client: PROTOCOL_VERSION, server: 0 },
-            Self::TooLarge { limit: MAX_FRAME_BYTES },
+            Self::UnsupportedProtocol {
+                client: PROTOCOL_VERSION,
+                server: 0,
+            },
+            Self::TooLarge {
+                limit: MAX_FRAME_BYTES,
+            },
             Self::MeetingFull,
             Self::BadHostKey,
             Self::RateLimited,

@@ -11,17 +11,30 @@ fn meeting() -> MeetingId {
 
 fn round_trip_client(msg: ClientMsg) {
     let text = serde_json::to_string(&msg).unwrap();
-    assert_eq!(serde_json::from_str::<ClientMsg>(&text).unwrap(), msg, "{text}");
+    assert_eq!(
+        serde_json::from_str::<ClientMsg>(&text).unwrap(),
+        msg,
+        "{text}"
+    );
 }
 
 fn round_trip_server(msg: ServerMsg) {
     let text = serde_json::to_string(&msg).unwrap();
-    assert_eq!(serde_json::from_str::<ServerMsg>(&text).unwrap(), msg, "{text}");
+    assert_eq!(
+        serde_json::from_str::<ServerMsg>(&text).unwrap(),
+        msg,
+        "{text}"
+    );
 }
 
 #[test]
 fn every_client_message_round_trips() {
-    let media = MediaState { mic: true, camera: false, screen: None, tier: QualityTier::VideoLow };
+    let media = MediaState {
+        mic: true,
+        camera: false,
+        screen: None,
+        tier: QualityTier::VideoLow,
+    };
     for msg in [
         ClientMsg::Join {
             protocol: PROTOCOL_VERSION,
@@ -33,7 +46,10 @@ fn every_client_message_round_trips() {
         },
         ClientMsg::Signal {
             to: PeerId(3),
-            signal: Signal::Description { sdp_type: SdpType::Offer, sdp: "v=0\r\n".into() },
+            signal: Signal::Description {
+                sdp_type: SdpType::Offer,
+                sdp: "v=0\r\n".into(),
+            },
         },
         ClientMsg::Signal {
             to: PeerId(4),
@@ -68,23 +84,48 @@ fn every_server_message_round_trips() {
         ServerMsg::Welcome {
             protocol: PROTOCOL_VERSION,
             you: peer.clone(),
-            meeting: MeetingInfo { id: meeting(), title: MeetingTitle::parse("Cabinet").unwrap() },
+            meeting: MeetingInfo {
+                id: meeting(),
+                title: MeetingTitle::parse("Cabinet").unwrap(),
+            },
             peers: vec![peer.clone()],
             resume: ResumeToken::from_random([3; 16]),
             resumed: false,
             transport: Transport::Mesh,
-            ice_servers: vec![IceServer { urls: vec!["stun:example.org".into()], username: None, credential: None }],
+            ice_servers: vec![IceServer {
+                urls: vec!["stun:example.org".into()],
+                username: None,
+                credential: None,
+            }],
         },
         ServerMsg::PeerJoined { peer: peer.clone() },
-        ServerMsg::PeerLeft { peer: PeerId(1), reason: LeaveReason::Lost },
-        ServerMsg::PeerMedia { peer: PeerId(1), media: MediaState::default() },
+        ServerMsg::PeerLeft {
+            peer: PeerId(1),
+            reason: LeaveReason::Lost,
+        },
+        ServerMsg::PeerMedia {
+            peer: PeerId(1),
+            media: MediaState::default(),
+        },
         ServerMsg::Signal {
             from: PeerId(2),
-            signal: Signal::Description { sdp_type: SdpType::Answer, sdp: "v=0".into() },
+            signal: Signal::Description {
+                sdp_type: SdpType::Answer,
+                sdp: "v=0".into(),
+            },
         },
         ServerMsg::Pong { nonce: 1 },
-        ServerMsg::Error { error: ErrorCode::UnsupportedProtocol { client: 9, server: 1 } },
-        ServerMsg::Error { error: ErrorCode::TooLarge { limit: MAX_FRAME_BYTES } },
+        ServerMsg::Error {
+            error: ErrorCode::UnsupportedProtocol {
+                client: 9,
+                server: 1,
+            },
+        },
+        ServerMsg::Error {
+            error: ErrorCode::TooLarge {
+                limit: MAX_FRAME_BYTES,
+            },
+        },
     ] {
         round_trip_server(msg);
     }
@@ -95,17 +136,27 @@ fn every_server_message_round_trips() {
 fn wire_shape_is_tagged_snake_case() {
     let msg = ClientMsg::Signal {
         to: PeerId(5),
-        signal: Signal::Candidate { candidate: "c".into(), sdp_mid: None, sdp_m_line_index: Some(1) },
+        signal: Signal::Candidate {
+            candidate: "c".into(),
+            sdp_mid: None,
+            sdp_m_line_index: Some(1),
+        },
     };
     assert_eq!(
         serde_json::to_value(&msg).unwrap(),
         json!({"type": "signal", "to": 5, "signal": {"kind": "candidate", "candidate": "c", "sdp_mid": null, "sdp_m_line_index": 1}})
     );
     assert_eq!(
-        serde_json::to_value(ServerMsg::Error { error: ErrorCode::UnknownMeeting }).unwrap(),
+        serde_json::to_value(ServerMsg::Error {
+            error: ErrorCode::UnknownMeeting
+        })
+        .unwrap(),
         json!({"type": "error", "error": {"code": "unknown_meeting"}})
     );
-    assert_eq!(serde_json::to_value(ClientMsg::Leave).unwrap(), json!({"type": "leave"}));
+    assert_eq!(
+        serde_json::to_value(ClientMsg::Leave).unwrap(),
+        json!({"type": "leave"})
+    );
 }
 
 #[test]
@@ -121,13 +172,17 @@ fn invalid_fields_are_refused_at_deserialize() {
         json!({"type": "shout"}),
     ];
     for case in cases {
-        assert!(serde_json::from_value::<ClientMsg>(case.clone()).is_err(), "accepted {case}");
+        assert!(
+            serde_json::from_value::<ClientMsg>(case.clone()).is_err(),
+            "accepted {case}"
+        );
     }
 }
 
 #[test]
 fn missing_tier_defaults_to_high_for_older_clients() {
-    let media: MediaState = serde_json::from_value(json!({"mic": false, "camera": true, "screen": null})).unwrap();
+    let media: MediaState =
+        serde_json::from_value(json!({"mic": false, "camera": true, "screen": null})).unwrap();
     assert_eq!(media.tier, QualityTier::VideoHigh);
 }
 
@@ -138,11 +193,24 @@ fn ids_encode_128_bits_and_parse_back() {
     assert_eq!(a.as_str().len(), 26);
     assert_eq!(a.as_str(), "h".to_owned() + &"7".repeat(25));
     assert_eq!(b.as_str(), "a".repeat(26));
-    assert_ne!(MeetingId::from_random([1; 16]), MeetingId::from_random([2; 16]));
+    assert_ne!(
+        MeetingId::from_random([1; 16]),
+        MeetingId::from_random([2; 16])
+    );
     assert_eq!(MeetingId::parse(a.as_str()).unwrap(), a);
-    assert_eq!(MeetingId::parse("A".repeat(26).as_str()), Err(IdError::Alphabet));
-    assert_eq!(MeetingId::parse(&"z".repeat(26)), Err(IdError::Alphabet), "top bits overflow 128");
-    assert_eq!(MeetingId::parse("abc"), Err(IdError::Length { expected: 26 }));
+    assert_eq!(
+        MeetingId::parse("A".repeat(26).as_str()),
+        Err(IdError::Alphabet)
+    );
+    assert_eq!(
+        MeetingId::parse(&"z".repeat(26)),
+        Err(IdError::Alphabet),
+        "top bits overflow 128"
+    );
+    assert_eq!(
+        MeetingId::parse("abc"),
+        Err(IdError::Length { expected: 26 })
+    );
 }
 
 #[test]
@@ -157,7 +225,10 @@ fn text_is_trimmed_and_bounded_in_characters() {
     assert_eq!(name("  Vanna  ").as_str(), "Vanna");
     // 64 Khmer characters are 192 bytes but still fit.
     assert!(DisplayName::parse(&"ក".repeat(64)).is_ok());
-    assert_eq!(DisplayName::parse(&"ក".repeat(65)), Err(TextError::TooLong { max: 64 }));
+    assert_eq!(
+        DisplayName::parse(&"ក".repeat(65)),
+        Err(TextError::TooLong { max: 64 })
+    );
     assert_eq!(MeetingTitle::parse(""), Err(TextError::Empty));
 }
 
@@ -170,7 +241,13 @@ fn polite_role_is_antisymmetric() {
 
 #[test]
 fn fatal_errors_map_to_close_codes_and_back() {
-    for code in [ErrorCode::UnknownMeeting, ErrorCode::MeetingFull, ErrorCode::BadHostKey, ErrorCode::RateLimited, ErrorCode::SessionReplaced] {
+    for code in [
+        ErrorCode::UnknownMeeting,
+        ErrorCode::MeetingFull,
+        ErrorCode::BadHostKey,
+        ErrorCode::RateLimited,
+        ErrorCode::SessionReplaced,
+    ] {
         let close = code.close_code().unwrap();
         assert_eq!(ErrorCode::from_close_code(close), Some(code));
     }

@@ -31,7 +31,11 @@ pub struct Config {
 
     /// Extra origin allowed to open the WebSocket, e.g. https://sala.example.org
     /// (repeatable; comma separated in the environment).
-    #[arg(long = "allow-origin", env = "SALA_ALLOW_ORIGIN", value_delimiter = ',')]
+    #[arg(
+        long = "allow-origin",
+        env = "SALA_ALLOW_ORIGIN",
+        value_delimiter = ','
+    )]
     pub allow_origins: Vec<String>,
 
     /// STUN/TURN URL handed to clients, e.g. stun:stun.example.org:3478 (repeatable).
@@ -62,7 +66,11 @@ impl Config {
             .iter()
             .map(|url| url.trim())
             .filter(|url| !url.is_empty())
-            .map(|url| IceServer { urls: vec![url.to_owned()], username: None, credential: None })
+            .map(|url| IceServer {
+                urls: vec![url.to_owned()],
+                username: None,
+                credential: None,
+            })
             .collect()
     }
 }
@@ -76,19 +84,35 @@ mod tests {
     fn tls_flags_come_in_pairs() {
         let err = Config::try_parse_from(["sala-server", "--tls-cert", "c.pem"]).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
-        let ok = Config::try_parse_from(["sala-server", "--tls-cert", "c.pem", "--tls-key", "k.pem"]).unwrap();
+        let ok =
+            Config::try_parse_from(["sala-server", "--tls-cert", "c.pem", "--tls-key", "k.pem"])
+                .unwrap();
         assert!(ok.tls());
     }
 
     #[test]
     fn repeatable_flags() {
         let c = Config::try_parse_from([
-            "sala-server", "--bind", "127.0.0.1:0", "--allow-origin", "https://a.example",
-            "--allow-origin", "https://b.example,https://c.example", "--ice-server", "stun:s.example:3478",
+            "sala-server",
+            "--bind",
+            "127.0.0.1:0",
+            "--allow-origin",
+            "https://a.example",
+            "--allow-origin",
+            "https://b.example,https://c.example",
+            "--ice-server",
+            "stun:s.example:3478",
         ])
         .unwrap();
         assert_eq!(c.bind.port(), 0);
-        assert_eq!(c.allow_origins, ["https://a.example", "https://b.example", "https://c.example"]);
+        assert_eq!(
+            c.allow_origins,
+            [
+                "https://a.example",
+                "https://b.example",
+                "https://c.example"
+            ]
+        );
         assert_eq!(c.ice_servers()[0].urls, ["stun:s.example:3478"]);
         assert!(!c.tls());
     }

@@ -47,7 +47,9 @@ impl Db {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         Migrations::from_slice(MIGRATIONS).to_latest(&mut conn)?;
-        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
     }
 
     async fn with<T, F>(&self, f: F) -> Result<T, DbError>
@@ -59,11 +61,21 @@ impl Db {
         tokio::task::spawn_blocking(move || f(&lock(&conn))).await?
     }
 
-    pub async fn create_meeting(&self, info: MeetingInfo, host_key: HostKey, at_ms: i64) -> Result<(), DbError> {
+    pub async fn create_meeting(
+        &self,
+        info: MeetingInfo,
+        host_key: HostKey,
+        at_ms: i64,
+    ) -> Result<(), DbError> {
         self.with(move |c| {
             c.execute(
                 "INSERT INTO meetings (id, title, host_key, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![info.id.as_str(), info.title.as_str(), host_key.as_str(), at_ms],
+                params![
+                    info.id.as_str(),
+                    info.title.as_str(),
+                    host_key.as_str(),
+                    at_ms
+                ],
             )?;
             Ok(())
         })
@@ -74,11 +86,15 @@ impl Db {
     pub async fn meeting(&self, id: MeetingId) -> Result<Option<(MeetingInfo, HostKey)>, DbError> {
         self.with(move |c| {
             let row = c
-                .query_row("SELECT title, host_key FROM meetings WHERE id = ?1", [id.as_str()], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-                })
+                .query_row(
+                    "SELECT title, host_key FROM meetings WHERE id = ?1",
+                    [id.as_str()],
+                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+                )
                 .optional()?;
-            let Some((title, key)) = row else { return Ok(None) };
+            let Some((title, key)) = row else {
+                return Ok(None);
+            };
             let title = MeetingTitle::parse(&title).map_err(|e| DbError::Corrupt(e.to_string()))?;
             let key = HostKey::parse(&key).map_err(|e| DbError::Corrupt(e.to_string()))?;
             Ok(Some((MeetingInfo { id, title }, key)))
@@ -86,7 +102,12 @@ impl Db {
         .await
     }
 
-    pub async fn record(&self, meeting: MeetingId, event: RoomEvent, at_ms: i64) -> Result<(), DbError> {
+    pub async fn record(
+        &self,
+        meeting: MeetingId,
+        event: RoomEvent,
+        at_ms: i64,
+    ) -> Result<(), DbError> {
         self.with(move |c| {
             let role = match event.role {
                 Role::Host => "host",
@@ -104,8 +125,12 @@ impl Db {
     /// Participation events of a meeting as `(peer, event)` in insertion order.
     pub async fn participation(&self, meeting: MeetingId) -> Result<Vec<(u64, String)>, DbError> {
         self.with(move |c| {
-            let mut stmt = c.prepare("SELECT peer_id, event FROM participation WHERE meeting_id = ?1 ORDER BY rowid")?;
-            let rows = stmt.query_map([meeting.as_str()], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))?;
+            let mut stmt = c.prepare(
+                "SELECT peer_id, event FROM participation WHERE meeting_id = ?1 ORDER BY rowid",
+            )?;
+            let rows = stmt.query_map([meeting.as_str()], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get(1)?))
+            })?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
         .await

@@ -46,7 +46,11 @@ impl AppState {
             rooms: Registry::new(db.clone(), config.ice_servers()),
             db,
             dist: config.dist.clone(),
-            allowed_origins: config.allow_origins.iter().map(|o| o.trim().trim_end_matches('/').to_owned()).collect(),
+            allowed_origins: config
+                .allow_origins
+                .iter()
+                .map(|o| o.trim().trim_end_matches('/').to_owned())
+                .collect(),
             tls: config.tls(),
             next_conn: AtomicU64::new(1),
             shutdown: watch::Sender::new(false),

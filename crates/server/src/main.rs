@@ -19,7 +19,9 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 async fn main() -> ExitCode {
     let config = Config::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .with_writer(std::io::stderr)
         .init();
     match run(config).await {
@@ -92,7 +94,13 @@ mod tls {
     use axum_server::tls_rustls::RustlsConfig;
     use std::path::Path;
 
-    pub async fn serve(listener: TcpListener, addr: SocketAddr, cert: &Path, key: &Path, state: AppState) -> Result<(), BoxError> {
+    pub async fn serve(
+        listener: TcpListener,
+        addr: SocketAddr,
+        cert: &Path,
+        key: &Path,
+        state: AppState,
+    ) -> Result<(), BoxError> {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let tls = RustlsConfig::from_pem_file(cert, key)
             .await
@@ -118,7 +126,13 @@ mod tls {
 mod tls {
     use super::*;
 
-    pub async fn serve(_: TcpListener, _: SocketAddr, _: &std::path::Path, _: &std::path::Path, _: AppState) -> Result<(), BoxError> {
+    pub async fn serve(
+        _: TcpListener,
+        _: SocketAddr,
+        _: &std::path::Path,
+        _: &std::path::Path,
+        _: AppState,
+    ) -> Result<(), BoxError> {
         Err("this sala-server was built without the `tls` feature".into())
     }
 }

@@ -3,7 +3,7 @@
 use axum::body::{to_bytes, Body};
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use sala_protocol::{ApiError, ApiErrorCode, MeetingCreated, MeetingInfo, MeetingId};
+use sala_protocol::{ApiError, ApiErrorCode, MeetingCreated, MeetingId, MeetingInfo};
 use sala_server::{app, AppState, Config, Db};
 use tower::ServiceExt;
 
@@ -16,12 +16,19 @@ fn env() -> Env {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(dist.join("assets")).unwrap();
-    std::fs::write(dist.join("index.html"), "<!doctype html><title>Sala</title>").unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>Sala</title>",
+    )
+    .unwrap();
     std::fs::write(dist.join("sala-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
     let config = Config::new(dir.path().join("data"), dist);
     std::fs::create_dir_all(&config.data_dir).unwrap();
     let db = Db::open_in_dir(&config.data_dir).unwrap();
-    Env { app: app(AppState::new(db, &config)), _dir: dir }
+    Env {
+        app: app(AppState::new(db, &config)),
+        _dir: dir,
+    }
 }
 
 async fn call(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
@@ -33,7 +40,10 @@ async fn call(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::Head
 }
 
 fn post_json(body: impl Into<Body>) -> Request<Body> {
-    Request::post("/api/meetings").header(header::CONTENT_TYPE, "application/json").body(body.into()).unwrap()
+    Request::post("/api/meetings")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(body.into())
+        .unwrap()
 }
 
 fn get(uri: &str) -> Request<Body> {
@@ -49,11 +59,20 @@ async fn create_then_get_meeting() {
     assert_eq!(created.meeting.title.as_str(), "Weekly sync");
     assert_ne!(created.meeting.id.as_str(), created.host_key.as_str());
 
-    let (status, _, body) = call(&env.app, get(&format!("/api/meetings/{}", created.meeting.id))).await;
+    let (status, _, body) = call(
+        &env.app,
+        get(&format!("/api/meetings/{}", created.meeting.id)),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let info: MeetingInfo = serde_json::from_slice(&body).unwrap();
     assert_eq!(info, created.meeting);
-    assert!(!String::from_utf8(body).unwrap().contains(created.host_key.as_str()), "GET must not leak the host key");
+    assert!(
+        !String::from_utf8(body)
+            .unwrap()
+            .contains(created.host_key.as_str()),
+        "GET must not leak the host key"
+    );
 
     let (_, _, body) = call(&env.app, post_json(r#"{"title":"Other"}"#)).await;
     let other: MeetingCreated = serde_json::from_slice(&body).unwrap();
@@ -68,10 +87,18 @@ async fn bad_create_requests_are_400() {
         ("invalid json", post_json("{nope")),
         ("empty title", post_json(r#"{"title":"   "}"#)),
         ("missing title", post_json("{}")),
-        ("title too long", post_json(format!(r#"{{"title":"{}"}}"#, "x".repeat(121)))),
+        (
+            "title too long",
+            post_json(format!(r#"{{"title":"{}"}}"#, "x".repeat(121))),
+        ),
         ("control chars", post_json(r#"{"title":"a\u0007b"}"#)),
         ("body over 16 KiB", post_json(too_long)),
-        ("no content type", Request::post("/api/meetings").body(Body::from(r#"{"title":"x"}"#)).unwrap()),
+        (
+            "no content type",
+            Request::post("/api/meetings")
+                .body(Body::from(r#"{"title":"x"}"#))
+                .unwrap(),
+        ),
     ];
     for (case, req) in cases {
         let (status, _, body) = call(&env.app, req).await;
@@ -86,7 +113,12 @@ async fn unknown_and_malformed_ids_get_the_same_404() {
     let env = env();
     let unknown = MeetingId::from_random([3; 16]);
     let mut bodies = Vec::new();
-    for uri in [format!("/api/meetings/{unknown}"), "/api/meetings/not-an-id".into(), "/api/meetings/%FF".into(), "/api/nothing".into()] {
+    for uri in [
+        format!("/api/meetings/{unknown}"),
+        "/api/meetings/not-an-id".into(),
+        "/api/meetings/%FF".into(),
+        "/api/nothing".into(),
+    ] {
         let (status, _, body) = call(&env.app, get(&uri)).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
         let err: ApiError = serde_json::from_slice(&body).unwrap();
@@ -102,13 +134,21 @@ async fn spa_fallback_and_caching() {
     for uri in ["/", "/m/abcdefghijklmnopqrstuvwxyz", "/index.html"] {
         let (status, headers, body) = call(&env.app, get(uri)).await;
         assert_eq!(status, StatusCode::OK, "{uri}");
-        assert!(String::from_utf8(body).unwrap().contains("<title>Sala</title>"), "{uri}");
+        assert!(
+            String::from_utf8(body)
+                .unwrap()
+                .contains("<title>Sala</title>"),
+            "{uri}"
+        );
         assert_eq!(headers[header::CACHE_CONTROL], "no-cache", "{uri}");
     }
     let (status, headers, body) = call(&env.app, get("/sala-0123456789abcdef_bg.wasm")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, b"\0asm");
-    assert!(headers[header::CACHE_CONTROL].to_str().unwrap().contains("immutable"));
+    assert!(headers[header::CACHE_CONTROL]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
 }
 
 #[tokio::test]

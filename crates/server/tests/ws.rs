@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use sala_protocol::{
-    ClientMsg, DisplayName, ErrorCode, HostKey, LeaveReason, MediaState, MeetingId, MeetingInfo, MeetingTitle,
-    PeerId, PeerInfo, ResumeToken, Role, SdpType, ServerMsg, Signal, MAX_FRAME_BYTES, PROTOCOL_VERSION,
+    ClientMsg, DisplayName, ErrorCode, HostKey, LeaveReason, MediaState, MeetingId, MeetingInfo,
+    MeetingTitle, PeerId, PeerInfo, ResumeToken, Role, SdpType, ServerMsg, Signal, MAX_FRAME_BYTES,
+    PROTOCOL_VERSION,
 };
 use sala_server::{app, AppState, Config, Db};
 use tokio::net::TcpStream;
@@ -34,13 +35,22 @@ async fn server() -> Server {
     let db = Db::open_in_dir(dir.path()).unwrap();
     let meeting = MeetingId::from_random(rand_bytes(1));
     let host_key = HostKey::from_random(rand_bytes(2));
-    let info = MeetingInfo { id: meeting.clone(), title: MeetingTitle::parse("Test").unwrap() };
+    let info = MeetingInfo {
+        id: meeting.clone(),
+        title: MeetingTitle::parse("Test").unwrap(),
+    };
     db.create_meeting(info, host_key.clone(), 0).await.unwrap();
     let state = AppState::new(db, &config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(axum::serve(listener, app(state.clone())).into_future());
-    Server { _dir: dir, addr, state, meeting, host_key }
+    Server {
+        _dir: dir,
+        addr,
+        state,
+        meeting,
+        host_key,
+    }
 }
 
 fn rand_bytes(seed: u8) -> [u8; 16] {
@@ -50,10 +60,18 @@ fn rand_bytes(seed: u8) -> [u8; 16] {
 }
 
 async fn connect(addr: SocketAddr) -> Ws {
-    tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await.unwrap().0
+    tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
+        .await
+        .unwrap()
+        .0
 }
 
-fn join_msg(meeting: &MeetingId, name: &str, host_key: Option<HostKey>, resume: Option<ResumeToken>) -> ClientMsg {
+fn join_msg(
+    meeting: &MeetingId,
+    name: &str,
+    host_key: Option<HostKey>,
+    resume: Option<ResumeToken>,
+) -> ClientMsg {
     ClientMsg::Join {
         protocol: PROTOCOL_VERSION,
         meeting: meeting.clone(),
@@ -65,13 +83,17 @@ fn join_msg(meeting: &MeetingId, name: &str, host_key: Option<HostKey>, resume: 
 }
 
 async fn send(ws: &mut Ws, msg: &ClientMsg) {
-    ws.send(Message::text(serde_json::to_string(msg).unwrap())).await.unwrap();
+    ws.send(Message::text(serde_json::to_string(msg).unwrap()))
+        .await
+        .unwrap();
 }
 
 /// Next frame that is not a ping/pong, within [`WAIT`].
 async fn frame(ws: &mut Ws) -> Message {
     loop {
-        let next = tokio::time::timeout(WAIT, ws.next()).await.expect("timed out waiting for a frame");
+        let next = tokio::time::timeout(WAIT, ws.next())
+            .await
+            .expect("timed out waiting for a frame");
         match next.expect("stream ended").expect("socket error") {
             Message::Ping(_) | Message::Pong(_) => continue,
             m => return m,
@@ -107,7 +129,12 @@ struct Joined {
     resumed: bool,
 }
 
-async fn join(s: &Server, name: &str, host_key: Option<HostKey>, resume: Option<ResumeToken>) -> Joined {
+async fn join(
+    s: &Server,
+    name: &str,
+    host_key: Option<HostKey>,
+    resume: Option<ResumeToken>,
+) -> Joined {
     let mut ws = connect(s.addr).await;
     send(&mut ws, &join_msg(&s.meeting, name, host_key, resume)).await;
     welcome(ws).await
@@ -115,9 +142,22 @@ async fn join(s: &Server, name: &str, host_key: Option<HostKey>, resume: Option<
 
 async fn welcome(mut ws: Ws) -> Joined {
     match recv(&mut ws).await {
-        ServerMsg::Welcome { you, peers, resume, resumed, protocol, .. } => {
+        ServerMsg::Welcome {
+            you,
+            peers,
+            resume,
+            resumed,
+            protocol,
+            ..
+        } => {
             assert_eq!(protocol, PROTOCOL_VERSION);
-            Joined { ws, you, peers, resume, resumed }
+            Joined {
+                ws,
+                you,
+                peers,
+                resume,
+                resumed,
+            }
         }
         other => panic!("expected Welcome, got {other:?}"),
     }
@@ -136,7 +176,10 @@ async fn ping(ws: &mut Ws, nonce: u32) -> Vec<ServerMsg> {
 }
 
 fn offer(sdp: &str) -> Signal {
-    Signal::Description { sdp_type: SdpType::Offer, sdp: sdp.into() }
+    Signal::Description {
+        sdp_type: SdpType::Offer,
+        sdp: sdp.into(),
+    }
 }
 
 #[tokio::test]
@@ -151,35 +194,107 @@ async fn two_peers_full_session() {
     assert_eq!(b.you.role, Role::Guest);
     assert!(b.you.id > a.you.id, "ids increase in join order");
     assert_eq!(b.peers, vec![a.you.clone()]);
-    assert_eq!(recv(&mut a.ws).await, ServerMsg::PeerJoined { peer: b.you.clone() });
+    assert_eq!(
+        recv(&mut a.ws).await,
+        ServerMsg::PeerJoined {
+            peer: b.you.clone()
+        }
+    );
 
-    send(&mut b.ws, &ClientMsg::Signal { to: a.you.id, signal: offer("from b") }).await;
-    assert_eq!(recv(&mut a.ws).await, ServerMsg::Signal { from: b.you.id, signal: offer("from b") });
-    send(&mut a.ws, &ClientMsg::Signal { to: b.you.id, signal: offer("from a") }).await;
-    assert_eq!(recv(&mut b.ws).await, ServerMsg::Signal { from: a.you.id, signal: offer("from a") });
+    send(
+        &mut b.ws,
+        &ClientMsg::Signal {
+            to: a.you.id,
+            signal: offer("from b"),
+        },
+    )
+    .await;
+    assert_eq!(
+        recv(&mut a.ws).await,
+        ServerMsg::Signal {
+            from: b.you.id,
+            signal: offer("from b")
+        }
+    );
+    send(
+        &mut a.ws,
+        &ClientMsg::Signal {
+            to: b.you.id,
+            signal: offer("from a"),
+        },
+    )
+    .await;
+    assert_eq!(
+        recv(&mut b.ws).await,
+        ServerMsg::Signal {
+            from: a.you.id,
+            signal: offer("from a")
+        }
+    );
 
-    send(&mut b.ws, &ClientMsg::Signal { to: PeerId(999), signal: offer("x") }).await;
-    assert_eq!(recv(&mut b.ws).await, ServerMsg::Error { error: ErrorCode::UnknownPeer });
+    send(
+        &mut b.ws,
+        &ClientMsg::Signal {
+            to: PeerId(999),
+            signal: offer("x"),
+        },
+    )
+    .await;
+    assert_eq!(
+        recv(&mut b.ws).await,
+        ServerMsg::Error {
+            error: ErrorCode::UnknownPeer
+        }
+    );
 
-    let media = MediaState { mic: true, camera: false, ..MediaState::default() };
-    send(&mut b.ws, &ClientMsg::Media { media: media.clone() }).await;
-    assert_eq!(recv(&mut a.ws).await, ServerMsg::PeerMedia { peer: b.you.id, media });
+    let media = MediaState {
+        mic: true,
+        camera: false,
+        ..MediaState::default()
+    };
+    send(
+        &mut b.ws,
+        &ClientMsg::Media {
+            media: media.clone(),
+        },
+    )
+    .await;
+    assert_eq!(
+        recv(&mut a.ws).await,
+        ServerMsg::PeerMedia {
+            peer: b.you.id,
+            media
+        }
+    );
 
     assert!(ping(&mut b.ws, 42).await.is_empty());
 
     send(&mut b.ws, &ClientMsg::Leave).await;
     expect_close(&mut b.ws, 1000).await;
-    assert_eq!(recv(&mut a.ws).await, ServerMsg::PeerLeft { peer: b.you.id, reason: LeaveReason::Left });
+    assert_eq!(
+        recv(&mut a.ws).await,
+        ServerMsg::PeerLeft {
+            peer: b.you.id,
+            reason: LeaveReason::Left
+        }
+    );
 
     // Participation is persisted, in order.
-    let want = vec![(a.you.id.0, "joined".to_owned()), (b.you.id.0, "joined".into()), (b.you.id.0, "left".into())];
+    let want = vec![
+        (a.you.id.0, "joined".to_owned()),
+        (b.you.id.0, "joined".into()),
+        (b.you.id.0, "left".into()),
+    ];
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
         let got = s.state.db().participation(s.meeting.clone()).await.unwrap();
         if got == want {
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "participation rows: {got:?}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "participation rows: {got:?}"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
@@ -194,28 +309,72 @@ async fn bad_inputs_never_harm_the_bystander() {
     // Malformed JSON: an error, and the connection still works (join after it).
     let mut c = connect(s.addr).await;
     c.send(Message::text("{not json")).await.unwrap();
-    assert_eq!(recv(&mut c).await, ServerMsg::Error { error: ErrorCode::Malformed });
-    c.send(Message::text(r#"{"type":"join","protocol":1}"#)).await.unwrap();
-    assert_eq!(recv(&mut c).await, ServerMsg::Error { error: ErrorCode::Malformed });
+    assert_eq!(
+        recv(&mut c).await,
+        ServerMsg::Error {
+            error: ErrorCode::Malformed
+        }
+    );
+    c.send(Message::text(r#"{"type":"join","protocol":1}"#))
+        .await
+        .unwrap();
+    assert_eq!(
+        recv(&mut c).await,
+        ServerMsg::Error {
+            error: ErrorCode::Malformed
+        }
+    );
     // Binary frames are malformed too, not fatal.
     c.send(Message::binary(vec![1, 2, 3])).await.unwrap();
-    assert_eq!(recv(&mut c).await, ServerMsg::Error { error: ErrorCode::Malformed });
+    assert_eq!(
+        recv(&mut c).await,
+        ServerMsg::Error {
+            error: ErrorCode::Malformed
+        }
+    );
     // First message not a Join.
     send(&mut c, &ClientMsg::Ping { nonce: 1 }).await;
-    assert_eq!(recv(&mut c).await, ServerMsg::Error { error: ErrorCode::NotJoined });
+    assert_eq!(
+        recv(&mut c).await,
+        ServerMsg::Error {
+            error: ErrorCode::NotJoined
+        }
+    );
     send(&mut c, &join_msg(&s.meeting, "Late", None, None)).await;
     let mut c = welcome(c).await;
     // After joining, malformed input is still non-fatal.
     c.ws.send(Message::text("[]")).await.unwrap();
-    assert_eq!(recv(&mut c.ws).await, ServerMsg::Error { error: ErrorCode::Malformed });
+    assert_eq!(
+        recv(&mut c.ws).await,
+        ServerMsg::Error {
+            error: ErrorCode::Malformed
+        }
+    );
     assert!(ping(&mut c.ws, 2).await.is_empty());
-    assert_eq!(ping(&mut bystander.ws, 1).await, vec![ServerMsg::PeerJoined { peer: c.you.clone() }]);
+    assert_eq!(
+        ping(&mut bystander.ws, 1).await,
+        vec![ServerMsg::PeerJoined {
+            peer: c.you.clone()
+        }]
+    );
 
     // Oversized frame: TooLarge then close 1009.
-    let big = format!(r#"{{"type":"ping","nonce":1,"pad":"{}"}}"#, "x".repeat(MAX_FRAME_BYTES));
+    let big = format!(
+        r#"{{"type":"ping","nonce":1,"pad":"{}"}}"#,
+        "x".repeat(MAX_FRAME_BYTES)
+    );
     c.ws.send(Message::text(big)).await.unwrap();
-    expect_fatal(&mut c.ws, ErrorCode::TooLarge { limit: MAX_FRAME_BYTES }).await;
-    assert!(ping(&mut bystander.ws, 2).await.is_empty(), "a dropped peer stays listed during its grace");
+    expect_fatal(
+        &mut c.ws,
+        ErrorCode::TooLarge {
+            limit: MAX_FRAME_BYTES,
+        },
+    )
+    .await;
+    assert!(
+        ping(&mut bystander.ws, 2).await.is_empty(),
+        "a dropped peer stays listed during its grace"
+    );
 
     // Unknown meeting: close 4404.
     let mut c = connect(s.addr).await;
@@ -228,28 +387,51 @@ async fn bad_inputs_never_harm_the_bystander() {
     let mut join = serde_json::to_value(join_msg(&s.meeting, "Old", None, None)).unwrap();
     join["protocol"] = 999.into();
     c.send(Message::text(join.to_string())).await.unwrap();
-    expect_fatal(&mut c, ErrorCode::UnsupportedProtocol { client: 999, server: PROTOCOL_VERSION }).await;
+    expect_fatal(
+        &mut c,
+        ErrorCode::UnsupportedProtocol {
+            client: 999,
+            server: PROTOCOL_VERSION,
+        },
+    )
+    .await;
     assert!(ping(&mut bystander.ws, 4).await.is_empty());
 
     // Wrong host key: close 4403.
     let mut c = connect(s.addr).await;
-    send(&mut c, &join_msg(&s.meeting, "Impostor", Some(HostKey::from_random([9; 16])), None)).await;
+    send(
+        &mut c,
+        &join_msg(
+            &s.meeting,
+            "Impostor",
+            Some(HostKey::from_random([9; 16])),
+            None,
+        ),
+    )
+    .await;
     expect_fatal(&mut c, ErrorCode::BadHostKey).await;
     assert!(ping(&mut bystander.ws, 5).await.is_empty());
 
     // Foreign Origin: HTTP 403 before any upgrade.
     let mut req = format!("ws://{}/ws", s.addr).into_client_request().unwrap();
-    req.headers_mut().insert("origin", "https://evil.example".parse().unwrap());
+    req.headers_mut()
+        .insert("origin", "https://evil.example".parse().unwrap());
     match tokio_tungstenite::connect_async(req).await {
         Err(tungstenite::Error::Http(res)) => assert_eq!(res.status(), 403),
         other => panic!("expected 403, got {other:?}"),
     }
     // Our own origin is fine.
     let mut req = format!("ws://{}/ws", s.addr).into_client_request().unwrap();
-    req.headers_mut().insert("origin", format!("http://{}", s.addr).parse().unwrap());
+    req.headers_mut()
+        .insert("origin", format!("http://{}", s.addr).parse().unwrap());
     let (mut own, _) = tokio_tungstenite::connect_async(req).await.unwrap();
     send(&mut own, &ClientMsg::Ping { nonce: 1 }).await;
-    assert_eq!(recv(&mut own).await, ServerMsg::Error { error: ErrorCode::NotJoined });
+    assert_eq!(
+        recv(&mut own).await,
+        ServerMsg::Error {
+            error: ErrorCode::NotJoined
+        }
+    );
     assert!(ping(&mut bystander.ws, 6).await.is_empty());
 }
 
@@ -258,7 +440,12 @@ async fn dropped_socket_resumes_with_the_same_id() {
     let s = server().await;
     let mut a = join(&s, "Ana", None, None).await;
     let b = join(&s, "Bo", None, None).await;
-    assert_eq!(recv(&mut a.ws).await, ServerMsg::PeerJoined { peer: b.you.clone() });
+    assert_eq!(
+        recv(&mut a.ws).await,
+        ServerMsg::PeerJoined {
+            peer: b.you.clone()
+        }
+    );
 
     let (id, token) = (b.you.id, b.resume.clone());
     drop(b); // TCP gone without Leave.
@@ -271,13 +458,31 @@ async fn dropped_socket_resumes_with_the_same_id() {
     // The other side saw neither a PeerLeft nor a PeerJoined.
     assert!(ping(&mut a.ws, 7).await.is_empty());
     let mut b2 = b2;
-    send(&mut a.ws, &ClientMsg::Signal { to: id, signal: offer("again") }).await;
-    assert_eq!(recv(&mut b2.ws).await, ServerMsg::Signal { from: a.you.id, signal: offer("again") });
+    send(
+        &mut a.ws,
+        &ClientMsg::Signal {
+            to: id,
+            signal: offer("again"),
+        },
+    )
+    .await;
+    assert_eq!(
+        recv(&mut b2.ws).await,
+        ServerMsg::Signal {
+            from: a.you.id,
+            signal: offer("again")
+        }
+    );
 
     // The old token is spent: a join with it is a fresh join.
     let mut c = connect(s.addr).await;
     send(&mut c, &join_msg(&s.meeting, "Bo", None, Some(token))).await;
-    assert_eq!(recv(&mut c).await, ServerMsg::Error { error: ErrorCode::ResumeExpired });
+    assert_eq!(
+        recv(&mut c).await,
+        ServerMsg::Error {
+            error: ErrorCode::ResumeExpired
+        }
+    );
     let c = welcome(c).await;
     assert!(!c.resumed);
     assert!(c.you.id > id);
@@ -299,5 +504,7 @@ async fn shutdown_closes_sockets_with_going_away() {
     let mut a = join(&s, "Ana", None, None).await;
     s.state.shutdown();
     expect_fatal(&mut a.ws, ErrorCode::ShuttingDown).await;
-    tokio::time::timeout(WAIT, s.state.sockets_closed()).await.expect("sockets closed");
+    tokio::time::timeout(WAIT, s.state.sockets_closed())
+        .await
+        .expect("sockets closed");
 }

@@ -15,11 +15,20 @@ pub async fn create(
     body: Result<Json<CreateMeeting>, JsonRejection>,
 ) -> Result<(StatusCode, Json<MeetingCreated>), AppError> {
     let Json(CreateMeeting { title }) = body?;
-    let meeting = MeetingInfo { id: MeetingId::from_random(rand::random()), title };
+    let meeting = MeetingInfo {
+        id: MeetingId::from_random(rand::random()),
+        title,
+    };
     let host_key = HostKey::from_random(rand::random());
-    state.db().create_meeting(meeting.clone(), host_key.clone(), now_ms()).await?;
+    state
+        .db()
+        .create_meeting(meeting.clone(), host_key.clone(), now_ms())
+        .await?;
     tracing::info!(meeting = %meeting.id, "meeting created");
-    Ok((StatusCode::CREATED, Json(MeetingCreated { meeting, host_key })))
+    Ok((
+        StatusCode::CREATED,
+        Json(MeetingCreated { meeting, host_key }),
+    ))
 }
 
 /// Malformed and unknown ids get the same 404, so ids cannot be probed for shape.

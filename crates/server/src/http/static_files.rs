@@ -20,7 +20,10 @@ pub fn router(dist: &Path) -> Router {
 async fn cache_headers(req: Request, next: Next) -> Response {
     let hashed = is_hashed_asset(req.uri().path());
     let mut res = next.run(req).await;
-    let html = res.headers().get(CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let html = res
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     let value = if html {
         Some("no-cache")
     } else if hashed && res.status().is_success() {
@@ -29,7 +32,8 @@ async fn cache_headers(req: Request, next: Next) -> Response {
         None
     };
     if let Some(v) = value {
-        res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(v));
+        res.headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static(v));
     }
     res
 }
@@ -39,7 +43,11 @@ async fn cache_headers(req: Request, next: Next) -> Response {
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     file.match_indices('-').any(|(i, _)| {
-        file[i + 1..].bytes().take_while(u8::is_ascii_hexdigit).count() >= 16
+        file[i + 1..]
+            .bytes()
+            .take_while(u8::is_ascii_hexdigit)
+            .count()
+            >= 16
     })
 }
 

@@ -11,7 +11,9 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
-use sala_protocol::{ClientMsg, ErrorCode, ServerMsg, HEARTBEAT_TIMEOUT_SECS, MAX_FRAME_BYTES, PROTOCOL_VERSION};
+use sala_protocol::{
+    ClientMsg, ErrorCode, ServerMsg, HEARTBEAT_TIMEOUT_SECS, MAX_FRAME_BYTES, PROTOCOL_VERSION,
+};
 use tokio::sync::{mpsc, oneshot, watch};
 use tracing::{debug, error, Instrument};
 
@@ -23,7 +25,12 @@ use crate::AppState;
 /// How long a fatal error's `Error` and close frame may take to go out.
 const CLOSE_FLUSH: Duration = Duration::from_secs(5);
 
-pub async fn upgrade(State(state): State<AppState>, headers: HeaderMap, uri: Uri, ws: WebSocketUpgrade) -> Response {
+pub async fn upgrade(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    ws: WebSocketUpgrade,
+) -> Response {
     if !origin_allowed(&state, &headers, &uri) {
         debug!(origin = ?headers.get(ORIGIN), "websocket origin refused");
         return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
@@ -31,14 +38,20 @@ pub async fn upgrade(State(state): State<AppState>, headers: HeaderMap, uri: Uri
     let conn = state.next_conn();
     ws.max_message_size(2 * MAX_FRAME_BYTES)
         .max_frame_size(2 * MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| run(state, conn, socket).instrument(tracing::info_span!("ws", conn = conn.0)))
+        .on_upgrade(move |socket| {
+            run(state, conn, socket).instrument(tracing::info_span!("ws", conn = conn.0))
+        })
 }
 
 /// Browsers always send `Origin`; it must be our own or an allowed one.
 /// Clients without `Origin` (not browsers) are let through.
 fn origin_allowed(state: &AppState, headers: &HeaderMap, uri: &Uri) -> bool {
-    let Some(origin) = headers.get(ORIGIN) else { return true };
-    let Ok(origin) = origin.to_str() else { return false };
+    let Some(origin) = headers.get(ORIGIN) else {
+        return true;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
     let origin = origin.trim_end_matches('/');
     let host = headers
         .get(HOST)
@@ -46,7 +59,10 @@ fn origin_allowed(state: &AppState, headers: &HeaderMap, uri: &Uri) -> bool {
         .or_else(|| uri.authority().map(|a| a.as_str()));
     let scheme = if state.tls() { "https" } else { "http" };
     host.is_some_and(|h| origin.eq_ignore_ascii_case(&format!("{scheme}://{h}")))
-        || state.allowed_origins().iter().any(|a| a.eq_ignore_ascii_case(origin))
+        || state
+            .allowed_origins()
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(origin))
 }
 
 async fn run(state: AppState, conn: ConnId, socket: WebSocket) {
@@ -56,7 +72,14 @@ async fn run(state: AppState, conn: ConnId, socket: WebSocket) {
     let (tx, rx) = mpsc::channel(OUTBOX);
     let (joined_tx, mut joined_rx) = oneshot::channel();
     let shutdown = state.shutdown_signal();
-    let receiver = Receiver { conn, weak: tx.downgrade(), tx: Some(tx), room: None, joined: Some(joined_tx), state };
+    let receiver = Receiver {
+        conn,
+        weak: tx.downgrade(),
+        tx: Some(tx),
+        room: None,
+        joined: Some(joined_tx),
+        state,
+    };
     let mut send_task = tokio::spawn(send_loop(sink, rx, shutdown).in_current_span());
     let mut recv_task = tokio::spawn(receiver.run(stream).in_current_span());
     tokio::select! {
@@ -77,7 +100,11 @@ async fn run(state: AppState, conn: ConnId, socket: WebSocket) {
     debug!("socket closed");
 }
 
-async fn send_loop(mut sink: SplitSink<WebSocket, Message>, mut rx: mpsc::Receiver<Outbound>, mut shutdown: watch::Receiver<bool>) {
+async fn send_loop(
+    mut sink: SplitSink<WebSocket, Message>,
+    mut rx: mpsc::Receiver<Outbound>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     loop {
         let out = tokio::select! {
             out = rx.recv() => out,
@@ -109,7 +136,10 @@ async fn send_loop(mut sink: SplitSink<WebSocket, Message>, mut rx: mpsc::Receiv
     }
 }
 
-async fn send_json(sink: &mut SplitSink<WebSocket, Message>, msg: &ServerMsg) -> Result<(), axum::Error> {
+async fn send_json(
+    sink: &mut SplitSink<WebSocket, Message>,
+    msg: &ServerMsg,
+) -> Result<(), axum::Error> {
     let text = serde_json::to_string(msg).expect("server messages always serialize");
     sink.send(Message::Text(text.into())).await
 }
@@ -154,7 +184,11 @@ impl Receiver {
                 Message::Close(_) => return RecvEnd::Gone,
             };
             if text.len() > MAX_FRAME_BYTES {
-                return self.fail(ErrorCode::TooLarge { limit: MAX_FRAME_BYTES }).await;
+                return self
+                    .fail(ErrorCode::TooLarge {
+                        limit: MAX_FRAME_BYTES,
+                    })
+                    .await;
             }
             let Ok(msg) = serde_json::from_str::<ClientMsg>(text.as_str()) else {
                 self.reply(ErrorCode::Malformed).await;
@@ -166,15 +200,37 @@ impl Receiver {
                 }
                 continue;
             }
-            let ClientMsg::Join { protocol, meeting, name, media, host_key, resume } = msg else {
+            let ClientMsg::Join {
+                protocol,
+                meeting,
+                name,
+                media,
+                host_key,
+                resume,
+            } = msg
+            else {
                 self.reply(ErrorCode::NotJoined).await;
                 continue;
             };
             if protocol != PROTOCOL_VERSION {
-                return self.fail(ErrorCode::UnsupportedProtocol { client: protocol, server: PROTOCOL_VERSION }).await;
+                return self
+                    .fail(ErrorCode::UnsupportedProtocol {
+                        client: protocol,
+                        server: PROTOCOL_VERSION,
+                    })
+                    .await;
             }
-            let Some(tx) = self.tx.clone() else { return RecvEnd::Gone };
-            let req = JoinRequest { conn: self.conn, tx, name, media, host_key, resume };
+            let Some(tx) = self.tx.clone() else {
+                return RecvEnd::Gone;
+            };
+            let req = JoinRequest {
+                conn: self.conn,
+                tx,
+                name,
+                media,
+                host_key,
+                resume,
+            };
             match self.state.rooms().join(meeting.clone(), req).await {
                 Ok(room) => {
                     debug!(meeting = %meeting, "join handed to room");
@@ -184,7 +240,9 @@ impl Receiver {
                         let _ = joined.send(room);
                     }
                 }
-                Err(JoinError::UnknownMeeting) => return self.fail(ErrorCode::UnknownMeeting).await,
+                Err(JoinError::UnknownMeeting) => {
+                    return self.fail(ErrorCode::UnknownMeeting).await
+                }
                 Err(JoinError::Db(e)) => {
                     error!(meeting = %meeting, error = %e, "could not look up meeting");
                     return RecvEnd::Gone;

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use sala_protocol::{ClientMsg, DisplayName, ErrorCode, HostKey, MediaState, MeetingId, ResumeToken, ServerMsg};
+use sala_protocol::{
+    ClientMsg, DisplayName, ErrorCode, HostKey, MediaState, MeetingId, ResumeToken, ServerMsg,
+};
 use tokio::sync::mpsc;
 use tracing::{debug, error, info, warn};
 
@@ -55,7 +57,10 @@ pub struct RoomHandle {
 
 impl RoomHandle {
     pub async fn message(&self, conn: ConnId, msg: ClientMsg) -> Result<(), RoomGone> {
-        self.tx.send(Command::Message { conn, msg }).await.map_err(|_| RoomGone)
+        self.tx
+            .send(Command::Message { conn, msg })
+            .await
+            .map_err(|_| RoomGone)
     }
 
     pub async fn disconnected(&self, conn: ConnId) {
@@ -91,7 +96,10 @@ impl Actor {
             if self.idle {
                 if self.room.peer_count() > 0 {
                     self.idle = false;
-                } else if self.registry.retire(&self.meeting, self.generation, &self.rx) {
+                } else if self
+                    .registry
+                    .retire(&self.meeting, self.generation, &self.rx)
+                {
                     break;
                 }
             }
@@ -106,14 +114,17 @@ impl Actor {
                 debug!(meeting = %self.meeting, conn = req.conn.0, "join");
                 self.conns.insert(req.conn, req.tx);
                 let new_token = ResumeToken::from_random(rand::random());
-                self.room.handle(now, Input::Join {
-                    conn: req.conn,
-                    name: req.name,
-                    media: req.media,
-                    host_key: req.host_key,
-                    resume: req.resume,
-                    new_token,
-                });
+                self.room.handle(
+                    now,
+                    Input::Join {
+                        conn: req.conn,
+                        name: req.name,
+                        media: req.media,
+                        host_key: req.host_key,
+                        resume: req.resume,
+                        new_token,
+                    },
+                );
             }
             Command::Message { conn, msg } => self.room.handle(now, Input::Message { conn, msg }),
             Command::Disconnected { conn } => {
@@ -174,7 +185,11 @@ async fn sleep_until(deadline: Option<tokio::time::Instant>) {
 }
 
 /// Writes one room's participation events in order.
-pub(crate) async fn record_writer(db: Db, meeting: MeetingId, mut rx: mpsc::UnboundedReceiver<(RoomEvent, i64)>) {
+pub(crate) async fn record_writer(
+    db: Db,
+    meeting: MeetingId,
+    mut rx: mpsc::UnboundedReceiver<(RoomEvent, i64)>,
+) {
     while let Some((event, at)) = rx.recv().await {
         if let Err(e) = db.record(meeting.clone(), event, at).await {
             error!(meeting = %meeting, error = %e, "could not record participation");

@@ -79,7 +79,10 @@ pub enum Output {
     Send { conn: ConnId, msg: ServerMsg },
     /// Close a connection: with `Some(error)`, send `Error{error}` then close with
     /// its close code; with `None`, close normally (1000).
-    Close { conn: ConnId, error: Option<ErrorCode> },
+    Close {
+        conn: ConnId,
+        error: Option<ErrorCode>,
+    },
     /// Persist a participation event.
     Record(RoomEvent),
     /// The room has had no peer for [`EMPTY_LINGER`]; the shell may drop it.
@@ -118,7 +121,12 @@ pub struct Room {
 }
 
 impl Room {
-    pub fn new(now: Instant, meeting: MeetingInfo, host_key: HostKey, ice_servers: Vec<IceServer>) -> Self {
+    pub fn new(
+        now: Instant,
+        meeting: MeetingInfo,
+        host_key: HostKey,
+        ice_servers: Vec<IceServer>,
+    ) -> Self {
         Self {
             meeting,
             host_key,
@@ -145,9 +153,14 @@ impl Room {
         // A deadline that passed counts even if the shell's timer has not fired yet.
         self.handle_timeout(now);
         match input {
-            Input::Join { conn, name, media, host_key, resume, new_token } => {
-                self.join(conn, name, media, host_key, resume, new_token)
-            }
+            Input::Join {
+                conn,
+                name,
+                media,
+                host_key,
+                resume,
+                new_token,
+            } => self.join(conn, name, media, host_key, resume, new_token),
             Input::Message { conn, msg } => self.message(now, conn, msg),
             Input::Disconnected { conn } => self.disconnected(now, conn),
         }
@@ -203,7 +216,11 @@ impl Room {
             return self.close(conn, Some(ErrorCode::BadHostKey));
         }
         if let Some(token) = resume {
-            let found = self.peers.iter().find(|(_, p)| p.token == token).map(|(id, _)| *id);
+            let found = self
+                .peers
+                .iter()
+                .find(|(_, p)| p.token == token)
+                .map(|(id, _)| *id);
             match found {
                 Some(id) => return self.resume(id, conn, media, new_token),
                 None => self.error(conn, ErrorCode::ResumeExpired),
@@ -214,12 +231,28 @@ impl Room {
         }
         let id = PeerId(self.next_peer);
         self.next_peer += 1;
-        let role = if host_key.is_some() { Role::Host } else { Role::Guest };
-        let info = PeerInfo { id, name, role, media };
+        let role = if host_key.is_some() {
+            Role::Host
+        } else {
+            Role::Guest
+        };
+        let info = PeerInfo {
+            id,
+            name,
+            role,
+            media,
+        };
         for other in self.attached_except(id) {
             self.send(other, ServerMsg::PeerJoined { peer: info.clone() });
         }
-        self.peers.insert(id, Peer { info: info.clone(), token: new_token, link: Link::Attached(conn) });
+        self.peers.insert(
+            id,
+            Peer {
+                info: info.clone(),
+                token: new_token,
+                link: Link::Attached(conn),
+            },
+        );
         self.conns.insert(conn, id);
         self.empty_since = None;
         self.empty_reported = false;
@@ -249,7 +282,13 @@ impl Room {
         }
         if media_changed {
             for other in self.attached_except(id) {
-                self.send(other, ServerMsg::PeerMedia { peer: id, media: media.clone() });
+                self.send(
+                    other,
+                    ServerMsg::PeerMedia {
+                        peer: id,
+                        media: media.clone(),
+                    },
+                );
             }
         }
         self.record(&info, EventKind::Resumed);
@@ -261,7 +300,12 @@ impl Room {
             protocol: PROTOCOL_VERSION,
             you: peer.info.clone(),
             meeting: self.meeting.clone(),
-            peers: self.peers.values().filter(|p| p.info.id != id).map(|p| p.info.clone()).collect(),
+            peers: self
+                .peers
+                .values()
+                .filter(|p| p.info.id != id)
+                .map(|p| p.info.clone())
+                .collect(),
             resume: peer.token.clone(),
             resumed,
             transport: Transport::Mesh,
@@ -283,7 +327,13 @@ impl Room {
                     peer.info.media = media.clone();
                 }
                 for other in self.attached_except(from) {
-                    self.send(other, ServerMsg::PeerMedia { peer: from, media: media.clone() });
+                    self.send(
+                        other,
+                        ServerMsg::PeerMedia {
+                            peer: from,
+                            media: media.clone(),
+                        },
+                    );
                 }
             }
             ClientMsg::Ping { nonce } => self.send(conn, ServerMsg::Pong { nonce }),
@@ -313,14 +363,21 @@ impl Room {
     }
 
     fn disconnected(&mut self, now: Instant, conn: ConnId) {
-        let Some(id) = self.conns.remove(&conn) else { return };
+        let Some(id) = self.conns.remove(&conn) else {
+            return;
+        };
         if let Some(peer) = self.peers.get_mut(&id) {
-            peer.link = Link::Detached { deadline: now + RESUME_GRACE, buffer: VecDeque::new() };
+            peer.link = Link::Detached {
+                deadline: now + RESUME_GRACE,
+                buffer: VecDeque::new(),
+            };
         }
     }
 
     fn remove(&mut self, now: Instant, id: PeerId, reason: LeaveReason) {
-        let Some(peer) = self.peers.remove(&id) else { return };
+        let Some(peer) = self.peers.remove(&id) else {
+            return;
+        };
         if let Link::Attached(conn) = peer.link {
             self.conns.remove(&conn);
         }

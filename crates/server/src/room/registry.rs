@@ -65,7 +65,11 @@ impl Registry {
 
     /// Hands a `Join` to the meeting's room, starting the room if needed.
     /// The room answers on `req.tx` (`Welcome`, or an error and a close).
-    pub async fn join(&self, meeting: MeetingId, req: JoinRequest) -> Result<RoomHandle, JoinError> {
+    pub async fn join(
+        &self,
+        meeting: MeetingId,
+        req: JoinRequest,
+    ) -> Result<RoomHandle, JoinError> {
         let mut cmd = Command::Join(req);
         let mut loaded: Option<(MeetingInfo, HostKey)> = None;
         loop {
@@ -88,12 +92,19 @@ impl Registry {
 
     /// Enqueues under the lock, so a room cannot retire between our lookup and
     /// our send (it retires only with an empty inbox, under this lock).
-    fn try_enqueue(&self, meeting: &MeetingId, cmd: Command, loaded: &mut Option<(MeetingInfo, HostKey)>) -> Enqueue {
+    fn try_enqueue(
+        &self,
+        meeting: &MeetingId,
+        cmd: Command,
+        loaded: &mut Option<(MeetingInfo, HostKey)>,
+    ) -> Enqueue {
         let mut rooms = self.rooms();
         let tx = match rooms.get(meeting) {
             Some(slot) if !slot.tx.is_closed() => slot.tx.clone(),
             _ => {
-                let Some((info, key)) = loaded.take() else { return Enqueue::NotLive(cmd) };
+                let Some((info, key)) = loaded.take() else {
+                    return Enqueue::NotLive(cmd);
+                };
                 let slot = self.spawn(info, key);
                 let tx = slot.tx.clone();
                 rooms.insert(meeting.clone(), slot);
@@ -111,11 +122,18 @@ impl Registry {
     }
 
     fn spawn(&self, info: MeetingInfo, host_key: HostKey) -> Slot {
-        let generation = self.0.next_generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let generation = self
+            .0
+            .next_generation
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let (tx, rx) = mpsc::channel(INBOX);
         let (records, records_rx) = mpsc::unbounded_channel();
         let meeting = info.id.clone();
-        tokio::spawn(record_writer(self.0.db.clone(), meeting.clone(), records_rx));
+        tokio::spawn(record_writer(
+            self.0.db.clone(),
+            meeting.clone(),
+            records_rx,
+        ));
         let actor = Actor {
             meeting,
             generation,
@@ -131,12 +149,20 @@ impl Registry {
     }
 
     /// Called by an idle room: forgets it unless commands are waiting for it.
-    pub(crate) fn retire(&self, meeting: &MeetingId, generation: u64, inbox: &mpsc::Receiver<Command>) -> bool {
+    pub(crate) fn retire(
+        &self,
+        meeting: &MeetingId,
+        generation: u64,
+        inbox: &mpsc::Receiver<Command>,
+    ) -> bool {
         let mut rooms = self.rooms();
         if !inbox.is_empty() {
             return false;
         }
-        if rooms.get(meeting).is_some_and(|s| s.generation == generation) {
+        if rooms
+            .get(meeting)
+            .is_some_and(|s| s.generation == generation)
+        {
             rooms.remove(meeting);
         }
         true

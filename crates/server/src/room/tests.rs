@@ -18,13 +18,20 @@ use super::machine::{
 const SEC: u64 = 1000;
 
 fn meeting() -> MeetingInfo {
-    MeetingInfo { id: MeetingId::from_random([7; 16]), title: MeetingTitle::parse("Hearing").unwrap() }
+    MeetingInfo {
+        id: MeetingId::from_random([7; 16]),
+        title: MeetingTitle::parse("Hearing").unwrap(),
+    }
 }
 fn host_key() -> HostKey {
     HostKey::from_random([9; 16])
 }
 fn ice() -> Vec<IceServer> {
-    vec![IceServer { urls: vec!["stun:stun.example.org".into()], username: None, credential: None }]
+    vec![IceServer {
+        urls: vec!["stun:stun.example.org".into()],
+        username: None,
+        credential: None,
+    }]
 }
 fn token(n: u8) -> ResumeToken {
     ResumeToken::from_random([n; 16])
@@ -33,13 +40,25 @@ fn name(n: u64) -> DisplayName {
     DisplayName::parse(&format!("P{n}")).unwrap()
 }
 fn media(mic: bool) -> MediaState {
-    MediaState { mic, camera: true, ..MediaState::default() }
+    MediaState {
+        mic,
+        camera: true,
+        ..MediaState::default()
+    }
 }
 fn info(id: u64, role: Role) -> PeerInfo {
-    PeerInfo { id: PeerId(id), name: name(id), role, media: media(true) }
+    PeerInfo {
+        id: PeerId(id),
+        name: name(id),
+        role,
+        media: media(true),
+    }
 }
 fn sdp(s: &str) -> Signal {
-    Signal::Description { sdp_type: SdpType::Offer, sdp: s.into() }
+    Signal::Description {
+        sdp_type: SdpType::Offer,
+        sdp: s.into(),
+    }
 }
 
 /// Join of conn `c` named after peer `n`, given token `n`.
@@ -57,25 +76,39 @@ fn guest(c: u64, n: u64) -> Input {
     join(c, n, None, None)
 }
 fn msg(c: u64, msg: ClientMsg) -> Input {
-    Input::Message { conn: ConnId(c), msg }
+    Input::Message {
+        conn: ConnId(c),
+        msg,
+    }
 }
 fn send(c: u64, msg: ServerMsg) -> Output {
-    Output::Send { conn: ConnId(c), msg }
+    Output::Send {
+        conn: ConnId(c),
+        msg,
+    }
 }
 fn welcome(c: u64, you: PeerInfo, peers: Vec<PeerInfo>, tok: u8, resumed: bool) -> Output {
-    send(c, ServerMsg::Welcome {
-        protocol: PROTOCOL_VERSION,
-        you,
-        meeting: meeting(),
-        peers,
-        resume: token(tok),
-        resumed,
-        transport: Transport::Mesh,
-        ice_servers: ice(),
-    })
+    send(
+        c,
+        ServerMsg::Welcome {
+            protocol: PROTOCOL_VERSION,
+            you,
+            meeting: meeting(),
+            peers,
+            resume: token(tok),
+            resumed,
+            transport: Transport::Mesh,
+            ice_servers: ice(),
+        },
+    )
 }
 fn record(id: u64, role: Role, kind: EventKind) -> Output {
-    Output::Record(RoomEvent { peer: PeerId(id), name: name(id), role, kind })
+    Output::Record(RoomEvent {
+        peer: PeerId(id),
+        name: name(id),
+        role,
+        kind,
+    })
 }
 fn err(c: u64, error: ErrorCode) -> Output {
     send(c, ServerMsg::Error { error })
@@ -83,9 +116,23 @@ fn err(c: u64, error: ErrorCode) -> Output {
 
 /// Expected outputs of a fresh guest join of conn `c` as peer `n` with peers `1..n` attached on conns `1..n`.
 fn joined(c: u64, n: u64) -> Vec<Output> {
-    let mut out: Vec<Output> =
-        (1..n).map(|o| send(o, ServerMsg::PeerJoined { peer: info(n, Role::Guest) })).collect();
-    out.push(welcome(c, info(n, Role::Guest), (1..n).map(|o| info(o, Role::Guest)).collect(), n as u8, false));
+    let mut out: Vec<Output> = (1..n)
+        .map(|o| {
+            send(
+                o,
+                ServerMsg::PeerJoined {
+                    peer: info(n, Role::Guest),
+                },
+            )
+        })
+        .collect();
+    out.push(welcome(
+        c,
+        info(n, Role::Guest),
+        (1..n).map(|o| info(o, Role::Guest)).collect(),
+        n as u8,
+        false,
+    ));
     out.push(record(n, Role::Guest, EventKind::Joined));
     out
 }
@@ -115,7 +162,11 @@ fn run(case: &str, steps: Vec<Step>) {
                 expected
             }
             Timeout(ms) => {
-                assert_eq!(room.poll_timeout(), ms.map(at), "{case}: step {i}: poll_timeout");
+                assert_eq!(
+                    room.poll_timeout(),
+                    ms.map(at),
+                    "{case}: step {i}: poll_timeout"
+                );
                 continue;
             }
         };
@@ -127,145 +178,415 @@ fn run(case: &str, steps: Vec<Step>) {
 #[test]
 fn scenarios() {
     let cases: Vec<(&str, Vec<Step>)> = vec![
-        ("first join gets an empty welcome", vec![In(0, guest(1, 1), joined(1, 1)), Timeout(None)]),
-        ("join order and welcome lists the others, others get PeerJoined", vec![
-            In(0, guest(1, 1), joined(1, 1)),
-            In(1, guest(2, 2), joined(2, 2)),
-            In(2, guest(3, 3), joined(3, 3)),
-        ]),
-        ("signal relays both directions", vec![
-            In(0, guest(1, 1), joined(1, 1)),
-            In(0, guest(2, 2), joined(2, 2)),
-            In(1, msg(2, ClientMsg::Signal { to: PeerId(1), signal: sdp("o") }),
-                vec![send(1, ServerMsg::Signal { from: PeerId(2), signal: sdp("o") })]),
-            In(2, msg(1, ClientMsg::Signal { to: PeerId(2), signal: sdp("a") }),
-                vec![send(2, ServerMsg::Signal { from: PeerId(1), signal: sdp("a") })]),
-        ]),
-        ("signal to an unknown peer or to oneself is refused, not fatal", vec![
-            In(0, guest(1, 1), joined(1, 1)),
-            In(1, msg(1, ClientMsg::Signal { to: PeerId(9), signal: sdp("x") }), vec![err(1, ErrorCode::UnknownPeer)]),
-            In(1, msg(1, ClientMsg::Signal { to: PeerId(1), signal: sdp("x") }), vec![err(1, ErrorCode::UnknownPeer)]),
-            In(2, msg(1, ClientMsg::Ping { nonce: 5 }), vec![send(1, ServerMsg::Pong { nonce: 5 })]),
-        ]),
-        ("media is broadcast to the others", vec![
-            In(0, guest(1, 1), joined(1, 1)),
-            In(0, guest(2, 2), joined(2, 2)),
-            In(0, guest(3, 3), joined(3, 3)),
-            In(1, msg(2, ClientMsg::Media { media: media(false) }), vec![
-                send(1, ServerMsg::PeerMedia { peer: PeerId(2), media: media(false) }),
-                send(3, ServerMsg::PeerMedia { peer: PeerId(2), media: media(false) }),
-            ]),
-        ]),
-        ("second join on a connection is refused", vec![
-            In(0, guest(1, 1), joined(1, 1)),
-            In(1, guest(1, 1), vec![err(1, ErrorCode::AlreadyJoined)]),
-        ]),
-        ("leave tells the others and closes normally; empty countdown starts", vec![
-            In(0, guest(1, 1), joined(1, 1)),
-            In(0, guest(2, 2), joined(2, 2)),
-            In(5 * SEC, msg(2, ClientMsg::Leave), vec![
-                Output::Close { conn: ConnId(2), error: None },
-                send(1, ServerMsg::PeerLeft { peer: PeerId(2), reason: LeaveReason::Left }),
-                record(2, Role::Guest, EventKind::Left),
-            ]),
-            In(6 * SEC, msg(2, ClientMsg::Ping { nonce: 1 }), vec![]),
-            Timeout(None),
-            In(7 * SEC, msg(1, ClientMsg::Leave), vec![
-                Output::Close { conn: ConnId(1), error: None },
-                record(1, Role::Guest, EventKind::Left),
-            ]),
-            Timeout(Some(7 * SEC + EMPTY_LINGER.as_millis() as u64)),
-            Tick(7 * SEC + EMPTY_LINGER.as_millis() as u64 - 1, vec![]),
-            Tick(7 * SEC + EMPTY_LINGER.as_millis() as u64, vec![Output::Empty]),
-            Timeout(None),
-        ]),
-        ("disconnect: listed through 29 s, lost at 30 s", vec![
-            In(0, guest(1, 1), joined(1, 1)),
-            In(0, guest(2, 2), joined(2, 2)),
-            In(0, Input::Disconnected { conn: ConnId(2) }, vec![]),
-            Timeout(Some(RESUME_GRACE.as_millis() as u64)),
-            Tick(29 * SEC, vec![]),
-            Tick(30 * SEC - 1, vec![]),
-            Tick(30 * SEC, vec![
-                send(1, ServerMsg::PeerLeft { peer: PeerId(2), reason: LeaveReason::Lost }),
-                record(2, Role::Guest, EventKind::Lost),
-            ]),
-            Timeout(None),
-        ]),
-        ("a newcomer during someone's grace still sees them listed", vec![
-            In(0, guest(1, 1), joined(1, 1)),
-            In(0, Input::Disconnected { conn: ConnId(1) }, vec![]),
-            In(SEC, guest(2, 2), vec![
-                welcome(2, info(2, Role::Guest), vec![info(1, Role::Guest)], 2, false),
-                record(2, Role::Guest, EventKind::Joined),
-            ]),
-        ]),
-        ("resume at 10 s keeps the id, flushes buffered signals, no PeerJoined", vec![
-            In(0, guest(1, 1), joined(1, 1)),
-            In(0, guest(2, 2), joined(2, 2)),
-            In(0, Input::Disconnected { conn: ConnId(2) }, vec![]),
-            In(SEC, msg(1, ClientMsg::Signal { to: PeerId(2), signal: sdp("1") }), vec![]),
-            In(2 * SEC, msg(1, ClientMsg::Signal { to: PeerId(2), signal: sdp("2") }), vec![]),
-            In(10 * SEC, join(7, 2, None, Some(token(2))), vec![
-                welcome(7, info(2, Role::Guest), vec![info(1, Role::Guest)], 2, true),
-                send(7, ServerMsg::Signal { from: PeerId(1), signal: sdp("1") }),
-                send(7, ServerMsg::Signal { from: PeerId(1), signal: sdp("2") }),
-                record(2, Role::Guest, EventKind::Resumed),
-            ]),
-            Timeout(None),
-            Tick(40 * SEC, vec![]),
-            In(41 * SEC, msg(1, ClientMsg::Signal { to: PeerId(2), signal: sdp("3") }),
-                vec![send(7, ServerMsg::Signal { from: PeerId(1), signal: sdp("3") })]),
-        ]),
-        ("resume while the old socket is attached replaces it", vec![
-            In(0, guest(1, 1), joined(1, 1)),
-            In(0, guest(2, 2), joined(2, 2)),
-            In(SEC, join(8, 2, None, Some(token(2))), vec![
-                Output::Close { conn: ConnId(2), error: Some(ErrorCode::SessionReplaced) },
-                welcome(8, info(2, Role::Guest), vec![info(1, Role::Guest)], 2, true),
-                record(2, Role::Guest, EventKind::Resumed),
-            ]),
-            // The replaced socket's late messages and disconnect change nothing.
-            In(2 * SEC, msg(2, ClientMsg::Leave), vec![]),
-            In(2 * SEC, Input::Disconnected { conn: ConnId(2) }, vec![]),
-            Timeout(None),
-            In(3 * SEC, msg(1, ClientMsg::Signal { to: PeerId(2), signal: sdp("x") }),
-                vec![send(8, ServerMsg::Signal { from: PeerId(1), signal: sdp("x") })]),
-        ]),
-        ("resume after the grace period is a fresh join with ResumeExpired", vec![
-            In(0, guest(1, 1), joined(1, 1)),
-            In(0, guest(2, 2), joined(2, 2)),
-            In(0, Input::Disconnected { conn: ConnId(2) }, vec![]),
-            // No timer fired: the join itself notices the deadline passed.
-            In(30 * SEC, join(9, 3, None, Some(token(2))), vec![
-                send(1, ServerMsg::PeerLeft { peer: PeerId(2), reason: LeaveReason::Lost }),
-                record(2, Role::Guest, EventKind::Lost),
-                err(9, ErrorCode::ResumeExpired),
-                send(1, ServerMsg::PeerJoined { peer: info(3, Role::Guest) }),
-                welcome(9, info(3, Role::Guest), vec![info(1, Role::Guest)], 3, false),
-                record(3, Role::Guest, EventKind::Joined),
-            ]),
-        ]),
-        ("unknown resume token is a fresh join with ResumeExpired", vec![
-            In(0, join(1, 1, None, Some(token(99))), {
+        (
+            "first join gets an empty welcome",
+            vec![In(0, guest(1, 1), joined(1, 1)), Timeout(None)],
+        ),
+        (
+            "join order and welcome lists the others, others get PeerJoined",
+            vec![
+                In(0, guest(1, 1), joined(1, 1)),
+                In(1, guest(2, 2), joined(2, 2)),
+                In(2, guest(3, 3), joined(3, 3)),
+            ],
+        ),
+        (
+            "signal relays both directions",
+            vec![
+                In(0, guest(1, 1), joined(1, 1)),
+                In(0, guest(2, 2), joined(2, 2)),
+                In(
+                    1,
+                    msg(
+                        2,
+                        ClientMsg::Signal {
+                            to: PeerId(1),
+                            signal: sdp("o"),
+                        },
+                    ),
+                    vec![send(
+                        1,
+                        ServerMsg::Signal {
+                            from: PeerId(2),
+                            signal: sdp("o"),
+                        },
+                    )],
+                ),
+                In(
+                    2,
+                    msg(
+                        1,
+                        ClientMsg::Signal {
+                            to: PeerId(2),
+                            signal: sdp("a"),
+                        },
+                    ),
+                    vec![send(
+                        2,
+                        ServerMsg::Signal {
+                            from: PeerId(1),
+                            signal: sdp("a"),
+                        },
+                    )],
+                ),
+            ],
+        ),
+        (
+            "signal to an unknown peer or to oneself is refused, not fatal",
+            vec![
+                In(0, guest(1, 1), joined(1, 1)),
+                In(
+                    1,
+                    msg(
+                        1,
+                        ClientMsg::Signal {
+                            to: PeerId(9),
+                            signal: sdp("x"),
+                        },
+                    ),
+                    vec![err(1, ErrorCode::UnknownPeer)],
+                ),
+                In(
+                    1,
+                    msg(
+                        1,
+                        ClientMsg::Signal {
+                            to: PeerId(1),
+                            signal: sdp("x"),
+                        },
+                    ),
+                    vec![err(1, ErrorCode::UnknownPeer)],
+                ),
+                In(
+                    2,
+                    msg(1, ClientMsg::Ping { nonce: 5 }),
+                    vec![send(1, ServerMsg::Pong { nonce: 5 })],
+                ),
+            ],
+        ),
+        (
+            "media is broadcast to the others",
+            vec![
+                In(0, guest(1, 1), joined(1, 1)),
+                In(0, guest(2, 2), joined(2, 2)),
+                In(0, guest(3, 3), joined(3, 3)),
+                In(
+                    1,
+                    msg(
+                        2,
+                        ClientMsg::Media {
+                            media: media(false),
+                        },
+                    ),
+                    vec![
+                        send(
+                            1,
+                            ServerMsg::PeerMedia {
+                                peer: PeerId(2),
+                                media: media(false),
+                            },
+                        ),
+                        send(
+                            3,
+                            ServerMsg::PeerMedia {
+                                peer: PeerId(2),
+                                media: media(false),
+                            },
+                        ),
+                    ],
+                ),
+            ],
+        ),
+        (
+            "second join on a connection is refused",
+            vec![
+                In(0, guest(1, 1), joined(1, 1)),
+                In(1, guest(1, 1), vec![err(1, ErrorCode::AlreadyJoined)]),
+            ],
+        ),
+        (
+            "leave tells the others and closes normally; empty countdown starts",
+            vec![
+                In(0, guest(1, 1), joined(1, 1)),
+                In(0, guest(2, 2), joined(2, 2)),
+                In(
+                    5 * SEC,
+                    msg(2, ClientMsg::Leave),
+                    vec![
+                        Output::Close {
+                            conn: ConnId(2),
+                            error: None,
+                        },
+                        send(
+                            1,
+                            ServerMsg::PeerLeft {
+                                peer: PeerId(2),
+                                reason: LeaveReason::Left,
+                            },
+                        ),
+                        record(2, Role::Guest, EventKind::Left),
+                    ],
+                ),
+                In(6 * SEC, msg(2, ClientMsg::Ping { nonce: 1 }), vec![]),
+                Timeout(None),
+                In(
+                    7 * SEC,
+                    msg(1, ClientMsg::Leave),
+                    vec![
+                        Output::Close {
+                            conn: ConnId(1),
+                            error: None,
+                        },
+                        record(1, Role::Guest, EventKind::Left),
+                    ],
+                ),
+                Timeout(Some(7 * SEC + EMPTY_LINGER.as_millis() as u64)),
+                Tick(7 * SEC + EMPTY_LINGER.as_millis() as u64 - 1, vec![]),
+                Tick(
+                    7 * SEC + EMPTY_LINGER.as_millis() as u64,
+                    vec![Output::Empty],
+                ),
+                Timeout(None),
+            ],
+        ),
+        (
+            "disconnect: listed through 29 s, lost at 30 s",
+            vec![
+                In(0, guest(1, 1), joined(1, 1)),
+                In(0, guest(2, 2), joined(2, 2)),
+                In(0, Input::Disconnected { conn: ConnId(2) }, vec![]),
+                Timeout(Some(RESUME_GRACE.as_millis() as u64)),
+                Tick(29 * SEC, vec![]),
+                Tick(30 * SEC - 1, vec![]),
+                Tick(
+                    30 * SEC,
+                    vec![
+                        send(
+                            1,
+                            ServerMsg::PeerLeft {
+                                peer: PeerId(2),
+                                reason: LeaveReason::Lost,
+                            },
+                        ),
+                        record(2, Role::Guest, EventKind::Lost),
+                    ],
+                ),
+                Timeout(None),
+            ],
+        ),
+        (
+            "a newcomer during someone's grace still sees them listed",
+            vec![
+                In(0, guest(1, 1), joined(1, 1)),
+                In(0, Input::Disconnected { conn: ConnId(1) }, vec![]),
+                In(
+                    SEC,
+                    guest(2, 2),
+                    vec![
+                        welcome(
+                            2,
+                            info(2, Role::Guest),
+                            vec![info(1, Role::Guest)],
+                            2,
+                            false,
+                        ),
+                        record(2, Role::Guest, EventKind::Joined),
+                    ],
+                ),
+            ],
+        ),
+        (
+            "resume at 10 s keeps the id, flushes buffered signals, no PeerJoined",
+            vec![
+                In(0, guest(1, 1), joined(1, 1)),
+                In(0, guest(2, 2), joined(2, 2)),
+                In(0, Input::Disconnected { conn: ConnId(2) }, vec![]),
+                In(
+                    SEC,
+                    msg(
+                        1,
+                        ClientMsg::Signal {
+                            to: PeerId(2),
+                            signal: sdp("1"),
+                        },
+                    ),
+                    vec![],
+                ),
+                In(
+                    2 * SEC,
+                    msg(
+                        1,
+                        ClientMsg::Signal {
+                            to: PeerId(2),
+                            signal: sdp("2"),
+                        },
+                    ),
+                    vec![],
+                ),
+                In(
+                    10 * SEC,
+                    join(7, 2, None, Some(token(2))),
+                    vec![
+                        welcome(7, info(2, Role::Guest), vec![info(1, Role::Guest)], 2, true),
+                        send(
+                            7,
+                            ServerMsg::Signal {
+                                from: PeerId(1),
+                                signal: sdp("1"),
+                            },
+                        ),
+                        send(
+                            7,
+                            ServerMsg::Signal {
+                                from: PeerId(1),
+                                signal: sdp("2"),
+                            },
+                        ),
+                        record(2, Role::Guest, EventKind::Resumed),
+                    ],
+                ),
+                Timeout(None),
+                Tick(40 * SEC, vec![]),
+                In(
+                    41 * SEC,
+                    msg(
+                        1,
+                        ClientMsg::Signal {
+                            to: PeerId(2),
+                            signal: sdp("3"),
+                        },
+                    ),
+                    vec![send(
+                        7,
+                        ServerMsg::Signal {
+                            from: PeerId(1),
+                            signal: sdp("3"),
+                        },
+                    )],
+                ),
+            ],
+        ),
+        (
+            "resume while the old socket is attached replaces it",
+            vec![
+                In(0, guest(1, 1), joined(1, 1)),
+                In(0, guest(2, 2), joined(2, 2)),
+                In(
+                    SEC,
+                    join(8, 2, None, Some(token(2))),
+                    vec![
+                        Output::Close {
+                            conn: ConnId(2),
+                            error: Some(ErrorCode::SessionReplaced),
+                        },
+                        welcome(8, info(2, Role::Guest), vec![info(1, Role::Guest)], 2, true),
+                        record(2, Role::Guest, EventKind::Resumed),
+                    ],
+                ),
+                // The replaced socket's late messages and disconnect change nothing.
+                In(2 * SEC, msg(2, ClientMsg::Leave), vec![]),
+                In(2 * SEC, Input::Disconnected { conn: ConnId(2) }, vec![]),
+                Timeout(None),
+                In(
+                    3 * SEC,
+                    msg(
+                        1,
+                        ClientMsg::Signal {
+                            to: PeerId(2),
+                            signal: sdp("x"),
+                        },
+                    ),
+                    vec![send(
+                        8,
+                        ServerMsg::Signal {
+                            from: PeerId(1),
+                            signal: sdp("x"),
+                        },
+                    )],
+                ),
+            ],
+        ),
+        (
+            "resume after the grace period is a fresh join with ResumeExpired",
+            vec![
+                In(0, guest(1, 1), joined(1, 1)),
+                In(0, guest(2, 2), joined(2, 2)),
+                In(0, Input::Disconnected { conn: ConnId(2) }, vec![]),
+                // No timer fired: the join itself notices the deadline passed.
+                In(
+                    30 * SEC,
+                    join(9, 3, None, Some(token(2))),
+                    vec![
+                        send(
+                            1,
+                            ServerMsg::PeerLeft {
+                                peer: PeerId(2),
+                                reason: LeaveReason::Lost,
+                            },
+                        ),
+                        record(2, Role::Guest, EventKind::Lost),
+                        err(9, ErrorCode::ResumeExpired),
+                        send(
+                            1,
+                            ServerMsg::PeerJoined {
+                                peer: info(3, Role::Guest),
+                            },
+                        ),
+                        welcome(
+                            9,
+                            info(3, Role::Guest),
+                            vec![info(1, Role::Guest)],
+                            3,
+                            false,
+                        ),
+                        record(3, Role::Guest, EventKind::Joined),
+                    ],
+                ),
+            ],
+        ),
+        (
+            "unknown resume token is a fresh join with ResumeExpired",
+            vec![In(0, join(1, 1, None, Some(token(99))), {
                 let mut v = vec![err(1, ErrorCode::ResumeExpired)];
                 v.extend(joined(1, 1));
                 v
-            }),
-        ]),
-        ("host key right, wrong, absent", vec![
-            In(0, join(1, 1, Some(host_key()), None), vec![
-                welcome(1, info(1, Role::Host), vec![], 1, false),
-                record(1, Role::Host, EventKind::Joined),
-            ]),
-            In(0, join(2, 2, Some(HostKey::from_random([1; 16])), None),
-                vec![Output::Close { conn: ConnId(2), error: Some(ErrorCode::BadHostKey) }]),
-            In(0, guest(3, 2), vec![
-                send(1, ServerMsg::PeerJoined { peer: info(2, Role::Guest) }),
-                welcome(3, info(2, Role::Guest), vec![info(1, Role::Host)], 2, false),
-                record(2, Role::Guest, EventKind::Joined),
-            ]),
-        ]),
+            })],
+        ),
+        (
+            "host key right, wrong, absent",
+            vec![
+                In(
+                    0,
+                    join(1, 1, Some(host_key()), None),
+                    vec![
+                        welcome(1, info(1, Role::Host), vec![], 1, false),
+                        record(1, Role::Host, EventKind::Joined),
+                    ],
+                ),
+                In(
+                    0,
+                    join(2, 2, Some(HostKey::from_random([1; 16])), None),
+                    vec![Output::Close {
+                        conn: ConnId(2),
+                        error: Some(ErrorCode::BadHostKey),
+                    }],
+                ),
+                In(
+                    0,
+                    guest(3, 2),
+                    vec![
+                        send(
+                            1,
+                            ServerMsg::PeerJoined {
+                                peer: info(2, Role::Guest),
+                            },
+                        ),
+                        welcome(3, info(2, Role::Guest), vec![info(1, Role::Host)], 2, false),
+                        record(2, Role::Guest, EventKind::Joined),
+                    ],
+                ),
+            ],
+        ),
     ];
     for (name, steps) in cases {
         run(name, steps);
@@ -275,14 +596,41 @@ fn scenarios() {
 #[test]
 fn capacity_counts_listed_peers() {
     let cap = MESH_CAPACITY as u64;
-    let mut steps: Vec<Step> = (1..=cap).map(|n| In(0, guest(n, n), joined(n, n))).collect();
-    steps.push(In(0, guest(100, cap + 1), vec![Output::Close { conn: ConnId(100), error: Some(ErrorCode::MeetingFull) }]));
+    let mut steps: Vec<Step> = (1..=cap)
+        .map(|n| In(0, guest(n, n), joined(n, n)))
+        .collect();
+    steps.push(In(
+        0,
+        guest(100, cap + 1),
+        vec![Output::Close {
+            conn: ConnId(100),
+            error: Some(ErrorCode::MeetingFull),
+        }],
+    ));
     // A peer within its grace period still holds its place.
     steps.push(In(0, Input::Disconnected { conn: ConnId(1) }, vec![]));
-    steps.push(In(SEC, guest(101, cap + 1), vec![Output::Close { conn: ConnId(101), error: Some(ErrorCode::MeetingFull) }]));
+    steps.push(In(
+        SEC,
+        guest(101, cap + 1),
+        vec![Output::Close {
+            conn: ConnId(101),
+            error: Some(ErrorCode::MeetingFull),
+        }],
+    ));
     // Once someone leaves, a newcomer fits.
-    let mut left = vec![Output::Close { conn: ConnId(2), error: None }];
-    left.extend((3..=cap).map(|o| send(o, ServerMsg::PeerLeft { peer: PeerId(2), reason: LeaveReason::Left })));
+    let mut left = vec![Output::Close {
+        conn: ConnId(2),
+        error: None,
+    }];
+    left.extend((3..=cap).map(|o| {
+        send(
+            o,
+            ServerMsg::PeerLeft {
+                peer: PeerId(2),
+                reason: LeaveReason::Left,
+            },
+        )
+    }));
     left.push(record(2, Role::Guest, EventKind::Left));
     steps.push(In(SEC, msg(2, ClientMsg::Leave), left));
     run("capacity", steps);
@@ -299,11 +647,18 @@ fn capacity_counts_listed_peers() {
     room.handle(t0, guest(51, 99));
     let ids: Vec<PeerId> = std::iter::from_fn(|| room.poll_output())
         .filter_map(|o| match o {
-            Output::Send { conn: ConnId(51), msg: ServerMsg::Welcome { you, .. } } => Some(you.id),
+            Output::Send {
+                conn: ConnId(51),
+                msg: ServerMsg::Welcome { you, .. },
+            } => Some(you.id),
             _ => None,
         })
         .collect();
-    assert_eq!(ids, vec![PeerId(cap + 1)], "ids keep increasing after a leave");
+    assert_eq!(
+        ids,
+        vec![PeerId(cap + 1)],
+        "ids keep increasing after a leave"
+    );
 }
 
 #[test]
@@ -314,13 +669,28 @@ fn signal_buffer_is_bounded_oldest_dropped() {
     room.handle(t0, guest(2, 2));
     room.handle(t0, Input::Disconnected { conn: ConnId(2) });
     for i in 0..SIGNAL_BUFFER + 10 {
-        room.handle(t0, msg(1, ClientMsg::Signal { to: PeerId(2), signal: sdp(&i.to_string()) }));
+        room.handle(
+            t0,
+            msg(
+                1,
+                ClientMsg::Signal {
+                    to: PeerId(2),
+                    signal: sdp(&i.to_string()),
+                },
+            ),
+        );
     }
     while room.poll_output().is_some() {}
-    room.handle(t0 + Duration::from_secs(1), join(3, 2, None, Some(token(2))));
+    room.handle(
+        t0 + Duration::from_secs(1),
+        join(3, 2, None, Some(token(2))),
+    );
     let flushed: Vec<Signal> = std::iter::from_fn(|| room.poll_output())
         .filter_map(|o| match o {
-            Output::Send { conn: ConnId(3), msg: ServerMsg::Signal { signal, .. } } => Some(signal),
+            Output::Send {
+                conn: ConnId(3),
+                msg: ServerMsg::Signal { signal, .. },
+            } => Some(signal),
             _ => None,
         })
         .collect();
@@ -333,14 +703,30 @@ fn signal_buffer_is_bounded_oldest_dropped() {
 fn poll_timeout_is_the_earliest_deadline() {
     let t0 = Instant::now();
     let mut room = Room::new(t0, meeting(), host_key(), ice());
-    assert_eq!(room.poll_timeout(), Some(t0 + EMPTY_LINGER), "a new room counts down until someone joins");
+    assert_eq!(
+        room.poll_timeout(),
+        Some(t0 + EMPTY_LINGER),
+        "a new room counts down until someone joins"
+    );
     room.handle(t0, guest(1, 1));
     room.handle(t0, guest(2, 2));
     room.handle(t0, guest(3, 3));
     assert_eq!(room.poll_timeout(), None);
-    room.handle(t0 + Duration::from_secs(5), Input::Disconnected { conn: ConnId(3) });
-    room.handle(t0 + Duration::from_secs(2), Input::Disconnected { conn: ConnId(2) });
-    assert_eq!(room.poll_timeout(), Some(t0 + Duration::from_secs(2) + RESUME_GRACE));
+    room.handle(
+        t0 + Duration::from_secs(5),
+        Input::Disconnected { conn: ConnId(3) },
+    );
+    room.handle(
+        t0 + Duration::from_secs(2),
+        Input::Disconnected { conn: ConnId(2) },
+    );
+    assert_eq!(
+        room.poll_timeout(),
+        Some(t0 + Duration::from_secs(2) + RESUME_GRACE)
+    );
     room.handle_timeout(t0 + Duration::from_secs(2) + RESUME_GRACE);
-    assert_eq!(room.poll_timeout(), Some(t0 + Duration::from_secs(5) + RESUME_GRACE));
+    assert_eq!(
+        room.poll_timeout(),
+        Some(t0 + Duration::from_secs(5) + RESUME_GRACE)
+    );
 }

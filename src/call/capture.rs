@@ -1,0 +1,130 @@
+//! The engine's side of local capture: camera, microphone, screen and the
+//! device list, and putting their tracks on every peer connection.
+
+use super::media::{self, Kind};
+use super::{js, Engine, Event};
+use crate::error::MediaError;
+use crate::state::Action;
+use sala_protocol::ClientMsg;
+use wasm_bindgen::{closure::Closure, JsCast};
+
+impl Engine {
+    pub(super) async fn capture(&mut self) {
+        self.emit(Action::MediaRequesting);
+        let (mic, camera) = (self.local.mic_id.clone(), self.local.camera_id.clone());
+        match media::capture_main(mic.as_deref(), camera.as_deref(), true).await {
+            Ok(stream) => {
+                self.local
+                    .set_track(true, media::first_track(&stream, Kind::Audio));
+                self.local
+                    .set_track(false, media::first_track(&stream, Kind::Video));
+                self.emit(Action::MediaReady {
+                    stream: self.local.preview(),
+                    camera_id: self.local.camera_id.clone(),
+                    mic_id: self.local.mic_id.clone(),
+                });
+                self.emit_toggles();
+                self.watch_devices();
+                self.refresh_devices().await;
+            }
+            Err(err) => self.emit(Action::MediaFailed(err)),
+        }
+    }
+
+    pub(super) fn watch_devices(&mut self) {
+        let Some(devices) = web_sys::window().and_then(|w| w.navigator().media_devices().ok())
+        else {
+            return;
+        };
+        let send = self.sender();
+        let closure = Closure::<dyn FnMut()>::new(move || send(Event::DevicesChanged));
+        devices.set_ondevicechange(Some(closure.as_ref().unchecked_ref()));
+        self.device_change = Some(closure);
+    }
+
+    pub(super) async fn refresh_devices(&mut self) {
+        if let Ok(devices) = media::list_devices().await {
+            self.emit(Action::Devices(devices));
+        }
+    }
+
+    pub(super) fn emit_toggles(&self) {
+        self.emit(Action::LocalToggles {
+            mic: self.local.mic_on && self.local.audio().is_some(),
+            camera: self.local.camera_on(),
+        });
+    }
+
+    /// Opens `kind` on `device` and puts it on every peer connection. On
+    /// failure the old track stays live: the call goes on with the device it had.
+    pub(super) async fn switch_device(
+        &mut self,
+        kind: Kind,
+        device: Option<String>,
+    ) -> Result<(), MediaError> {
+        let track = media::capture_track(kind, device.as_deref()).await?;
+        self.local.set_track(kind == Kind::Audio, Some(track));
+        self.replace_on_peers(kind == Kind::Audio).await;
+        Ok(())
+    }
+
+    pub(super) async fn replace_on_peers(&self, audio: bool) {
+        let track = if audio {
+            self.local.audio()
+        } else {
+            self.local.video()
+        };
+        for peer in self.peers.values() {
+            if let Err(err) = peer.replace(audio, track).await {
+                js::warn("replaceTrack", &err);
+            }
+        }
+    }
+
+    pub(super) async fn set_screen(&mut self, on: bool) {
+        if on == self.local.screen().is_some() {
+            return;
+        }
+        if on {
+            let stream = match media::capture_screen().await {
+                Ok(stream) => stream,
+                Err(
+                    MediaError::PermissionDenied | MediaError::DeviceBusy | MediaError::NoDevice,
+                ) => {
+                    return self.emit(Action::ShareRefused);
+                }
+                Err(err) => return self.emit(Action::MediaFailed(err)),
+            };
+            let Some(track) = media::first_track(&stream, Kind::Video) else {
+                return;
+            };
+            let send = self.sender();
+            let ended = Closure::<dyn FnMut()>::new(move || send(Event::ScreenEnded));
+            track.set_onended(Some(ended.as_ref().unchecked_ref()));
+            self.screen_ended = Some(ended);
+            self.local.set_screen(Some((track, stream.clone())));
+            self.emit(Action::LocalScreen(Some(stream)));
+        } else {
+            if let Some((track, _)) = self.local.screen() {
+                track.set_onended(None);
+            }
+            self.local.set_screen(None);
+            self.screen_ended = None;
+            self.emit(Action::LocalScreen(None));
+        }
+        // Announce before renegotiating so receivers know the screen's stream id
+        // by the time its track arrives (the server keeps our messages in order).
+        self.announce();
+        for peer in self.peers.values_mut() {
+            peer.set_screen(self.local.screen());
+        }
+    }
+
+    pub(super) fn announce(&mut self) {
+        if self.name.is_some() {
+            self.send(ClientMsg::Media {
+                media: self.local.announce(),
+            });
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! The engine's side of the mesh: one [`Peer`] per remote participant.
+
+use super::peer::{Peer, PeerEvent, Received};
+use super::{js, Engine, Event};
+use crate::state::{Action, Link};
+use sala_protocol::{ClientMsg, PeerId, PeerInfo};
+use web_sys::RtcPeerConnectionState;
+
+impl Engine {
+    pub(super) fn open_peer(&mut self, info: &PeerInfo, offer: bool) {
+        self.open_peer_by_id(info.id);
+        if let Some(peer) = self.peers.get_mut(&info.id) {
+            peer.remote_screen = info.media.screen.clone();
+            if offer {
+                peer.add_local_as_offerer(&self.local);
+            }
+        }
+    }
+
+    pub(super) fn open_peer_by_id(&mut self, id: PeerId) {
+        let Some(me) = self.me else { return };
+        let send = self.sender();
+        match Peer::new(me, id, &self.ice_servers, move |ev| {
+            send(Event::Peer(id, ev))
+        }) {
+            Ok(peer) => {
+                self.peers.insert(id, peer);
+            }
+            Err(err) => js::warn("RTCPeerConnection", &err),
+        }
+    }
+
+    pub(super) fn note_screen(&mut self, info: &PeerInfo) {
+        if let Some(peer) = self.peers.get_mut(&info.id) {
+            peer.remote_screen = info.media.screen.clone();
+        }
+    }
+
+    pub(super) async fn peer_event(&mut self, id: PeerId, ev: PeerEvent) {
+        let Some(peer) = self.peers.get_mut(&id) else {
+            return;
+        };
+        match ev {
+            PeerEvent::NegotiationNeeded => match peer.negotiate().await {
+                Ok(Some(offer)) => self.send(ClientMsg::Signal {
+                    to: id,
+                    signal: offer,
+                }),
+                Ok(None) => {}
+                Err(err) => js::warn("offer", &err),
+            },
+            PeerEvent::Candidate(signal) => self.send(ClientMsg::Signal { to: id, signal }),
+            PeerEvent::Track { track, stream } => match peer.receive_track(track, stream) {
+                Received::Main(stream) => self.emit(Action::RemoteMain(id, stream)),
+                Received::Screen(stream) => self.emit(Action::RemoteScreen(id, stream)),
+            },
+            PeerEvent::State(state) => {
+                let link = match state {
+                    RtcPeerConnectionState::Connected => Link::Connected,
+                    RtcPeerConnectionState::Failed => {
+                        peer.restart_ice();
+                        Link::Retrying
+                    }
+                    RtcPeerConnectionState::Disconnected => Link::Retrying,
+                    _ => Link::Connecting,
+                };
+                self.emit(Action::Link(id, link));
+            }
+        }
+    }
+}

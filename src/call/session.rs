@@ -1,0 +1,190 @@
+//! The engine's side of the signaling socket: connect, queue while not
+//! welcomed, heartbeat, reconnect with backoff, and what the server says.
+
+use super::signaling::{self, backoff, SocketEvent};
+use super::{js, Engine, Event};
+use crate::error::CallEnd;
+use crate::state::Action;
+use sala_protocol::{
+    ClientMsg, ErrorCode, ServerMsg, HEARTBEAT_INTERVAL_SECS, HEARTBEAT_TIMEOUT_SECS,
+    PROTOCOL_VERSION,
+};
+
+/// Messages kept while the socket is down; beyond this, signals are dropped
+/// (a fresh session renegotiates everything anyway).
+const MAX_QUEUED: usize = 512;
+
+impl Engine {
+    pub(super) fn connect(&mut self) {
+        let Some(name) = self.name.clone() else {
+            return;
+        };
+        self.generation += 1;
+        self.ready = false;
+        let generation = self.generation;
+        let send = self.sender();
+        let socket = signaling::open(&ws_url(), move |ev| send(Event::Socket(generation, ev)));
+        socket.send(&ClientMsg::Join {
+            protocol: PROTOCOL_VERSION,
+            meeting: self.meeting.clone(),
+            name,
+            media: self.local.announce(),
+            host_key: self.host_key.clone(),
+            resume: self.resume.clone(),
+        });
+        self.socket = Some(socket);
+        self.last_heard_ms = js::now_ms();
+        if self.heartbeat.is_none() {
+            let send = self.sender();
+            self.heartbeat = Some(gloo_timers::callback::Interval::new(
+                HEARTBEAT_INTERVAL_SECS as u32 * 1000,
+                move || send(Event::Heartbeat),
+            ));
+        }
+    }
+
+    pub(super) fn send(&mut self, msg: ClientMsg) {
+        match (&self.socket, self.ready) {
+            (Some(socket), true) => socket.send(&msg),
+            _ if self.queued.len() < MAX_QUEUED => self.queued.push(msg),
+            _ => {}
+        }
+    }
+
+    pub(super) fn heartbeat(&mut self) {
+        if self.socket.is_none() {
+            return;
+        }
+        if js::now_ms() - self.last_heard_ms > (HEARTBEAT_TIMEOUT_SECS * 1000) as f64 {
+            // A half-open socket: give up on it as if it had closed.
+            let generation = self.generation;
+            drop(
+                self.events
+                    .unbounded_send(Event::Socket(generation, SocketEvent::Closed(None))),
+            );
+        } else if self.ready {
+            self.send(ClientMsg::Ping {
+                nonce: self.generation,
+            });
+        }
+    }
+
+    pub(super) async fn socket_event(&mut self, ev: SocketEvent) {
+        match ev {
+            SocketEvent::Message(msg) => {
+                self.last_heard_ms = js::now_ms();
+                self.server_message(msg).await;
+            }
+            SocketEvent::Closed(code) => {
+                self.socket = None;
+                self.ready = false;
+                let end = self.fatal.or_else(|| {
+                    code.and_then(ErrorCode::from_close_code)
+                        .and_then(CallEnd::from_error)
+                });
+                if let Some(end) = end {
+                    return self.end(Some(end));
+                }
+                self.emit(Action::Reconnecting);
+                let delay = backoff(self.attempt, js_sys::Math::random());
+                self.attempt += 1;
+                let (send, generation) = (self.sender(), self.generation);
+                self.reconnect = Some(gloo_timers::callback::Timeout::new(
+                    delay.as_millis() as u32,
+                    move || send(Event::ReconnectDue(generation)),
+                ));
+            }
+        }
+    }
+
+    pub(super) async fn server_message(&mut self, msg: ServerMsg) {
+        match msg {
+            ServerMsg::Welcome {
+                you,
+                meeting,
+                peers,
+                resume,
+                resumed,
+                ice_servers,
+                ..
+            } => {
+                self.attempt = 0;
+                self.resume = Some(resume);
+                self.ice_servers = ice_servers;
+                self.me = Some(you.id);
+                if resumed {
+                    self.peers.retain(|id, _| peers.iter().any(|p| p.id == *id));
+                } else {
+                    // A fresh session: we are the newcomer and offer to everyone.
+                    self.peers.clear();
+                    for info in &peers {
+                        self.open_peer(info, true);
+                    }
+                }
+                for info in &peers {
+                    self.note_screen(info);
+                }
+                self.ready = true;
+                if let Some(socket) = &self.socket {
+                    for msg in self.queued.drain(..) {
+                        socket.send(&msg);
+                    }
+                }
+                self.emit(Action::Welcome {
+                    me: you,
+                    meeting,
+                    peers,
+                });
+            }
+            ServerMsg::PeerJoined { peer } => self.emit(Action::PeerJoined(peer)),
+            ServerMsg::PeerLeft { peer, .. } => {
+                self.peers.remove(&peer);
+                self.emit(Action::PeerLeft(peer));
+            }
+            ServerMsg::PeerMedia { peer, media } => {
+                if let Some(p) = self.peers.get_mut(&peer) {
+                    p.remote_screen = media.screen.clone();
+                }
+                self.emit(Action::PeerMedia(peer, media));
+            }
+            ServerMsg::Signal { from, signal } => {
+                if !self.peers.contains_key(&from) {
+                    self.open_peer_by_id(from);
+                }
+                let Some(peer) = self.peers.get_mut(&from) else {
+                    return;
+                };
+                match peer.receive(signal, &self.local).await {
+                    Ok(Some(reply)) => self.send(ClientMsg::Signal {
+                        to: from,
+                        signal: reply,
+                    }),
+                    Ok(None) => {}
+                    Err(err) => js::warn("negotiation", &err),
+                }
+            }
+            ServerMsg::Pong { .. } => {}
+            ServerMsg::Error { error } => match CallEnd::from_error(error) {
+                Some(end) => self.fatal = Some(end),
+                None => {
+                    web_sys::console::warn_1(&format!("server refused a message: {error}").into())
+                }
+            },
+        }
+    }
+}
+
+/// `ws(s)://<this host>/ws`.
+fn ws_url() -> String {
+    let location = web_sys::window().map(|w| w.location());
+    let (protocol, host) = location
+        .map(|l| {
+            (
+                l.protocol().unwrap_or_default(),
+                l.host().unwrap_or_default(),
+            )
+        })
+        .unwrap_or_default();
+    let scheme = if protocol == "https:" { "wss" } else { "ws" };
+    format!("{scheme}://{host}/ws")
+}
