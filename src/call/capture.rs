@@ -102,7 +102,7 @@ impl Engine {
             let ended = Closure::<dyn FnMut()>::new(move || send(Event::ScreenEnded));
             track.set_onended(Some(ended.as_ref().unchecked_ref()));
             self.screen_ended = Some(ended);
-            self.local.set_screen(Some((track, stream.clone())));
+            self.local.set_screen(Some((track, Clone::clone(&stream))));
             self.emit(Action::LocalScreen(Some(stream)));
         } else {
             if let Some((track, _)) = self.local.screen() {

@@ -2,7 +2,7 @@
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{MediaStream, RtcPeerConnection, RtcRtpSender};
+use web_sys::{MediaStream, RtcPeerConnection, RtcRtpEncodingParameters, RtcRtpSender};
 
 #[wasm_bindgen]
 extern "C" {
@@ -34,6 +34,16 @@ pub fn restart_ice(pc: &RtcPeerConnection) {
 /// `sender.setStreams(stream)`: the answerer's tracks carry its stream id.
 pub fn set_streams(sender: &RtcRtpSender, stream: &MediaStream) -> Result<(), JsValue> {
     sender.unchecked_ref::<SenderExt>().set_streams(stream)
+}
+
+/// `encoding.maxFramerate`, which web-sys's dictionary lacks.
+pub fn set_max_framerate(encoding: &RtcRtpEncodingParameters, fps: f32) -> Result<(), JsValue> {
+    js_sys::Reflect::set(encoding, &"maxFramerate".into(), &fps.into()).map(drop)
+}
+
+/// `encoding.networkPriority = "high"` (DSCP marking), which web-sys lacks.
+pub fn set_network_priority_high(encoding: &RtcRtpEncodingParameters) -> Result<(), JsValue> {
+    js_sys::Reflect::set(encoding, &"networkPriority".into(), &"high".into()).map(drop)
 }
 
 /// Awaits a JS promise, keeping only whether it succeeded and the value.

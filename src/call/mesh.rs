@@ -1,5 +1,6 @@
 //! The engine's side of the mesh: one [`Peer`] per remote participant.
 
+use super::limits::VideoLimits;
 use super::peer::{Peer, PeerEvent, Received};
 use super::{js, Engine, Event};
 use crate::state::{Action, Link};
@@ -56,7 +57,10 @@ impl Engine {
             },
             PeerEvent::State(state) => {
                 let link = match state {
-                    RtcPeerConnectionState::Connected => Link::Connected,
+                    RtcPeerConnectionState::Connected => {
+                        self.emit(Action::Link(id, Link::Connected));
+                        return self.apply_limits().await;
+                    }
                     RtcPeerConnectionState::Failed => {
                         peer.restart_ice();
                         Link::Retrying
@@ -65,6 +69,16 @@ impl Engine {
                     _ => Link::Connecting,
                 };
                 self.emit(Action::Link(id, link));
+            }
+        }
+    }
+
+    /// Sets every connection's camera budget for the current size of the mesh.
+    pub(super) async fn apply_limits(&self) {
+        let limits = VideoLimits::for_mesh(self.peers.len());
+        for peer in self.peers.values() {
+            if let Err(err) = peer.apply_limits(limits).await {
+                js::warn("setParameters", &err);
             }
         }
     }

@@ -6,6 +6,7 @@
 
 mod capture;
 mod js;
+mod limits;
 mod local;
 mod media;
 mod mesh;

@@ -5,6 +5,7 @@
 //! no two negotiation steps of a peer ever interleave.
 
 use super::js::{self, wait};
+use super::limits::VideoLimits;
 use super::local::LocalMedia;
 use super::media::stream_of;
 use js_sys::Array;
@@ -12,9 +13,9 @@ use sala_protocol::{IceServer, PeerId, SdpType, Signal, StreamId};
 use wasm_bindgen::prelude::*;
 use web_sys::{
     MediaStream, MediaStreamTrack, RtcConfiguration, RtcIceCandidateInit, RtcIceServer,
-    RtcPeerConnection, RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcRtpSender,
-    RtcRtpTransceiverDirection, RtcRtpTransceiverInit, RtcSdpType, RtcSessionDescriptionInit,
-    RtcSignalingState, RtcTrackEvent,
+    RtcPeerConnection, RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcPriorityType,
+    RtcRtpEncodingParameters, RtcRtpSender, RtcRtpTransceiverDirection, RtcRtpTransceiverInit,
+    RtcSdpType, RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
 };
 
 /// What a peer connection reports to the engine.
@@ -68,6 +69,23 @@ fn from_sdp_type(t: RtcSdpType) -> Option<SdpType> {
         RtcSdpType::Rollback => SdpType::Rollback,
         _ => return None,
     })
+}
+
+/// `getParameters()`, `edit` every encoding, `setParameters()`.
+async fn set_encodings(
+    sender: &RtcRtpSender,
+    edit: impl Fn(&RtcRtpEncodingParameters) -> Result<(), JsValue>,
+) -> Result<(), JsValue> {
+    let params = sender.get_parameters();
+    let Some(encodings) = params.get_encodings().filter(|e| e.length() > 0) else {
+        return Ok(());
+    };
+    for e in encodings.iter() {
+        edit(e.unchecked_ref())?;
+    }
+    wait(sender.set_parameters_with_parameters(&params))
+        .await
+        .map(drop)
 }
 
 fn configuration(ice_servers: &[IceServer]) -> RtcConfiguration {
@@ -264,6 +282,28 @@ impl Peer {
         })
     }
 
+    /// Caps the camera encoder and gives audio priority on the wire. Senders
+    /// with no encodings yet (before the first negotiation) are left alone; the
+    /// engine applies the limits again once the connection is up.
+    pub async fn apply_limits(&self, limits: VideoLimits) -> Result<(), JsValue> {
+        if let Some(sender) = &self.video {
+            let f = |e: &RtcRtpEncodingParameters| {
+                e.set_max_bitrate(limits.max_bitrate);
+                e.set_scale_resolution_down_by(limits.scale_down);
+                js::set_max_framerate(e, limits.max_framerate)
+            };
+            set_encodings(sender, f).await?;
+        }
+        if let Some(sender) = &self.audio {
+            set_encodings(sender, |e| {
+                e.set_priority(RtcPriorityType::High);
+                js::set_network_priority_high(e)
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
     /// Swaps the microphone or camera track without renegotiating.
     pub async fn replace(
         &self,
@@ -296,7 +336,7 @@ impl Peer {
     ) -> Received {
         if let (Some(stream), Some(screen)) = (&stream, &self.remote_screen) {
             if stream.id() == screen.as_str() {
-                return Received::Screen(stream.clone());
+                return Received::Screen(Clone::clone(stream));
             }
         }
         match track.kind().as_str() {

@@ -135,11 +135,14 @@ impl Engine {
                     meeting,
                     peers,
                 });
+                // A resumed session may come back to a smaller or larger mesh.
+                self.apply_limits().await;
             }
             ServerMsg::PeerJoined { peer } => self.emit(Action::PeerJoined(peer)),
             ServerMsg::PeerLeft { peer, .. } => {
                 self.peers.remove(&peer);
                 self.emit(Action::PeerLeft(peer));
+                self.apply_limits().await;
             }
             ServerMsg::PeerMedia { peer, media } => {
                 if let Some(p) = self.peers.get_mut(&peer) {

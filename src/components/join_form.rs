@@ -66,7 +66,7 @@ pub fn JoinForm(props: &JoinFormProps) -> Html {
             <div class="preview-off" aria-busy="true"><Icon glyph={Glyph::Camera} /><span>{ tr.t(Text::StartingCamera) }</span></div>
         },
         (_, Some(stream), true) => html! {
-            <Media stream={stream.clone()} playback={Playback::Video { mirror: true }} label={tr.t(Text::Camera)} />
+            <Media stream={Clone::clone(stream)} playback={Playback::Video { mirror: true }} label={tr.t(Text::Camera)} />
         },
         _ => {
             html! { <div class="preview-off"><Icon glyph={Glyph::CameraOff} /><span>{ tr.t(Text::CameraOff) }</span></div> }

@@ -12,7 +12,7 @@ pub struct LevelMeterProps {
 #[function_component]
 pub fn LevelMeter(props: &LevelMeterProps) -> Html {
     let tr = use_tr();
-    let level = use_audio_level(props.stream.clone());
+    let level = use_audio_level(props.stream.clone()).level;
     let percent = (level * 100.0).round() as u32;
     html! {
         <div class="meter" role="meter" aria-label={tr.t(Text::MicLevel)}

@@ -24,7 +24,7 @@ pub fn Media(props: &MediaProps) -> Html {
     let node = use_node_ref();
     {
         let node = node.clone();
-        use_effect_with(props.stream.clone(), move |stream| {
+        use_effect_with(Clone::clone(&props.stream), move |stream| {
             let element = node.cast::<HtmlMediaElement>();
             if let Some(el) = &element {
                 el.set_src_object(Some(stream));

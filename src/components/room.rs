@@ -35,7 +35,7 @@ pub fn Room(props: &RoomProps) -> Html {
     me_now.media.camera = s.local.camera;
 
     let stage = match (&s.local.screen, s.presenter()) {
-        (Some(own), _) => Some((own.clone(), me.name.clone())),
+        (Some(own), _) => Some((Clone::clone(own), me.name.clone())),
         (None, Some(p)) => p.screen.clone().map(|st| (st, p.info.name.clone())),
         (None, None) => None,
     };

@@ -1,6 +1,6 @@
 use crate::components::icon::{Glyph, Icon};
 use crate::components::media::{Media, Playback};
-use crate::hooks::{use_audio_level, SPEAKING};
+use crate::hooks::use_audio_level;
 use crate::i18n::{use_tr, Text};
 use crate::state::Link;
 use sala_protocol::{DisplayName, MediaState, Role};
@@ -30,11 +30,10 @@ fn initials(name: &str) -> String {
 #[function_component]
 pub fn Tile(props: &TileProps) -> Html {
     let tr = use_tr();
-    let level = use_audio_level(props.stream.clone().filter(|_| props.media.mic));
-    let speaking = level >= SPEAKING;
+    let speaking = use_audio_level(props.stream.clone().filter(|_| props.media.mic)).speaking;
     let picture = match (&props.stream, props.media.camera) {
         (Some(stream), true) => html! {
-            <Media stream={stream.clone()} playback={Playback::Video { mirror: props.is_me }} label={props.name.to_string()} />
+            <Media stream={Clone::clone(stream)} playback={Playback::Video { mirror: props.is_me }} label={props.name.to_string()} />
         },
         _ => {
             html! { <div class="avatar" aria-hidden="true">{ initials(props.name.as_str()) }</div> }
@@ -42,7 +41,7 @@ pub fn Tile(props: &TileProps) -> Html {
     };
     let sound = match (&props.stream, props.is_me) {
         (Some(stream), false) => {
-            html! { <Media stream={stream.clone()} playback={Playback::Audio} /> }
+            html! { <Media stream={Clone::clone(stream)} playback={Playback::Audio} /> }
         }
         _ => html! {},
     };

@@ -3,5 +3,5 @@
 mod use_audio_level;
 mod use_call;
 
-pub use use_audio_level::{use_audio_level, SPEAKING};
+pub use use_audio_level::{use_audio_level, AudioLevel};
 pub use use_call::use_call;

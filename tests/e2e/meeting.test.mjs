@@ -3,66 +3,26 @@
 // getStats() counters, never assumed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestNet } from './lib/net.mjs';
-import { startServer } from './lib/server.mjs';
-import { launchBrowser } from './lib/browser.mjs';
+import { Session, join, tileNames } from './lib/session.mjs';
 import { totals, waitFor, waitForFlowingMedia } from './lib/wait.mjs';
 
-let net;
-let server;
-const browsers = [];
+let session;
 
 before(async () => {
-  net = new TestNet();
-  server = await startServer(net);
+  session = await Session.start();
 });
 
-after(async () => {
-  for (const b of browsers) await b.close().catch(() => {});
-  await server?.stop();
-  net?.destroy();
-});
+after(() => session?.close());
 
-async function open(name) {
-  const b = await launchBrowser(net.addHost(), server.url, { name });
-  browsers.push(b);
-  return b;
-}
-
-async function join(b, link, name) {
-  await b.page.goto(link);
-  await b.page.getByTestId('name-input').fill(name);
-  await b.page.getByTestId('join-button').click();
-  await b.page.getByTestId('room').waitFor({ timeout: 15000 });
-}
-
-function tileNames(b) {
-  return b.page.getByTestId('tile').evaluateAll((els) => els.map((e) => e.dataset.name).sort());
-}
-
-function dumpOnFailure(t) {
-  return async (fn) => {
-    try {
-      await fn();
-    } catch (err) {
-      for (const b of browsers) console.error(b.consoleLines.slice(-30).join('\n'));
-      console.error(server.logs.join('').split('\n').slice(-40).join('\n'));
-      throw err;
-    }
-  };
-}
+const open = (name) => session.open(name);
 
 test('three browsers meet, share a screen and leave', async (t) => {
-  const guard = dumpOnFailure(t);
+  const guard = (fn) => session.guard(fn);
   let host, guest, third, hostLink, guestLink;
 
   await t.test('host creates a meeting and gets a host link and a guest link', () => guard(async () => {
     host = await open('host');
-    await host.page.goto(`${server.url}/`);
-    await host.page.getByTestId('title-input').fill('Weekly cabinet meeting');
-    await host.page.getByTestId('create-button').click();
-    hostLink = await host.page.getByTestId('host-link').inputValue();
-    guestLink = await host.page.getByTestId('guest-link').inputValue();
+    ({ host: hostLink, guest: guestLink } = await session.createMeeting(host, 'Weekly cabinet meeting'));
     assert.match(guestLink, /\/m\/[a-z2-7]{26}$/);
     assert.equal(hostLink, `${guestLink.split('#')[0]}#host=${hostLink.split('#host=')[1]}`);
     assert.match(hostLink, /#host=[a-z2-7]{26}$/);

@@ -19,6 +19,7 @@ const BROWSER_PACKAGES: &[&str] = &[
 /// Everything for building; with `browser`, also for the browser tests.
 pub fn all(browser: bool) -> Result<()> {
     wasm_target()?;
+    clippy()?;
     trunk()?;
     wasm_bindgen()?;
     wasm_opt()?;
@@ -44,6 +45,14 @@ fn wasm_target() -> Result<()> {
         return Ok(());
     }
     cmd("rustup", &["target", "add", "wasm32-unknown-unknown"]).run()
+}
+
+/// Clippy runs in the test command (a lint there guards a real bug).
+fn clippy() -> Result<()> {
+    if has("cargo", &["clippy", "--version"], "clippy") {
+        return Ok(());
+    }
+    cmd("rustup", &["component", "add", "clippy"]).run()
 }
 
 fn trunk() -> Result<()> {

@@ -102,6 +102,26 @@ pub fn run_all() -> Result<()> {
         failures.push("component tests (wasm, headless Chromium)");
     }
 
+    // Lints that guard real bugs (clippy.toml: web-sys's JS `clone()` on streams).
+    let (ok, _) = cmd(
+        "cargo",
+        &[
+            "clippy",
+            "--package",
+            "sala",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+    .run_tee()?;
+    if !ok {
+        failures.push("clippy on the client");
+    }
+
     let server = root().join("target/debug/sala-server");
     let mut node = cmd(
         "node",

@@ -45,14 +45,22 @@ const INSTRUMENT = `(() => {
       }
       return out;
     },
+    /** What each live connection sends: the device behind every sender's track. */
+    senders() {
+      return pcs.filter((pc) => pc.connectionState !== 'closed').map((pc) =>
+        pc.getSenders().filter((s) => s.track).map((s) => ({ kind: s.track.kind, label: s.track.label,
+          device: s.track.getSettings().deviceId, live: s.track.readyState === 'live' })));
+    },
   };
 })();`;
 
 /**
  * `media: 'allow'` answers camera/microphone prompts with the fake devices;
  * `media: 'deny'` refuses them, as a user clicking "Block" would.
+ * `cameras` is how many fake cameras the browser offers (it always offers several microphones);
+ * `fps` their frame rate (Chromium's fake camera defaults to 20).
  */
-export async function launchBrowser(host, origin, { name = host.ns, media = 'allow' } = {}) {
+export async function launchBrowser(host, origin, { name = host.ns, media = 'allow', cameras = 1, fps = 20 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sala-chromium-'));
   const wrapper = join(dir, 'chromium-in-ns');
   writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${host.ns} ${CHROMIUM} "$@"\n`);
@@ -69,7 +77,7 @@ export async function launchBrowser(host, origin, { name = host.ns, media = 'all
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      '--use-fake-device-for-media-stream',
+      `--use-fake-device-for-media-stream=device-count=${cameras},fps=${fps}`,
       ...(media === 'allow' ? ['--use-fake-ui-for-media-stream', '--auto-accept-this-tab-capture'] : ['--deny-permission-prompts']),
       '--autoplay-policy=no-user-gesture-required',
       `--unsafely-treat-insecure-origin-as-secure=${origin}`,

@@ -1,0 +1,75 @@
+// One test file's world: its own network, the real server inside it, and the
+// browsers it opens. Also the UI steps every test repeats (create, join).
+import { TestNet } from './net.mjs';
+import { startServer } from './server.mjs';
+import { launchBrowser } from './browser.mjs';
+
+export class Session {
+  static async start(tag = `${process.pid}`) {
+    const s = new Session();
+    s.net = new TestNet(tag);
+    try {
+      s.server = await startServer(s.net);
+    } catch (err) {
+      s.net.destroy();
+      throw err;
+    }
+    return s;
+  }
+
+  constructor() {
+    this.browsers = [];
+  }
+
+  get url() {
+    return this.server.url;
+  }
+
+  /** A browser in a namespace of its own; options as for `launchBrowser`. */
+  async open(name, options = {}) {
+    const b = await launchBrowser(this.net.addHost(), this.server.url, { name, ...options });
+    this.browsers.push(b);
+    return b;
+  }
+
+  /** Creates a meeting from the home page of `b`; returns its two links. */
+  async createMeeting(b, title) {
+    await b.page.goto(`${this.server.url}/`);
+    await b.page.getByTestId('title-input').fill(title);
+    await b.page.getByTestId('create-button').click();
+    return {
+      host: await b.page.getByTestId('host-link').inputValue(),
+      guest: await b.page.getByTestId('guest-link').inputValue(),
+    };
+  }
+
+  /** Runs `fn`; on failure prints the last console lines of every browser and the server log. */
+  async guard(fn) {
+    try {
+      return await fn();
+    } catch (err) {
+      for (const b of this.browsers) console.error(b.consoleLines.slice(-30).join('\n'));
+      console.error(this.server.logs.join('').split('\n').slice(-40).join('\n'));
+      throw err;
+    }
+  }
+
+  async close() {
+    for (const b of this.browsers) await b.close().catch((err) => console.error(`closing ${b.name}: ${err}`));
+    await this.server?.stop();
+    this.net?.destroy();
+  }
+}
+
+/** Opens `link`, types the name, clicks Join and waits for the room. */
+export async function join(b, link, name) {
+  await b.page.goto(link);
+  await b.page.getByTestId('name-input').fill(name);
+  await b.page.getByTestId('join-button').click();
+  await b.page.getByTestId('room').waitFor({ timeout: 15000 });
+}
+
+/** Names on the tiles a browser shows, sorted. */
+export function tileNames(b) {
+  return b.page.getByTestId('tile').evaluateAll((els) => els.map((e) => e.dataset.name).sort());
+}
