@@ -21,7 +21,8 @@ export function totals(stats) {
     perPeer: stats.map((s) => ({
       state: s.state,
       audioBytes: sum(s.audio, 'bytes'),
-      frames: s.video.map((v) => v.frames),
+      // Summed: a connection also keeps the frozen receiver of a screen share that ended.
+      frames: sum(s.video, 'frames'),
     })),
   };
 }
@@ -33,14 +34,14 @@ export function totals(stats) {
 export async function waitForFlowingMedia(browser, expectPeers, { timeoutMs = 30000 } = {}) {
   const first = await waitFor(
     async () => totals(await browser.stats()),
-    (t) => t.connected === expectPeers && t.perPeer.every((p) => p.audioBytes > 0 && (p.frames[0] || 0) > 0),
+    (t) => t.connected === expectPeers && t.perPeer.every((p) => p.audioBytes > 0 && p.frames > 0),
     { timeoutMs, what: `${browser.name}: audio and video from ${expectPeers} peers` },
   );
   return waitFor(
     async () => totals(await browser.stats()),
     (t) =>
       t.perPeer.length === first.perPeer.length &&
-      t.perPeer.every((p, i) => p.audioBytes > first.perPeer[i].audioBytes && (p.frames[0] || 0) > (first.perPeer[i].frames[0] || 0)),
+      t.perPeer.every((p, i) => p.audioBytes > first.perPeer[i].audioBytes && p.frames > first.perPeer[i].frames),
     { timeoutMs: 10000, what: `${browser.name}: media still rising` },
   );
 }
