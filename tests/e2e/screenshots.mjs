@@ -44,12 +44,18 @@ try {
     await guest.page.goto(guestLink);
     await setLang(guest, lang);
     await guest.page.getByTestId('name-input').fill(lang === 'km' ? 'ដារ៉ា' : 'Dara Kim');
+    await guest.page.getByTestId('prejoin-camera').click();
+    await shot(guest, `${lang}-4b-join-camera-off`);
+    await guest.page.getByTestId('prejoin-camera').click();
     await guest.page.getByTestId('join-button').click();
     await waitForFlowingMedia(host, 1);
     await guest.page.getByTestId('mic-toggle').click();
     await host.page.getByTestId('list-toggle').click();
     await host.page.waitForTimeout(1500); // let the picture settle for the eye; not a synchronisation
     await shot(host, `${lang}-6-room-two`);
+    await host.page.getByTestId('devices-toggle').click();
+    await shot(host, `${lang}-6b-room-devices`);
+    await host.page.getByTestId('devices-toggle').click();
     await host.page.getByTestId('share-toggle').click();
     await guest.page.getByTestId('stage').waitFor();
     await guest.page.waitForTimeout(1500);
