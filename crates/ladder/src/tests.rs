@@ -1,0 +1,407 @@
+//! Scenarios on virtual time: a model link answers every 500 ms with what
+//! `getStats()` would show for the tier the controller is at, and the
+//! controller's decisions are checked against the ladder's promises.
+
+use super::*;
+use QualityTier::*;
+
+const STEP: u64 = 500;
+const GOOD: u32 = 2_000_000;
+const THIN: u32 = 64_000;
+
+/// What the link does at a time: its capacity and any loss of its own.
+#[derive(Clone, Copy)]
+struct Link {
+    capacity: u32,
+    loss: f32,
+}
+
+fn link(capacity: u32) -> Link {
+    Link {
+        capacity,
+        loss: 0.0,
+    }
+}
+
+/// The stats a sender at `tier` would see on `l`: sending more than fits
+/// loses the excess; the bandwidth estimate cannot see far beyond what is sent
+/// (as with GCC when application-limited), nor beyond the link.
+fn observe(config: &Config, tier: QualityTier, l: Link) -> Sample {
+    let sent = config.needs_bps[tier_index(tier)];
+    let overload = if sent > l.capacity {
+        (sent - l.capacity) as f32 / sent as f32
+    } else {
+        0.0
+    };
+    let loss = (overload + l.loss).min(1.0);
+    Sample {
+        capacity_bps: Some(l.capacity.min(sent * 3 / 2 + 10_000)),
+        loss: Some(loss),
+        rtt_ms: Some(if overload > 0.0 { 900 } else { 80 }),
+        stress: None,
+        limitation: if overload > 0.0 {
+            Limitation::Bandwidth
+        } else {
+            Limitation::None
+        },
+    }
+}
+
+struct Run {
+    decisions: Vec<Decision>,
+    /// Tier in force at every step, for "what was it at time t".
+    timeline: Vec<(u64, QualityTier)>,
+}
+
+impl Run {
+    fn tier_at(&self, ms: u64) -> QualityTier {
+        self.timeline
+            .iter()
+            .take_while(|(t, _)| *t <= ms)
+            .last()
+            .map(|(_, tier)| *tier)
+            .unwrap()
+    }
+
+    /// First time at or after `from` the tier satisfied `pred`.
+    fn first(&self, from: u64, pred: impl Fn(QualityTier) -> bool) -> Option<u64> {
+        self.timeline
+            .iter()
+            .find(|(t, tier)| *t >= from && pred(*tier))
+            .map(|(t, _)| *t)
+    }
+
+    fn changes_between(&self, from: u64, to: u64) -> usize {
+        self.decisions
+            .iter()
+            .filter(|d| d.at.0 >= from && d.at.0 < to)
+            .count()
+    }
+}
+
+/// Runs the controller for `duration` ms on a link given by `at(ms)`, with
+/// optional preference changes at given times.
+fn run(
+    start: QualityTier,
+    duration: u64,
+    at: impl Fn(u64) -> Link,
+    prefs: &[(u64, Preference)],
+) -> Run {
+    let config = Config::default();
+    let mut c = Controller::new(config, start);
+    let mut decisions = Vec::new();
+    let mut timeline = Vec::new();
+    let mut t = 0;
+    while t <= duration {
+        for (_, p) in prefs.iter().filter(|(pt, _)| *pt == t) {
+            c.set_preference(Millis(t), *p);
+        }
+        c.handle_sample(Millis(t), observe(&config, c.tier(), at(t)));
+        while let Some(d) = c.poll_decision() {
+            assert_eq!(d.at, Millis(t));
+            decisions.push(d);
+        }
+        timeline.push((t, c.tier()));
+        t += STEP;
+    }
+    Run {
+        decisions,
+        timeline,
+    }
+}
+
+#[test]
+fn a_steady_good_link_changes_nothing() {
+    let r = run(VideoHigh, 300_000, |_| link(GOOD), &[]);
+    assert!(r.decisions.is_empty(), "{:?}", r.decisions);
+}
+
+#[test]
+fn step_drop_reaches_audio_and_slides_within_two_seconds() {
+    let r = run(
+        VideoHigh,
+        60_000,
+        |t| link(if t < 10_000 { GOOD } else { THIN }),
+        &[],
+    );
+    let fell = r.first(10_000, |t| t <= AudioSlides).expect("fell");
+    assert!(fell - 10_000 <= 2_000, "fell after {} ms", fell - 10_000);
+    assert_eq!(
+        r.decisions[0].tier, AudioSlides,
+        "straight down, not step by step"
+    );
+    assert_eq!(r.decisions[0].reason, Reason::Capacity);
+    // 64 kbit/s carries audio and slides: never lower than that.
+    assert!(r.timeline.iter().all(|(_, t)| *t >= AudioSlides));
+    // Probes of video on the thin link back off: few, ever further apart.
+    let probes: Vec<u64> = r
+        .decisions
+        .iter()
+        .filter(|d| d.reason == Reason::Probe)
+        .map(|d| d.at.0)
+        .collect();
+    assert!(probes.len() <= 4, "probes at {probes:?}");
+    for w in probes.windows(3) {
+        assert!(w[2] - w[1] > w[1] - w[0], "backing off: {probes:?}");
+    }
+    let probing: u64 = r
+        .timeline
+        .iter()
+        .filter(|(t, tier)| *t >= 12_000 && *tier > AudioSlides)
+        .count() as u64
+        * STEP;
+    assert!(
+        probing <= 2_000,
+        "video probes on a thin link lasted {probing} ms in all"
+    );
+}
+
+#[test]
+fn a_very_thin_link_goes_to_the_audio_floor() {
+    let r = run(
+        VideoHigh,
+        20_000,
+        |t| link(if t < 5_000 { GOOD } else { 24_000 }),
+        &[],
+    );
+    assert_eq!(r.tier_at(7_000), AudioMinimal);
+}
+
+#[test]
+fn slow_decay_steps_down_as_each_tier_stops_fitting() {
+    // 2 Mbit/s to 64 kbit/s over 60 s.
+    let cap = |t: u64| GOOD - ((GOOD - THIN) as u64 * t.min(60_000) / 60_000) as u32;
+    let r = run(VideoHigh, 90_000, |t| link(cap(t)), &[]);
+    let config = Config::default();
+    for tier in [VideoLow, AudioSlides] {
+        let higher = step_up(tier);
+        let crossed = (0..=60_000)
+            .step_by(STEP as usize)
+            .find(|t| cap(*t) < config.needs_bps[tier_index(higher)])
+            .unwrap();
+        let fell = r.first(crossed, |t| t <= tier).expect("fell");
+        assert!(
+            fell - crossed <= 2_000,
+            "{higher:?} stopped fitting at {crossed} ms, left at {fell} ms"
+        );
+    }
+    assert_eq!(r.tier_at(90_000), AudioSlides);
+    assert!(r.decisions.len() <= 6, "{:?}", r.decisions);
+}
+
+#[test]
+fn a_loss_burst_steps_down_and_the_link_recovers() {
+    let at = |t: u64| Link {
+        capacity: GOOD,
+        loss: if (20_000..23_000).contains(&t) {
+            0.4
+        } else {
+            0.0
+        },
+    };
+    let r = run(VideoHigh, 60_000, at, &[]);
+    assert!(r.tier_at(22_000) < VideoHigh, "40% loss for 3 s steps down");
+    assert_eq!(r.decisions[0].reason, Reason::Loss);
+    let back = r.first(23_000, |t| t == VideoHigh).expect("back to high");
+    assert!(
+        back - 23_000 <= 20_000,
+        "full video back {} ms after the burst: {:?}",
+        back - 23_000,
+        r.decisions
+    );
+}
+
+#[test]
+fn a_blip_shorter_than_the_sustain_time_changes_nothing() {
+    let at = |t: u64| Link {
+        capacity: if t == 10_000 { THIN } else { GOOD },
+        loss: if t == 20_000 { 0.5 } else { 0.0 },
+    };
+    let r = run(VideoHigh, 40_000, at, &[]);
+    assert!(r.decisions.is_empty(), "{:?}", r.decisions);
+}
+
+#[test]
+fn video_returns_within_eight_seconds_of_the_link_coming_back() {
+    let r = run(
+        VideoHigh,
+        120_000,
+        |t| {
+            link(if (10_000..70_000).contains(&t) {
+                THIN
+            } else {
+                GOOD
+            })
+        },
+        &[],
+    );
+    let video = r.first(70_000, |t| t >= VideoLow).expect("video back");
+    assert!(
+        video - 70_000 <= 8_000,
+        "video back after {} ms",
+        video - 70_000
+    );
+    let high = r.first(70_000, |t| t == VideoHigh).expect("high back");
+    assert!(
+        high - 70_000 <= 30_000,
+        "full video back after {} ms",
+        high - 70_000
+    );
+}
+
+#[test]
+fn a_square_wave_link_does_not_flap() {
+    // 30 s good, 30 s thin, for ten minutes.
+    let r = run(
+        VideoHigh,
+        600_000,
+        |t| link(if (t / 30_000) % 2 == 0 { GOOD } else { THIN }),
+        &[],
+    );
+    eprintln!(
+        "square wave: {} changes: {:?}",
+        r.decisions.len(),
+        r.decisions
+            .iter()
+            .map(|d| (d.at.0, d.tier))
+            .collect::<Vec<_>>()
+    );
+    // The first minutes learn the link (a few probes); then it settles on
+    // audio + slides with one short probe every few minutes at most.
+    assert!(
+        r.decisions.len() <= 15,
+        "{} changes in 10 minutes: {:?}",
+        r.decisions.len(),
+        r.decisions
+    );
+    assert!(
+        r.changes_between(300_000, 600_000) <= 2,
+        "settled in the second half: {:?}",
+        r.decisions
+    );
+    assert!(
+        r.changes_between(200_000, 600_000) <= 4,
+        "settled after the first minutes: {:?}",
+        r.decisions
+    );
+    // Every fall still happens fast: audio is never left on an overloaded tier.
+    for bad_start in (30_000..600_000).step_by(60_000) {
+        let t = bad_start + 2_000;
+        assert!(
+            r.tier_at(t) <= AudioSlides,
+            "thin at {bad_start} ms but {:?} at {t}",
+            r.tier_at(t)
+        );
+    }
+}
+
+#[test]
+fn fast_oscillation_stays_down() {
+    // 1 s good, 1 s thin: no tier above audio + slides can be held.
+    let r = run(
+        VideoHigh,
+        300_000,
+        |t| link(if (t / 1_000) % 2 == 0 { GOOD } else { THIN }),
+        &[],
+    );
+    assert!(
+        r.decisions.len() <= 12,
+        "{} changes: {:?}",
+        r.decisions.len(),
+        r.decisions
+    );
+    assert!(
+        r.changes_between(120_000, 300_000) <= 2,
+        "{:?}",
+        r.decisions
+    );
+}
+
+#[test]
+fn the_users_data_saver_caps_the_ladder_and_lifting_it_probes_at_once() {
+    let prefs = [
+        (5_000, Preference::AudioAndSlides),
+        (60_000, Preference::Auto),
+    ];
+    let r = run(VideoHigh, 90_000, |_| link(GOOD), &prefs);
+    assert_eq!(
+        r.decisions[0],
+        Decision {
+            at: Millis(5_000),
+            tier: AudioSlides,
+            reason: Reason::Preference
+        }
+    );
+    assert!(r
+        .timeline
+        .iter()
+        .filter(|(t, _)| (5_000..60_000).contains(t))
+        .all(|(_, tier)| *tier == AudioSlides));
+    assert_eq!(
+        r.tier_at(60_000),
+        VideoHigh,
+        "video back the moment the saver is off"
+    );
+    assert_eq!(r.decisions.len(), 2);
+}
+
+#[test]
+fn lifting_the_saver_on_a_thin_link_falls_back_quickly() {
+    let prefs = [
+        (1_000, Preference::AudioMinimal),
+        (20_000, Preference::Auto),
+    ];
+    let r = run(
+        VideoHigh,
+        40_000,
+        |t| link(if t < 10_000 { GOOD } else { THIN }),
+        &prefs,
+    );
+    assert_eq!(r.tier_at(10_000), AudioMinimal);
+    assert!(
+        r.tier_at(22_000) <= AudioSlides,
+        "the thin link could not carry video: {:?}",
+        r.decisions
+    );
+}
+
+#[test]
+fn a_fixed_site_starts_low_and_climbs_only_when_the_link_allows() {
+    let r = run(AudioSlides, 60_000, |_| link(THIN), &[]);
+    let above = r
+        .timeline
+        .iter()
+        .filter(|(_, tier)| *tier > AudioSlides)
+        .count() as u64
+        * STEP;
+    assert!(
+        above <= 2_000,
+        "video probes on a thin fixed site lasted {above} ms in a minute: {:?}",
+        r.decisions
+    );
+    let good = run(AudioSlides, 30_000, |_| link(GOOD), &[]);
+    assert_eq!(good.tier_at(30_000), VideoHigh);
+}
+
+#[test]
+fn receive_side_stress_steps_down_one_tier() {
+    let config = Config::default();
+    let mut c = Controller::new(config, VideoHigh);
+    for t in (0..=1_000).step_by(STEP as usize) {
+        c.handle_sample(
+            Millis(t),
+            Sample {
+                stress: Some(0.3),
+                ..Sample::default()
+            },
+        );
+    }
+    assert_eq!(
+        c.poll_decision(),
+        Some(Decision {
+            at: Millis(1_000),
+            tier: VideoLow,
+            reason: Reason::Stress
+        })
+    );
+}
