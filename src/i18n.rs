@@ -127,6 +127,19 @@ pub enum Text {
     ReloadForNewVersion,
     HostKeyRejected,
     Language,
+    WeakConnectionLowVideo,
+    WeakConnectionAudioSlides,
+    WeakConnectionAudioOnly,
+    DataSaverOn,
+    TierLowVideo,
+    TierAudioSlides,
+    TierAudioOnly,
+    DataUse,
+    SaverAuto,
+    SaverReceiveAudioOnly,
+    SaverAudioOnly,
+    SaverFixedSite,
+    DataUsedLastHour,
 }
 
 impl Text {
@@ -199,6 +212,19 @@ impl Text {
             ReloadForNewVersion => "Sala was updated. Reload this page to continue.",
             HostKeyRejected => "This host link is not valid for this meeting.",
             Language => "Language",
+            WeakConnectionLowVideo => "Weak connection — lower video",
+            WeakConnectionAudioSlides => "Weak connection — audio and slides only",
+            WeakConnectionAudioOnly => "Very weak connection — audio only",
+            DataSaverOn => "Data saver on — audio and slides only",
+            TierLowVideo => "Low video",
+            TierAudioSlides => "Audio + slides",
+            TierAudioOnly => "Audio only",
+            DataUse => "Data use",
+            SaverAuto => "Automatic (recommended)",
+            SaverReceiveAudioOnly => "Receive audio and slides only",
+            SaverAudioOnly => "Audio and slides only, both ways",
+            SaverFixedSite => "Weak site: start with audio and slides",
+            DataUsedLastHour => "Data used in the last hour",
         }
     }
 
@@ -271,6 +297,19 @@ impl Text {
             ReloadForNewVersion => "Sala ត្រូវបានធ្វើបច្ចុប្បន្នភាព។ សូមផ្ទុកទំព័រនេះឡើងវិញ ដើម្បីបន្ត។",
             HostKeyRejected => "តំណម្ចាស់កិច្ចប្រជុំនេះ មិនត្រឹមត្រូវសម្រាប់កិច្ចប្រជុំនេះទេ។",
             Language => "ភាសា",
+            WeakConnectionLowVideo => "ការតភ្ជាប់ខ្សោយ — វីដេអូកម្រិតទាប",
+            WeakConnectionAudioSlides => "ការតភ្ជាប់ខ្សោយ — តែសំឡេង និងស្លាយ",
+            WeakConnectionAudioOnly => "ការតភ្ជាប់ខ្សោយខ្លាំង — តែសំឡេង",
+            DataSaverOn => "បានបើកការសន្សំទិន្នន័យ — តែសំឡេង និងស្លាយ",
+            TierLowVideo => "វីដេអូទាប",
+            TierAudioSlides => "សំឡេង + ស្លាយ",
+            TierAudioOnly => "តែសំឡេង",
+            DataUse => "ការប្រើទិន្នន័យ",
+            SaverAuto => "ស្វ័យប្រវត្តិ (ណែនាំ)",
+            SaverReceiveAudioOnly => "ទទួលតែសំឡេង និងស្លាយ",
+            SaverAudioOnly => "តែសំឡេង និងស្លាយ ទាំងពីរទិស",
+            SaverFixedSite => "ទីតាំងបណ្តាញខ្សោយ៖ ចាប់ផ្តើមដោយសំឡេង និងស្លាយ",
+            DataUsedLastHour => "ទិន្នន័យបានប្រើក្នុងមួយម៉ោងចុងក្រោយ",
         }
     }
 }

@@ -2,7 +2,7 @@
 //! The call engine (`crate::call`) dispatches actions; components only read.
 
 use crate::error::{CallEnd, MediaError};
-use sala_protocol::{MediaState, MeetingInfo, PeerId, PeerInfo};
+use sala_protocol::{MediaState, MeetingInfo, PeerId, PeerInfo, QualityTier};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use web_sys::MediaStream;
@@ -78,6 +78,73 @@ pub struct Local {
     pub device_error: Option<MediaError>,
 }
 
+/// The user's data-use choice, remembered per device.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DataSaver {
+    /// The ladder follows the link.
+    #[default]
+    Auto,
+    /// Receive audio and slides only; send what the uplink allows.
+    ReceiveAudioOnly,
+    /// Audio and slides both ways.
+    AudioOnly,
+    /// A site known to be thin: start at audio and slides, climb if the link allows.
+    FixedSite,
+}
+
+impl DataSaver {
+    pub const ALL: [DataSaver; 4] = [
+        DataSaver::Auto,
+        DataSaver::ReceiveAudioOnly,
+        DataSaver::AudioOnly,
+        DataSaver::FixedSite,
+    ];
+
+    /// Stable name, for storage and form values.
+    pub fn code(self) -> &'static str {
+        match self {
+            DataSaver::Auto => "auto",
+            DataSaver::ReceiveAudioOnly => "receive-audio-only",
+            DataSaver::AudioOnly => "audio-only",
+            DataSaver::FixedSite => "fixed-site",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<DataSaver> {
+        DataSaver::ALL.into_iter().find(|d| d.code() == code)
+    }
+}
+
+/// Where this participant stands on the quality ladder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quality {
+    /// What we send at.
+    pub send: QualityTier,
+    /// The most we take in.
+    pub receive: QualityTier,
+    pub saver: DataSaver,
+    /// Bytes sent and received over the last hour.
+    pub bytes_last_hour: u64,
+}
+
+impl Default for Quality {
+    fn default() -> Self {
+        Self {
+            send: QualityTier::VideoHigh,
+            receive: QualityTier::VideoHigh,
+            saver: DataSaver::Auto,
+            bytes_last_hour: 0,
+        }
+    }
+}
+
+impl Quality {
+    /// The tier that limits what this participant sees and shows: the lower one.
+    pub fn tier(&self) -> QualityTier {
+        self.send.min(self.receive)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct State {
     pub phase: Phase,
@@ -87,6 +154,7 @@ pub struct State {
     pub me: Option<PeerInfo>,
     pub meeting: Option<MeetingInfo>,
     pub peers: BTreeMap<PeerId, Participant>,
+    pub quality: Quality,
 }
 
 impl Default for State {
@@ -103,6 +171,7 @@ impl Default for State {
             me: None,
             meeting: None,
             peers: BTreeMap::new(),
+            quality: Quality::default(),
         }
     }
 }
@@ -138,6 +207,14 @@ pub enum Action {
     RemoteMain(PeerId, MediaStream),
     RemoteScreen(PeerId, MediaStream),
     Link(PeerId, Link),
+    Quality {
+        send: QualityTier,
+        receive: QualityTier,
+    },
+    DataSaver(DataSaver),
+    Usage {
+        bytes_last_hour: u64,
+    },
     Ended(CallEnd),
 }
 
@@ -238,6 +315,12 @@ impl Reducible for State {
                     p.link = link;
                 }
             }
+            Action::Quality { send, receive } => {
+                s.quality.send = send;
+                s.quality.receive = receive;
+            }
+            Action::DataSaver(saver) => s.quality.saver = saver,
+            Action::Usage { bytes_last_hour } => s.quality.bytes_last_hour = bytes_last_hour,
             Action::Ended(end) => {
                 s.phase = Phase::Ended(end);
                 s.peers.clear();

@@ -11,7 +11,7 @@ use sala::components::join_form::{JoinForm, JoinFormProps};
 use sala::components::room::Panel;
 use sala::components::tile::{Tile, TileProps};
 use sala::error::{CallEnd, MediaError};
-use sala::state::{Device, Devices, Link, Local, MediaStatus};
+use sala::state::{DataSaver, Device, Devices, Link, Local, MediaStatus, Quality};
 use sala::App;
 use sala_protocol::{DisplayName, MediaState, MeetingTitle, QualityTier, Role};
 use support::{mount, recorder};
@@ -109,6 +109,10 @@ async fn device_settings_switch_mic_and_show_a_single_camera_disabled() {
             camera_id: Some("cam1".into()),
             ..Local::default()
         },
+        quality: Quality {
+            bytes_last_hour: 12_345_678,
+            ..Quality::default()
+        },
         on_command,
     })
     .await;
@@ -121,7 +125,19 @@ async fn device_settings_switch_mic_and_show_a_single_camera_disabled() {
         .text("[data-testid=device-settings]")
         .contains("Only one found"));
     m.select("[data-testid=mic-select]", "m2").await;
-    assert_eq!(*seen.borrow(), vec![Command::SelectMic("m2".into())]);
+    m.select("[data-testid=data-saver]", "receive-audio-only")
+        .await;
+    assert_eq!(
+        *seen.borrow(),
+        vec![
+            Command::SelectMic("m2".into()),
+            Command::SetDataSaver(DataSaver::ReceiveAudioOnly)
+        ]
+    );
+    assert_eq!(
+        m.text("[data-testid=data-used]"),
+        "Data used in the last hour: 12.3 MB"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -217,6 +233,7 @@ async fn tile_shows_initials_mute_and_host_without_video() {
             camera: false,
             screen: None,
             tier: QualityTier::VideoHigh,
+            receive: QualityTier::VideoHigh,
         },
         stream: None,
         link: Link::Retrying,
@@ -228,6 +245,31 @@ async fn tile_shows_initials_mute_and_host_without_video() {
     assert_eq!(m.count("video"), 0);
     assert!(m.text("figcaption").contains("Host"));
     assert_eq!(m.text(".tile-note"), "Media connection lost, retrying…");
+    assert_eq!(
+        m.count("[data-testid=tier-badge]"),
+        0,
+        "full quality needs no badge"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn tile_shows_a_participant_on_a_thin_link() {
+    let m = mount::<Tile>(TileProps {
+        name: DisplayName::parse("Witness").unwrap(),
+        role: Role::Guest,
+        media: MediaState {
+            mic: true,
+            camera: false,
+            screen: None,
+            tier: QualityTier::VideoHigh,
+            receive: QualityTier::AudioSlides,
+        },
+        stream: None,
+        link: Link::Connected,
+        is_me: false,
+    })
+    .await;
+    assert_eq!(m.text("[data-testid=tier-badge]"), "Audio + slides");
 }
 
 #[wasm_bindgen_test]

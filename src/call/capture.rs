@@ -123,7 +123,7 @@ impl Engine {
     pub(super) fn announce(&mut self) {
         if self.name.is_some() {
             self.send(ClientMsg::Media {
-                media: self.local.announce(),
+                media: self.media_state(),
             });
         }
     }

@@ -46,6 +46,24 @@ pub fn set_network_priority_high(encoding: &RtcRtpEncodingParameters) -> Result<
     js_sys::Reflect::set(encoding, &"networkPriority".into(), &"high".into()).map(drop)
 }
 
+/// Sets `encoding.maxBitrate`, or removes it so the browser chooses.
+pub fn set_optional_max_bitrate(
+    encoding: &RtcRtpEncodingParameters,
+    bps: Option<u32>,
+) -> Result<(), JsValue> {
+    match bps {
+        Some(bps) => js_sys::Reflect::set(encoding, &"maxBitrate".into(), &bps.into()).map(drop),
+        None => js_sys::Reflect::delete_property(encoding, &"maxBitrate".into()).map(drop),
+    }
+}
+
+/// Milliseconds on the page's monotonic clock (`performance.now()`).
+pub fn monotonic_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
 /// Awaits a JS promise, keeping only whether it succeeded and the value.
 pub async fn wait(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
     JsFuture::from(promise).await
@@ -54,6 +72,11 @@ pub async fn wait(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
 /// Milliseconds since the epoch, from the browser clock (shell code only).
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
+}
+
+/// Logs something worth seeing in the console of a participant's browser.
+pub fn info(context: &str, detail: &str) {
+    web_sys::console::info_2(&JsValue::from_str(context), &JsValue::from_str(detail));
 }
 
 /// Logs a failed browser call that has no user-facing consequence.

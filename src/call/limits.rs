@@ -2,7 +2,9 @@
 //! participant encodes its camera once per other participant, so the budget per
 //! connection shrinks as the meeting grows: the same uplink and CPU then carry
 //! five small streams instead of five large ones. Pure policy, no web-sys; the
-//! thin-link ladder refines these numbers per connection later.
+//! quality tier of each connection (see [`SendPlan`]) refines them further.
+
+use sala_protocol::QualityTier;
 
 /// Encoder limits for one camera sender.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -64,5 +66,94 @@ mod tests {
             2.0,
             "six people: 320×180 each"
         );
+    }
+}
+
+/// What one connection sends at a quality tier: the camera and screen
+/// encoders (`None` = paused, no renegotiation) and the audio ceiling.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SendPlan {
+    pub camera: Option<VideoLimits>,
+    pub screen: Option<VideoLimits>,
+    /// Opus ceiling, bits/s; `None` leaves the browser's choice (~32 kbit/s for voice).
+    pub audio_max_bitrate: Option<u32>,
+}
+
+impl SendPlan {
+    /// The plan for `tier` on one of `remote_peers` connections.
+    pub fn new(remote_peers: usize, tier: QualityTier) -> Self {
+        let mesh = VideoLimits::for_mesh(remote_peers);
+        // Text on a shared screen must stay legible: keep its size, cut the rate.
+        let screen = |max_bitrate, max_framerate| {
+            Some(VideoLimits {
+                max_bitrate,
+                scale_down: 1.0,
+                max_framerate,
+            })
+        };
+        match tier {
+            QualityTier::VideoHigh => Self {
+                camera: Some(mesh),
+                screen: screen(1_200_000, 15.0),
+                audio_max_bitrate: None,
+            },
+            QualityTier::VideoLow => Self {
+                camera: Some(VideoLimits {
+                    max_bitrate: mesh.max_bitrate.min(150_000),
+                    scale_down: mesh.scale_down * 2.0,
+                    max_framerate: mesh.max_framerate.min(10.0),
+                }),
+                screen: screen(400_000, 5.0),
+                audio_max_bitrate: None,
+            },
+            // A trickle of the shared screen beside the audio, until slides
+            // (still images fetched at low priority) replace it.
+            QualityTier::AudioSlides => Self {
+                camera: None,
+                screen: screen(24_000, 1.0),
+                audio_max_bitrate: None,
+            },
+            QualityTier::AudioMinimal => Self {
+                camera: None,
+                screen: None,
+                audio_max_bitrate: Some(12_000),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod plan_tests {
+    use super::*;
+
+    #[test]
+    fn lower_tiers_never_send_more_and_audio_is_always_sent() {
+        let tiers = [
+            QualityTier::VideoHigh,
+            QualityTier::VideoLow,
+            QualityTier::AudioSlides,
+            QualityTier::AudioMinimal,
+        ];
+        for peers in [1, 3, 5] {
+            let plans: Vec<SendPlan> = tiers.iter().map(|t| SendPlan::new(peers, *t)).collect();
+            let budget = |p: &SendPlan| {
+                p.camera.map_or(0, |c| c.max_bitrate)
+                    + p.screen.map_or(0, |s| s.max_bitrate)
+                    + p.audio_max_bitrate.unwrap_or(32_000)
+            };
+            for pair in plans.windows(2) {
+                assert!(
+                    budget(&pair[1]) < budget(&pair[0]),
+                    "{peers} peers: {pair:?}"
+                );
+            }
+            assert!(
+                plans[2].camera.is_none() && plans[3].camera.is_none(),
+                "no camera below video-low"
+            );
+        }
+        // Audio + slides fits a 64 kbit/s link with room for audio.
+        let slides = SendPlan::new(1, QualityTier::AudioSlides);
+        assert!(slides.screen.unwrap().max_bitrate + 32_000 < 64_000);
     }
 }

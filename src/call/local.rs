@@ -103,6 +103,7 @@ impl LocalMedia {
                 .as_ref()
                 .and_then(|(_, s)| StreamId::try_from(s.id()).ok()),
             tier: QualityTier::VideoHigh,
+            receive: QualityTier::VideoHigh,
         }
     }
 }

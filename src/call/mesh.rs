@@ -1,6 +1,5 @@
 //! The engine's side of the mesh: one [`Peer`] per remote participant.
 
-use super::limits::VideoLimits;
 use super::peer::{Peer, PeerEvent, Received};
 use super::{js, Engine, Event};
 use crate::state::{Action, Link};
@@ -12,6 +11,7 @@ impl Engine {
         self.open_peer_by_id(info.id);
         if let Some(peer) = self.peers.get_mut(&info.id) {
             peer.remote_screen = info.media.screen.clone();
+            peer.remote_receive = info.media.receive;
             if offer {
                 peer.add_local_as_offerer(&self.local);
             }
@@ -34,6 +34,7 @@ impl Engine {
     pub(super) fn note_screen(&mut self, info: &PeerInfo) {
         if let Some(peer) = self.peers.get_mut(&info.id) {
             peer.remote_screen = info.media.screen.clone();
+            peer.remote_receive = info.media.receive;
         }
     }
 
@@ -69,16 +70,6 @@ impl Engine {
                     _ => Link::Connecting,
                 };
                 self.emit(Action::Link(id, link));
-            }
-        }
-    }
-
-    /// Sets every connection's camera budget for the current size of the mesh.
-    pub(super) async fn apply_limits(&self) {
-        let limits = VideoLimits::for_mesh(self.peers.len());
-        for peer in self.peers.values() {
-            if let Err(err) = peer.apply_limits(limits).await {
-                js::warn("setParameters", &err);
             }
         }
     }

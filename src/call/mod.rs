@@ -11,11 +11,13 @@ mod local;
 mod media;
 mod mesh;
 mod peer;
+mod quality;
 mod session;
 mod signaling;
+mod stats;
 
 use crate::error::CallEnd;
-use crate::state::Action;
+use crate::state::{Action, DataSaver};
 use futures::channel::mpsc::{self, UnboundedSender};
 use futures::StreamExt;
 use local::LocalMedia;
@@ -40,6 +42,7 @@ pub enum Command {
     Join(DisplayName),
     ShareScreen,
     StopShare,
+    SetDataSaver(DataSaver),
     Leave,
 }
 
@@ -49,6 +52,7 @@ enum Event {
     Peer(PeerId, PeerEvent),
     ReconnectDue(u32),
     Heartbeat,
+    QualityTick,
     ScreenEnded,
     DevicesChanged,
     Shutdown,
@@ -111,6 +115,7 @@ struct Engine {
     fatal: Option<CallEnd>,
     last_heard_ms: f64,
     heartbeat: Option<gloo_timers::callback::Interval>,
+    ladder: quality::Ladder,
     /// Pending reconnect; dropping it cancels the attempt.
     reconnect: Option<gloo_timers::callback::Timeout>,
     peers: HashMap<PeerId, Peer>,
@@ -143,6 +148,7 @@ impl Engine {
             fatal: None,
             last_heard_ms: 0.0,
             heartbeat: None,
+            ladder: quality::Ladder::load(),
             reconnect: None,
             peers: HashMap::new(),
             screen_ended: None,
@@ -171,6 +177,7 @@ impl Engine {
             Event::ReconnectDue(generation) if generation == self.generation => self.connect(),
             Event::ReconnectDue(_) => {}
             Event::Heartbeat => self.heartbeat(),
+            Event::QualityTick => self.quality_tick().await,
             Event::ScreenEnded => self.set_screen(false).await,
             Event::DevicesChanged => self.refresh_devices().await,
             Event::Shutdown => {
@@ -222,6 +229,7 @@ impl Engine {
             }
             Command::ShareScreen => return self.set_screen(true).await,
             Command::StopShare => return self.set_screen(false).await,
+            Command::SetDataSaver(saver) => return self.set_data_saver(saver).await,
             Command::Leave => return self.end(Some(CallEnd::Left)),
         };
         self.emit(Action::MediaReady {
@@ -246,6 +254,7 @@ impl Engine {
         }
         self.socket = None;
         self.heartbeat = None;
+        self.stop_ladder();
         self.reconnect = None;
         self.peers.clear();
         self.local = LocalMedia::empty();

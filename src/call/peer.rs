@@ -5,11 +5,12 @@
 //! no two negotiation steps of a peer ever interleave.
 
 use super::js::{self, wait};
-use super::limits::VideoLimits;
+use super::limits::SendPlan;
 use super::local::LocalMedia;
 use super::media::stream_of;
+use super::stats::{self, Counters};
 use js_sys::Array;
-use sala_protocol::{IceServer, PeerId, SdpType, Signal, StreamId};
+use sala_protocol::{IceServer, PeerId, QualityTier, SdpType, Signal, StreamId};
 use wasm_bindgen::prelude::*;
 use web_sys::{
     MediaStream, MediaStreamTrack, RtcConfiguration, RtcIceCandidateInit, RtcIceServer,
@@ -49,6 +50,8 @@ pub struct Peer {
     remote_video: Option<MediaStreamTrack>,
     /// Stream id the remote side announced for its screen share.
     pub remote_screen: Option<StreamId>,
+    /// Highest tier the remote side's downlink takes (it announces it).
+    pub remote_receive: QualityTier,
     _handlers: [Handler; 4],
 }
 
@@ -159,6 +162,7 @@ impl Peer {
             remote_audio: None,
             remote_video: None,
             remote_screen: None,
+            remote_receive: QualityTier::VideoHigh,
             _handlers: [negotiation, candidate, track, state],
         })
     }
@@ -282,26 +286,38 @@ impl Peer {
         })
     }
 
-    /// Caps the camera encoder and gives audio priority on the wire. Senders
-    /// with no encodings yet (before the first negotiation) are left alone; the
-    /// engine applies the limits again once the connection is up.
-    pub async fn apply_limits(&self, limits: VideoLimits) -> Result<(), JsValue> {
-        if let Some(sender) = &self.video {
-            let f = |e: &RtcRtpEncodingParameters| {
-                e.set_max_bitrate(limits.max_bitrate);
-                e.set_scale_resolution_down_by(limits.scale_down);
-                js::set_max_framerate(e, limits.max_framerate)
-            };
-            set_encodings(sender, f).await?;
+    /// Puts `plan` on this connection's encoders: camera and screen paused or
+    /// capped, audio first on the wire and capped on the lowest tier. Senders
+    /// with no encodings yet (before the first negotiation) are left alone;
+    /// the engine applies the plan again once the connection is up.
+    pub async fn apply(&self, plan: SendPlan) -> Result<(), JsValue> {
+        for (sender, limits) in [(&self.video, plan.camera), (&self.screen, plan.screen)] {
+            let Some(sender) = sender else { continue };
+            set_encodings(sender, |e| {
+                e.set_active(limits.is_some());
+                if let Some(l) = limits {
+                    e.set_max_bitrate(l.max_bitrate);
+                    e.set_scale_resolution_down_by(l.scale_down);
+                    js::set_max_framerate(e, l.max_framerate)?;
+                }
+                Ok(())
+            })
+            .await?;
         }
         if let Some(sender) = &self.audio {
             set_encodings(sender, |e| {
                 e.set_priority(RtcPriorityType::High);
-                js::set_network_priority_high(e)
+                js::set_network_priority_high(e)?;
+                js::set_optional_max_bitrate(e, plan.audio_max_bitrate)
             })
             .await?;
         }
         Ok(())
+    }
+
+    /// The connection's statistics, read into counters.
+    pub async fn counters(&self) -> Result<Counters, JsValue> {
+        Ok(stats::read(&wait(self.pc.get_stats()).await?))
     }
 
     /// Swaps the microphone or camera track without renegotiating.

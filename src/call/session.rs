@@ -28,7 +28,7 @@ impl Engine {
             protocol: PROTOCOL_VERSION,
             meeting: self.meeting.clone(),
             name,
-            media: self.local.announce(),
+            media: self.media_state(),
             host_key: self.host_key.clone(),
             resume: self.resume.clone(),
         });
@@ -137,6 +137,12 @@ impl Engine {
                 });
                 // A resumed session may come back to a smaller or larger mesh.
                 self.apply_limits().await;
+                self.start_ladder();
+                self.emit(Action::DataSaver(self.ladder.saver()));
+                self.emit(Action::Quality {
+                    send: self.ladder.send_tier(),
+                    receive: self.ladder.receive_tier(),
+                });
             }
             ServerMsg::PeerJoined { peer } => self.emit(Action::PeerJoined(peer)),
             ServerMsg::PeerLeft { peer, .. } => {
@@ -145,8 +151,14 @@ impl Engine {
                 self.apply_limits().await;
             }
             ServerMsg::PeerMedia { peer, media } => {
+                let mut receive_changed = false;
                 if let Some(p) = self.peers.get_mut(&peer) {
                     p.remote_screen = media.screen.clone();
+                    receive_changed = p.remote_receive != media.receive;
+                    p.remote_receive = media.receive;
+                }
+                if receive_changed {
+                    self.apply_limits().await;
                 }
                 self.emit(Action::PeerMedia(peer, media));
             }

@@ -5,7 +5,8 @@ use crate::components::media::{Media, Playback};
 use crate::components::participant_list::ParticipantList;
 use crate::components::tile::Tile;
 use crate::i18n::{use_tr, Text};
-use crate::state::{Link, Phase, State};
+use crate::state::{DataSaver, Link, Phase, Quality, State};
+use sala_protocol::QualityTier;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -33,6 +34,8 @@ pub fn Room(props: &RoomProps) -> Html {
     let mut me_now = me.clone();
     me_now.media.mic = s.local.mic;
     me_now.media.camera = s.local.camera;
+    me_now.media.tier = s.quality.send;
+    me_now.media.receive = s.quality.receive;
 
     let stage = match (&s.local.screen, s.presenter()) {
         (Some(own), _) => Some((Clone::clone(own), me.name.clone())),
@@ -51,12 +54,14 @@ pub fn Room(props: &RoomProps) -> Html {
         (_, _, Some(err)) => Some(err.text()),
         _ => None,
     };
+    let quality_banner = quality_text(&s.quality);
     let side = match *panel {
         Some(Panel::Participants) => html! {
             <ParticipantList me={me_now.clone()} others={s.peers.values().map(|p| p.info.clone()).collect::<Vec<_>>()} />
         },
         Some(Panel::Devices) => html! {
-            <DeviceSettings devices={s.devices.clone()} local={s.local.clone()} on_command={props.on_command.clone()} />
+            <DeviceSettings devices={s.devices.clone()} local={s.local.clone()} quality={s.quality}
+                on_command={props.on_command.clone()} />
         },
         None => html! {},
     };
@@ -71,6 +76,10 @@ pub fn Room(props: &RoomProps) -> Html {
                 <h1>{ s.meeting.as_ref().map(|m| m.title.to_string()).unwrap_or_default() }</h1>
                 if let Some(text) = banner {
                     <div class="banner" role="status" data-testid="banner">{ tr.t(text) }</div>
+                }
+                if let Some(text) = quality_banner {
+                    <div class="banner quality" role="status" data-testid="quality-banner"
+                        data-tier={format!("{:?}", s.quality.tier())}>{ tr.t(text) }</div>
                 }
             </header>
             <div class="room-main">
@@ -93,5 +102,17 @@ pub fn Room(props: &RoomProps) -> Html {
             <Controls mic={s.local.mic} camera={s.local.camera} sharing={s.local.screen.is_some()}
                 participants={s.peers.len() + 1} panel={*panel} on_command={props.on_command.clone()} {on_panel} />
         </section>
+    }
+}
+
+/// The plain-language line about one's own link, if it is not at full quality.
+fn quality_text(q: &Quality) -> Option<Text> {
+    let chosen = matches!(q.saver, DataSaver::ReceiveAudioOnly | DataSaver::AudioOnly);
+    match q.tier() {
+        QualityTier::VideoHigh => None,
+        QualityTier::AudioSlides if chosen => Some(Text::DataSaverOn),
+        QualityTier::VideoLow => Some(Text::WeakConnectionLowVideo),
+        QualityTier::AudioSlides => Some(Text::WeakConnectionAudioSlides),
+        QualityTier::AudioMinimal => Some(Text::WeakConnectionAudioOnly),
     }
 }

@@ -3,7 +3,7 @@ use crate::components::media::{Media, Playback};
 use crate::hooks::use_audio_level;
 use crate::i18n::{use_tr, Text};
 use crate::state::Link;
-use sala_protocol::{DisplayName, MediaState, Role};
+use sala_protocol::{DisplayName, MediaState, QualityTier, Role};
 use web_sys::MediaStream;
 use yew::prelude::*;
 
@@ -45,6 +45,13 @@ pub fn Tile(props: &TileProps) -> Html {
         }
         _ => html! {},
     };
+    // Where this participant's link stands: the lower of what they send and take.
+    let tier_badge = match props.media.tier.min(props.media.receive) {
+        QualityTier::VideoHigh => None,
+        QualityTier::VideoLow => Some(Text::TierLowVideo),
+        QualityTier::AudioSlides => Some(Text::TierAudioSlides),
+        QualityTier::AudioMinimal => Some(Text::TierAudioOnly),
+    };
     let link_note = match props.link {
         Link::Connected => None,
         Link::Connecting => Some(Text::PeerConnecting),
@@ -65,6 +72,9 @@ pub fn Tile(props: &TileProps) -> Html {
                 <span class="tile-name">{ props.name.as_str() }</span>
                 if props.is_me { <span class="tag">{ tr.t(Text::You) }</span> }
                 if props.role == Role::Host { <span class="tag">{ tr.t(Text::HostRole) }</span> }
+                if let Some(badge) = tier_badge {
+                    <span class="tag tier" data-testid="tier-badge">{ tr.t(badge) }</span>
+                }
                 if speaking { <span class="sr-only">{ tr.t(Text::Speaking) }</span> }
             </figcaption>
         </figure>

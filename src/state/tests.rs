@@ -11,6 +11,7 @@ fn peer(id: u64, name: &str) -> PeerInfo {
             camera: true,
             screen: None,
             tier: QualityTier::VideoHigh,
+            receive: QualityTier::VideoHigh,
         },
     }
 }

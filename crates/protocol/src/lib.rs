@@ -101,6 +101,10 @@ pub struct MediaState {
     /// Tier the participant currently sends at.
     #[serde(default)]
     pub tier: QualityTier,
+    /// Highest tier the participant's downlink takes: the others send it no
+    /// more than this (below [`QualityTier::VideoLow`]: no camera video at all).
+    #[serde(default)]
+    pub receive: QualityTier,
 }
 
 /// A participant as others see it.

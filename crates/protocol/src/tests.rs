@@ -34,6 +34,7 @@ fn every_client_message_round_trips() {
         camera: false,
         screen: None,
         tier: QualityTier::VideoLow,
+        receive: QualityTier::VideoHigh,
     };
     for msg in [
         ClientMsg::Join {
@@ -78,6 +79,7 @@ fn every_server_message_round_trips() {
             camera: true,
             screen: Some(StreamId::try_from("{abc-123}".to_owned()).unwrap()),
             tier: QualityTier::VideoHigh,
+            receive: QualityTier::VideoHigh,
         },
     };
     for msg in [

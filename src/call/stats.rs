@@ -1,0 +1,216 @@
+//! From `getStats()` to ladder [`Sample`]s. [`Counters`] is what one
+//! connection's report says (read at the JS boundary in [`read`]); the rest is
+//! pure arithmetic on two readings, tested natively.
+
+use sala_ladder::{Limitation, Sample};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Cumulative counters and current readings of one connection, or of all
+/// connections summed ([`Counters::add`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Counters {
+    /// `availableOutgoingBitrate` of the selected candidate pair, bits/s.
+    pub available_out_bps: Option<f64>,
+    /// Round-trip time, seconds (candidate pair or RTCP).
+    pub rtt_s: Option<f64>,
+    /// `fractionLost` the far end reported for what we send (latest RTCP).
+    pub remote_fraction_lost: Option<f64>,
+    /// The camera encoder is held back by bandwidth.
+    pub bandwidth_limited: bool,
+    pub bytes_sent: f64,
+    pub bytes_received: f64,
+    pub packets_received: f64,
+    pub packets_lost: f64,
+    /// Seconds of frozen received video (`totalFreezesDuration`).
+    pub freeze_s: f64,
+    /// Received audio samples concealed, and all received audio samples.
+    pub concealed: f64,
+    pub samples: f64,
+}
+
+fn max_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+impl Counters {
+    /// Adds another connection: capacities and counters sum (they share the
+    /// uplink and downlink), delays and loss take the worst.
+    pub fn add(&mut self, o: &Counters) {
+        self.available_out_bps = match (self.available_out_bps, o.available_out_bps) {
+            (Some(a), Some(b)) => Some(a + b),
+            (a, b) => a.or(b),
+        };
+        self.rtt_s = max_opt(self.rtt_s, o.rtt_s);
+        self.remote_fraction_lost = max_opt(self.remote_fraction_lost, o.remote_fraction_lost);
+        self.bandwidth_limited |= o.bandwidth_limited;
+        self.bytes_sent += o.bytes_sent;
+        self.bytes_received += o.bytes_received;
+        self.packets_received += o.packets_received;
+        self.packets_lost += o.packets_lost;
+        self.freeze_s += o.freeze_s;
+        self.concealed += o.concealed;
+        self.samples += o.samples;
+    }
+
+    pub fn bytes(&self) -> f64 {
+        self.bytes_sent + self.bytes_received
+    }
+}
+
+/// What the uplink and the downlink looked like between two readings `dt_ms`
+/// apart. Counters that went backwards (a connection closed) read as unknown.
+pub fn samples(prev: &Counters, cur: &Counters, dt_ms: u64) -> (Sample, Sample) {
+    let up = Sample {
+        capacity_bps: cur.available_out_bps.map(|b| b as u32),
+        loss: cur.remote_fraction_lost.map(|f| f as f32),
+        rtt_ms: cur.rtt_s.map(|s| (s * 1000.0) as u32),
+        stress: None,
+        limitation: if cur.bandwidth_limited {
+            Limitation::Bandwidth
+        } else {
+            Limitation::None
+        },
+    };
+    let delta = |a: f64, b: f64| (b >= a).then_some(b - a);
+    let received = delta(prev.packets_received, cur.packets_received);
+    let lost = delta(prev.packets_lost, cur.packets_lost);
+    let loss = match (received, lost) {
+        (Some(r), Some(l)) if r + l > 0.0 => Some((l / (r + l)) as f32),
+        _ => None,
+    };
+    let frozen = delta(prev.freeze_s, cur.freeze_s).map(|f| f * 1000.0 / dt_ms.max(1) as f64);
+    let concealed = match (
+        delta(prev.concealed, cur.concealed),
+        delta(prev.samples, cur.samples),
+    ) {
+        (Some(c), Some(s)) if s > 0.0 => Some(c / s),
+        _ => None,
+    };
+    let stress = match (frozen, concealed) {
+        (None, None) => None,
+        (a, b) => Some(a.unwrap_or(0.0).max(b.unwrap_or(0.0)).min(1.0) as f32),
+    };
+    let down = Sample {
+        capacity_bps: None,
+        loss,
+        rtt_ms: up.rtt_ms,
+        stress,
+        limitation: Limitation::None,
+    };
+    (up, down)
+}
+
+fn num(stat: &JsValue, key: &str) -> Option<f64> {
+    js_sys::Reflect::get(stat, &JsValue::from_str(key))
+        .ok()
+        .and_then(|v| v.as_f64())
+}
+
+fn text(stat: &JsValue, key: &str) -> Option<String> {
+    js_sys::Reflect::get(stat, &JsValue::from_str(key))
+        .ok()
+        .and_then(|v| v.as_string())
+}
+
+/// Reads one `RTCStatsReport` (a JS `Map` of stats objects).
+pub fn read(report: &JsValue) -> Counters {
+    let mut c = Counters::default();
+    let Some(map) = report.dyn_ref::<js_sys::Map>() else {
+        return c;
+    };
+    map.for_each(&mut |stat, _| match text(&stat, "type").as_deref() {
+        Some("candidate-pair")
+            if js_sys::Reflect::get(&stat, &"nominated".into())
+                .ok()
+                .and_then(|v| v.as_bool())
+                == Some(true) =>
+        {
+            c.available_out_bps =
+                max_opt(c.available_out_bps, num(&stat, "availableOutgoingBitrate"));
+            c.rtt_s = max_opt(c.rtt_s, num(&stat, "currentRoundTripTime"));
+            c.bytes_sent += num(&stat, "bytesSent").unwrap_or(0.0);
+            c.bytes_received += num(&stat, "bytesReceived").unwrap_or(0.0);
+        }
+        Some("remote-inbound-rtp") => {
+            c.remote_fraction_lost = max_opt(c.remote_fraction_lost, num(&stat, "fractionLost"));
+        }
+        Some("outbound-rtp") => {
+            c.bandwidth_limited |=
+                text(&stat, "qualityLimitationReason").as_deref() == Some("bandwidth");
+        }
+        Some("inbound-rtp") => {
+            c.packets_received += num(&stat, "packetsReceived").unwrap_or(0.0);
+            c.packets_lost += num(&stat, "packetsLost").unwrap_or(0.0).max(0.0);
+            c.freeze_s += num(&stat, "totalFreezesDuration").unwrap_or(0.0);
+            c.concealed += num(&stat, "concealedSamples").unwrap_or(0.0);
+            c.samples += num(&stat, "totalSamplesReceived").unwrap_or(0.0);
+        }
+        _ => {}
+    });
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loss_and_stress_come_from_deltas_and_capacity_sums_over_connections() {
+        let mut a = Counters {
+            available_out_bps: Some(300_000.0),
+            rtt_s: Some(0.05),
+            ..Counters::default()
+        };
+        a.add(&Counters {
+            available_out_bps: Some(200_000.0),
+            rtt_s: Some(0.2),
+            remote_fraction_lost: Some(0.1),
+            ..Counters::default()
+        });
+        let prev = Counters {
+            packets_received: 100.0,
+            packets_lost: 0.0,
+            freeze_s: 1.0,
+            concealed: 0.0,
+            samples: 48_000.0,
+            ..a
+        };
+        let cur = Counters {
+            packets_received: 190.0,
+            packets_lost: 10.0,
+            freeze_s: 1.25,
+            concealed: 4_800.0,
+            samples: 96_000.0,
+            ..a
+        };
+        let (up, down) = samples(&prev, &cur, 1_000);
+        assert_eq!(up.capacity_bps, Some(500_000));
+        assert_eq!(up.rtt_ms, Some(200));
+        assert_eq!(up.loss, Some(0.1));
+        assert_eq!(down.loss, Some(0.1));
+        assert_eq!(
+            down.stress,
+            Some(0.25),
+            "a quarter of the second frozen beats 10% concealment"
+        );
+    }
+
+    #[test]
+    fn counters_that_went_backwards_read_as_unknown() {
+        let prev = Counters {
+            packets_received: 500.0,
+            packets_lost: 5.0,
+            ..Counters::default()
+        };
+        let cur = Counters {
+            packets_received: 20.0,
+            packets_lost: 0.0,
+            ..Counters::default()
+        };
+        let (up, down) = samples(&prev, &cur, 500);
+        assert_eq!((down.loss, up.capacity_bps), (None, None));
+    }
+}
