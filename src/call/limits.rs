@@ -110,8 +110,8 @@ impl SendPlan {
             // (still images fetched at low priority) replace it.
             QualityTier::AudioSlides => Self {
                 camera: None,
-                screen: screen(24_000, 1.0),
-                audio_max_bitrate: None,
+                screen: screen(16_000, 1.0),
+                audio_max_bitrate: Some(24_000),
             },
             QualityTier::AudioMinimal => Self {
                 camera: None,
@@ -154,6 +154,6 @@ mod plan_tests {
         }
         // Audio + slides fits a 64 kbit/s link with room for audio.
         let slides = SendPlan::new(1, QualityTier::AudioSlides);
-        assert!(slides.screen.unwrap().max_bitrate + 32_000 < 64_000);
+        assert!(slides.screen.unwrap().max_bitrate + slides.audio_max_bitrate.unwrap() <= 40_000);
     }
 }

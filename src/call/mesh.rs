@@ -12,6 +12,7 @@ impl Engine {
         if let Some(peer) = self.peers.get_mut(&info.id) {
             peer.remote_screen = info.media.screen.clone();
             peer.remote_receive = info.media.receive;
+            peer.remote_send = info.media.tier;
             if offer {
                 peer.add_local_as_offerer(&self.local);
             }
@@ -35,6 +36,7 @@ impl Engine {
         if let Some(peer) = self.peers.get_mut(&info.id) {
             peer.remote_screen = info.media.screen.clone();
             peer.remote_receive = info.media.receive;
+            peer.remote_send = info.media.tier;
         }
     }
 

@@ -52,6 +52,8 @@ pub struct Peer {
     pub remote_screen: Option<StreamId>,
     /// Highest tier the remote side's downlink takes (it announces it).
     pub remote_receive: QualityTier,
+    /// Tier the remote side sends at (it announces it).
+    pub remote_send: QualityTier,
     _handlers: [Handler; 4],
 }
 
@@ -163,6 +165,7 @@ impl Peer {
             remote_video: None,
             remote_screen: None,
             remote_receive: QualityTier::VideoHigh,
+            remote_send: QualityTier::VideoHigh,
             _handlers: [negotiation, candidate, track, state],
         })
     }

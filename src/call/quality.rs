@@ -1,17 +1,21 @@
-//! The engine's side of the thin-link ladder: every half second it reads the
-//! connections' statistics, feeds the uplink and downlink controllers
-//! (`sala_ladder`), and acts on their decisions — encoder plans per connection
-//! for what we send, an announced receive tier so the others stop sending us
-//! what our downlink cannot take.
+//! The engine's side of the thin-link ladder: every half second it reads each
+//! connection's statistics and feeds the controllers (`sala_ladder`): one per
+//! connection for what we send on it (in a mesh every path has its own
+//! bandwidth estimate and loss), and one for our downlink, fed with the best
+//! connection's view (trouble on every connection is ours; trouble on one is
+//! the sender's, whose own controller deals with it). Decisions become encoder
+//! plans per connection and an announced receive tier, so the others stop
+//! sending us what our downlink cannot take.
 
 use super::limits::SendPlan;
 use super::stats::{self, Counters};
 use super::{js, Engine, Event};
 use crate::state::{Action, DataSaver};
 use gloo_storage::{LocalStorage, Storage};
+use sala_ladder::Sample;
 use sala_ladder::{Config, Controller, Millis, Preference};
-use sala_protocol::{MediaState, QualityTier};
-use std::collections::VecDeque;
+use sala_protocol::{MediaState, PeerId, QualityTier};
+use std::collections::{HashMap, VecDeque};
 
 /// How often the statistics are read.
 pub const TICK_MS: u32 = 500;
@@ -19,10 +23,12 @@ const SAVER_KEY: &str = "sala.data-saver";
 const MINUTE_MS: u64 = 60_000;
 
 pub struct Ladder {
-    up: Controller,
+    /// What we send, per connection.
+    up: HashMap<PeerId, Controller>,
     down: Controller,
     saver: DataSaver,
-    prev: Option<(Millis, Counters)>,
+    /// Previous reading per connection.
+    prev: HashMap<PeerId, (Millis, Counters)>,
     /// Bytes per minute over the last hour, oldest first.
     minutes: VecDeque<(u64, u64)>,
     ticker: Option<gloo_timers::callback::Interval>,
@@ -36,21 +42,69 @@ impl Ladder {
             .and_then(|c| DataSaver::from_code(&c))
             .unwrap_or_default();
         let mut ladder = Self {
-            up: Controller::new(Config::default(), QualityTier::VideoHigh),
+            up: HashMap::new(),
             down: Controller::new(Config::default(), QualityTier::VideoHigh),
             saver,
-            prev: None,
+            prev: HashMap::new(),
             minutes: VecDeque::new(),
             ticker: None,
         };
         ladder.set_saver(Millis(0), saver);
-        ladder.up.poll_decision();
         ladder.down.poll_decision();
         ladder
     }
 
+    fn start_tier(&self) -> QualityTier {
+        if self.saver == DataSaver::FixedSite {
+            QualityTier::AudioSlides
+        } else {
+            QualityTier::VideoHigh
+        }
+    }
+
+    fn up_preference(&self) -> Preference {
+        if self.saver == DataSaver::AudioOnly {
+            Preference::AudioAndSlides
+        } else {
+            Preference::Auto
+        }
+    }
+
+    /// The controller for what we send to `peer`, made on first use.
+    fn up(&mut self, now: Millis, peer: PeerId) -> &mut Controller {
+        let (start, preference) = (self.start_tier(), self.up_preference());
+        self.up.entry(peer).or_insert_with(|| {
+            let mut c = Controller::new(Config::default(), start);
+            c.set_preference(now, preference);
+            c.poll_decision();
+            c
+        })
+    }
+
+    /// What we send at towards `peer`.
+    pub fn send_tier_to(&self, peer: PeerId) -> QualityTier {
+        self.up.get(&peer).map_or(
+            self.start_tier().min(self.up_preference_cap()),
+            Controller::tier,
+        )
+    }
+
+    fn up_preference_cap(&self) -> QualityTier {
+        if self.saver == DataSaver::AudioOnly {
+            QualityTier::AudioSlides
+        } else {
+            QualityTier::VideoHigh
+        }
+    }
+
+    /// Our uplink as a whole: as good as the best connection (one thin path
+    /// is the other side's problem, not ours).
     pub fn send_tier(&self) -> QualityTier {
-        self.up.tier()
+        self.up
+            .values()
+            .map(Controller::tier)
+            .max()
+            .unwrap_or(self.start_tier().min(self.up_preference_cap()))
     }
 
     pub fn receive_tier(&self) -> QualityTier {
@@ -62,18 +116,26 @@ impl Ladder {
     }
 
     fn set_saver(&mut self, now: Millis, saver: DataSaver) {
-        let (up, down) = match saver {
-            DataSaver::Auto | DataSaver::FixedSite => (Preference::Auto, Preference::Auto),
-            DataSaver::ReceiveAudioOnly => (Preference::Auto, Preference::AudioAndSlides),
-            DataSaver::AudioOnly => (Preference::AudioAndSlides, Preference::AudioAndSlides),
+        let down = match saver {
+            DataSaver::Auto | DataSaver::FixedSite => Preference::Auto,
+            DataSaver::ReceiveAudioOnly | DataSaver::AudioOnly => Preference::AudioAndSlides,
         };
         if saver == DataSaver::FixedSite && self.saver != DataSaver::FixedSite {
-            self.up = Controller::new(Config::default(), QualityTier::AudioSlides);
+            self.up.clear();
             self.down = Controller::new(Config::default(), QualityTier::AudioSlides);
         }
         self.saver = saver;
-        self.up.set_preference(now, up);
+        let up = self.up_preference();
+        for c in self.up.values_mut() {
+            c.set_preference(now, up);
+        }
         self.down.set_preference(now, down);
+    }
+
+    /// Forgets a connection that closed.
+    pub fn forget(&mut self, peer: PeerId) {
+        self.up.remove(&peer);
+        self.prev.remove(&peer);
     }
 
     /// Adds the bytes moved since the last reading to this minute's bucket.
@@ -116,24 +178,36 @@ impl Engine {
 
     pub(super) async fn quality_tick(&mut self) {
         let now = Millis(js::monotonic_ms() as u64);
-        let mut total = Counters::default();
-        for peer in self.peers.values() {
-            match peer.counters().await {
-                Ok(c) => total.add(&c),
-                Err(err) => js::warn("getStats", &err),
+        let mut downs: Vec<(Sample, QualityTier)> = Vec::new();
+        let mut moved = 0u64;
+        let ids: Vec<PeerId> = self.peers.keys().copied().collect();
+        for id in ids {
+            let Some(peer) = self.peers.get(&id) else {
+                continue;
+            };
+            let counters = match peer.counters().await {
+                Ok(c) => c,
+                Err(err) => {
+                    js::warn("getStats", &err);
+                    continue;
+                }
+            };
+            let their_send = peer.remote_send;
+            if let Some((then, prev)) = self.ladder.prev.insert(id, (now, counters)) {
+                let (up, down) = stats::samples(&prev, &counters, now.0.saturating_sub(then.0));
+                self.ladder.up(now, id).handle_sample(now, up);
+                downs.push((down, their_send));
+                moved += (counters.bytes() - prev.bytes()).max(0.0) as u64;
             }
         }
-        if let Some((then, prev)) = self.ladder.prev.replace((now, total)) {
-            let (up, down) = stats::samples(&prev, &total, now.0.saturating_sub(then.0));
-            self.ladder.up.handle_sample(now, up);
+        if let Some(down) = downlink_sample(&downs) {
             self.ladder.down.handle_sample(now, down);
-            let moved = (total.bytes() - prev.bytes()).max(0.0) as u64;
-            let last_hour = self.ladder.count(now, moved);
-            if now.0 / 1000 != then.0 / 1000 {
-                self.emit(Action::Usage {
-                    bytes_last_hour: last_hour,
-                });
-            }
+        }
+        let last_hour = self.ladder.count(now, moved);
+        if now.0 / 1000 != now.0.saturating_sub(u64::from(TICK_MS)) / 1000 {
+            self.emit(Action::Usage {
+                bytes_last_hour: last_hour,
+            });
         }
         self.act_on_decisions().await;
     }
@@ -149,9 +223,14 @@ impl Engine {
 
     async fn act_on_decisions(&mut self) {
         let mut changed = false;
-        while let Some(d) = self.ladder.up.poll_decision() {
-            js::info("send tier", &format!("{:?} ({:?})", d.tier, d.reason));
-            changed = true;
+        for (peer, c) in self.ladder.up.iter_mut() {
+            while let Some(d) = c.poll_decision() {
+                js::info(
+                    "send tier",
+                    &format!("to {}: {:?} ({:?})", peer.0, d.tier, d.reason),
+                );
+                changed = true;
+            }
         }
         while let Some(d) = self.ladder.down.poll_decision() {
             js::info("receive tier", &format!("{:?} ({:?})", d.tier, d.reason));
@@ -171,11 +250,25 @@ impl Engine {
     /// lowered to what the other side's downlink takes.
     pub(super) async fn apply_limits(&self) {
         let n = self.peers.len();
-        for peer in self.peers.values() {
-            let tier = self.ladder.send_tier().min(peer.remote_receive);
+        for (id, peer) in &self.peers {
+            let tier = self.ladder.send_tier_to(*id).min(peer.remote_receive);
             if let Err(err) = peer.apply(SendPlan::new(n, tier)).await {
                 js::warn("setParameters", &err);
             }
         }
     }
+}
+
+/// Our downlink as the best connection sees it: trouble on every connection
+/// is ours. (With a single connection the two cannot be told apart; the
+/// receive side then steps down too and probes back up like any other.)
+fn downlink_sample(downs: &[(Sample, QualityTier)]) -> Option<Sample> {
+    let min =
+        |f: fn(&Sample) -> Option<f32>| downs.iter().filter_map(|(s, _)| f(s)).reduce(f32::min);
+    let first = downs.first()?;
+    Some(Sample {
+        loss: min(|s| s.loss),
+        stress: min(|s| s.stress),
+        ..first.0
+    })
 }

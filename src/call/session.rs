@@ -147,6 +147,7 @@ impl Engine {
             ServerMsg::PeerJoined { peer } => self.emit(Action::PeerJoined(peer)),
             ServerMsg::PeerLeft { peer, .. } => {
                 self.peers.remove(&peer);
+                self.ladder.forget(peer);
                 self.emit(Action::PeerLeft(peer));
                 self.apply_limits().await;
             }
@@ -156,6 +157,7 @@ impl Engine {
                     p.remote_screen = media.screen.clone();
                     receive_changed = p.remote_receive != media.receive;
                     p.remote_receive = media.receive;
+                    p.remote_send = media.tier;
                 }
                 if receive_changed {
                     self.apply_limits().await;

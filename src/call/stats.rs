@@ -5,8 +5,7 @@
 use sala_ladder::{Limitation, Sample};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Cumulative counters and current readings of one connection, or of all
-/// connections summed ([`Counters::add`]).
+/// Cumulative counters and current readings of one connection.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Counters {
     /// `availableOutgoingBitrate` of the selected candidate pair, bits/s.
@@ -36,25 +35,6 @@ fn max_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 }
 
 impl Counters {
-    /// Adds another connection: capacities and counters sum (they share the
-    /// uplink and downlink), delays and loss take the worst.
-    pub fn add(&mut self, o: &Counters) {
-        self.available_out_bps = match (self.available_out_bps, o.available_out_bps) {
-            (Some(a), Some(b)) => Some(a + b),
-            (a, b) => a.or(b),
-        };
-        self.rtt_s = max_opt(self.rtt_s, o.rtt_s);
-        self.remote_fraction_lost = max_opt(self.remote_fraction_lost, o.remote_fraction_lost);
-        self.bandwidth_limited |= o.bandwidth_limited;
-        self.bytes_sent += o.bytes_sent;
-        self.bytes_received += o.bytes_received;
-        self.packets_received += o.packets_received;
-        self.packets_lost += o.packets_lost;
-        self.freeze_s += o.freeze_s;
-        self.concealed += o.concealed;
-        self.samples += o.samples;
-    }
-
     pub fn bytes(&self) -> f64 {
         self.bytes_sent + self.bytes_received
     }
@@ -115,41 +95,49 @@ fn text(stat: &JsValue, key: &str) -> Option<String> {
         .and_then(|v| v.as_string())
 }
 
-/// Reads one `RTCStatsReport` (a JS `Map` of stats objects).
+/// Reads one `RTCStatsReport`. It is map-like, not a `Map` (an `instanceof`
+/// check fails), but its `forEach(value, key)` is the same.
 pub fn read(report: &JsValue) -> Counters {
     let mut c = Counters::default();
-    let Some(map) = report.dyn_ref::<js_sys::Map>() else {
-        return c;
-    };
-    map.for_each(&mut |stat, _| match text(&stat, "type").as_deref() {
-        Some("candidate-pair")
-            if js_sys::Reflect::get(&stat, &"nominated".into())
-                .ok()
-                .and_then(|v| v.as_bool())
-                == Some(true) =>
-        {
-            c.available_out_bps =
-                max_opt(c.available_out_bps, num(&stat, "availableOutgoingBitrate"));
-            c.rtt_s = max_opt(c.rtt_s, num(&stat, "currentRoundTripTime"));
-            c.bytes_sent += num(&stat, "bytesSent").unwrap_or(0.0);
-            c.bytes_received += num(&stat, "bytesReceived").unwrap_or(0.0);
-        }
-        Some("remote-inbound-rtp") => {
-            c.remote_fraction_lost = max_opt(c.remote_fraction_lost, num(&stat, "fractionLost"));
-        }
-        Some("outbound-rtp") => {
-            c.bandwidth_limited |=
-                text(&stat, "qualityLimitationReason").as_deref() == Some("bandwidth");
-        }
-        Some("inbound-rtp") => {
-            c.packets_received += num(&stat, "packetsReceived").unwrap_or(0.0);
-            c.packets_lost += num(&stat, "packetsLost").unwrap_or(0.0).max(0.0);
-            c.freeze_s += num(&stat, "totalFreezesDuration").unwrap_or(0.0);
-            c.concealed += num(&stat, "concealedSamples").unwrap_or(0.0);
-            c.samples += num(&stat, "totalSamplesReceived").unwrap_or(0.0);
-        }
-        _ => {}
-    });
+    report
+        .unchecked_ref::<js_sys::Map>()
+        .for_each(&mut |stat, _| match text(&stat, "type").as_deref() {
+            Some("candidate-pair")
+                if js_sys::Reflect::get(&stat, &"nominated".into())
+                    .ok()
+                    .and_then(|v| v.as_bool())
+                    == Some(true) =>
+            {
+                c.available_out_bps =
+                    max_opt(c.available_out_bps, num(&stat, "availableOutgoingBitrate"));
+                c.rtt_s = max_opt(c.rtt_s, num(&stat, "currentRoundTripTime"));
+                c.bytes_sent += num(&stat, "bytesSent").unwrap_or(0.0);
+                c.bytes_received += num(&stat, "bytesReceived").unwrap_or(0.0);
+            }
+            // Audio only: it is always sent, so its RTCP reports are fresh; a
+            // paused video stream keeps its last (stale) report for ever.
+            Some("remote-inbound-rtp") if text(&stat, "kind").as_deref() == Some("audio") => {
+                c.remote_fraction_lost =
+                    max_opt(c.remote_fraction_lost, num(&stat, "fractionLost"));
+            }
+            Some("outbound-rtp")
+                if js_sys::Reflect::get(&stat, &"active".into())
+                    .ok()
+                    .and_then(|v| v.as_bool())
+                    != Some(false) =>
+            {
+                c.bandwidth_limited |=
+                    text(&stat, "qualityLimitationReason").as_deref() == Some("bandwidth");
+            }
+            Some("inbound-rtp") => {
+                c.packets_received += num(&stat, "packetsReceived").unwrap_or(0.0);
+                c.packets_lost += num(&stat, "packetsLost").unwrap_or(0.0).max(0.0);
+                c.freeze_s += num(&stat, "totalFreezesDuration").unwrap_or(0.0);
+                c.concealed += num(&stat, "concealedSamples").unwrap_or(0.0);
+                c.samples += num(&stat, "totalSamplesReceived").unwrap_or(0.0);
+            }
+            _ => {}
+        });
     c
 }
 
@@ -158,18 +146,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn loss_and_stress_come_from_deltas_and_capacity_sums_over_connections() {
-        let mut a = Counters {
-            available_out_bps: Some(300_000.0),
-            rtt_s: Some(0.05),
-            ..Counters::default()
-        };
-        a.add(&Counters {
-            available_out_bps: Some(200_000.0),
+    fn loss_and_stress_come_from_deltas() {
+        let a = Counters {
+            available_out_bps: Some(500_000.0),
             rtt_s: Some(0.2),
             remote_fraction_lost: Some(0.1),
             ..Counters::default()
-        });
+        };
         let prev = Counters {
             packets_received: 100.0,
             packets_lost: 0.0,

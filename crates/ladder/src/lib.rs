@@ -131,6 +131,9 @@ pub struct Config {
     /// How long a flap is remembered.
     pub flap_memory: u64,
     pub max_hold_off: u64,
+    /// After a fall, trouble is not counted for this long: the fall takes a
+    /// round trip (and the far side's reaction) to show in the stats.
+    pub settle: u64,
     /// A probe that meets trouble this soon fails.
     pub probe_window: u64,
     /// A fall this soon after a climb counts as flapping.
@@ -150,8 +153,9 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             //           AudioMinimal AudioSlides VideoLow  VideoHigh
-            needs_bps: [16_000, 40_000, 180_000, 500_000],
+            needs_bps: [0, 30_000, 180_000, 500_000],
             sustain: 1_000,
+            settle: 2_500,
             hold_off: 4_000,
             probe_interval_max: 32_000,
             flap_hold_off: 30_000,
@@ -228,6 +232,7 @@ pub struct Controller {
     flaps: Vec<Millis>,
     probe: Option<Probe>,
     last_climb: Option<Millis>,
+    last_fall: Option<Millis>,
     decisions: std::collections::VecDeque<Decision>,
 }
 
@@ -246,6 +251,7 @@ impl Controller {
             flaps: Vec::new(),
             probe: None,
             last_climb: None,
+            last_fall: None,
             decisions: Default::default(),
         }
     }
@@ -286,6 +292,13 @@ impl Controller {
             return self.during_probe(now, &sample, probe);
         }
         match self.judge(&sample) {
+            Some(_)
+                if self
+                    .last_fall
+                    .is_some_and(|f| now.since(f) < self.config.settle) =>
+            {
+                self.quiet_since = None;
+            }
             Some((wanted, reason)) => {
                 self.quiet_since = None;
                 let (since, lowest) = match self.trouble {
@@ -302,6 +315,7 @@ impl Controller {
                     }
                     self.auto = lowest;
                     self.trouble = None;
+                    self.last_fall = Some(now);
                     self.announce(now, reason);
                 }
             }
@@ -327,10 +341,9 @@ impl Controller {
         }
     }
 
-    /// A probe fails on any loss or stress trouble, on a capacity below what
-    /// the old tier needed, or, once the window is over, on a capacity still
-    /// below what the new tier needs (the estimate needs a moment to grow when
-    /// more is sent, so it is not held against the probe earlier).
+    /// A probe fails on loss or stress trouble, or on a capacity below what
+    /// the old tier needed. A capacity still short of the new tier is not held
+    /// against it: when more is sent, the estimate grows only gradually.
     fn during_probe(&mut self, now: Millis, s: &Sample, probe: Probe) {
         let c = &self.config;
         let need = |t: QualityTier| c.needs_bps[tier_index(t)];

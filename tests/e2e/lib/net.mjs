@@ -58,6 +58,25 @@ export class TestNet {
     return host;
   }
 
+  /**
+   * Limits a participant's link to `kbit` kbit/s both ways with a token bucket
+   * (tbf; netem is not available on these machines): upload on its `eth0`,
+   * download on the hub side of its veth. The queue holds ~200 ms, like a
+   * modest mobile or satellite modem.
+   */
+  shape(host, kbit) {
+    for (const [ns, dev] of [[host.ns, 'eth0'], [this.hub, host.hubSide]]) {
+      inNs(ns, 'tc', 'qdisc', 'replace', 'dev', dev, 'root', 'tbf', 'rate', `${kbit}kbit`, 'burst', '4kb', 'latency', '200ms');
+    }
+  }
+
+  /** Takes the limit off again. */
+  unshape(host) {
+    for (const [ns, dev] of [[host.ns, 'eth0'], [this.hub, host.hubSide]]) {
+      inNs(ns, 'tc', 'qdisc', 'del', 'dev', dev, 'root');
+    }
+  }
+
   /** Removes every namespace this net made (their veth pairs go with them). */
   destroy() {
     for (const ns of this.namespaces.reverse()) {

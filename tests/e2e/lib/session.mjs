@@ -27,7 +27,9 @@ export class Session {
 
   /** A browser in a namespace of its own; options as for `launchBrowser`. */
   async open(name, options = {}) {
-    const b = await launchBrowser(this.net.addHost(), this.server.url, { name, ...options });
+    const host = this.net.addHost();
+    const b = await launchBrowser(host, this.server.url, { name, ...options });
+    b.host = host;
     this.browsers.push(b);
     return b;
   }

@@ -1,0 +1,102 @@
+// The thin-link ladder with a real shaped link: a witness's link is cut to
+// 64 kbit/s both ways with tc (tbf) inside the test's own namespaces. Their
+// tier must fall to audio + slides, their audio must keep reaching the judge,
+// camera video must stop; when the link comes back, so must video. Then the
+// data saver does the same by choice.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Session, join } from './lib/session.mjs';
+import { waitFor, waitForFlowingMedia } from './lib/wait.mjs';
+
+let session;
+
+before(async () => {
+  session = await Session.start(`${process.pid}l`);
+});
+
+after(() => session?.close());
+
+/** Audio and video counters of the (single) connection of a two-person call. */
+async function inbound(b) {
+  const [pc] = await b.stats();
+  const sum = (list, key) => list.reduce((a, s) => a + s[key], 0);
+  return {
+    audioBytes: sum(pc.audio, 'bytes'),
+    concealed: sum(pc.audio, 'concealed'),
+    samples: sum(pc.audio, 'samples'),
+    frames: sum(pc.video, 'frames'),
+  };
+}
+
+const banner = (b) => b.page.getByTestId('quality-banner');
+const tierOf = async (b) => ((await banner(b).count()) ? banner(b).getAttribute('data-tier') : 'VideoHigh');
+const audioOnlyTier = (t) => t === 'AudioSlides' || t === 'AudioMinimal';
+
+test('a witness on a link cut to 64 kbit/s stays heard, then gets video back', async (t) => {
+  const guard = (fn) => session.guard(fn);
+  let judge, witness;
+
+  await t.test('judge and witness meet on good links', () => guard(async () => {
+    judge = await session.open('judge');
+    const links = await session.createMeeting(judge, 'Hearing with a witness abroad');
+    await join(judge, links.host, 'Judge');
+    witness = await session.open('witness');
+    await join(witness, links.guest, 'Witness');
+    await waitForFlowingMedia(judge, 1);
+    await waitForFlowingMedia(witness, 1);
+    assert.equal(await tierOf(witness), 'VideoHigh');
+  }));
+
+  await t.test('cut to 64 kbit/s: audio + slides within a bound, audio keeps flowing, camera video stops', () => guard(async () => {
+    const cut = Date.now();
+    session.net.shape(witness.host, 64);
+    await waitFor(() => tierOf(witness), audioOnlyTier, { timeoutMs: 15000, intervalMs: 100, what: 'witness falls to audio + slides' });
+    t.diagnostic(`witness fell to audio + slides ${Date.now() - cut} ms after the cut`);
+    assert.match(await banner(witness).innerText(), /Weak connection — audio and slides only|Very weak connection/);
+    // The judge sees the witness's state on their tile.
+    await judge.page.locator('[data-testid="tile"][data-name="Witness"] [data-testid="tier-badge"]').waitFor({ timeout: 10000 });
+
+    // Over the next 5 s of the thin link: the witness is heard without gaps
+    // worth the name, and their camera no longer reaches the judge.
+    const start = await inbound(judge);
+    const until = Date.now() + 5000;
+    await waitFor(async () => Date.now() >= until, (done) => done, { timeoutMs: 8000, intervalMs: 250, what: '5 s of thin link' });
+    const end = await inbound(judge);
+    const audioKbit = ((end.audioBytes - start.audioBytes) * 8) / 5 / 1000;
+    const concealment = (end.concealed - start.concealed) / Math.max(1, end.samples - start.samples);
+    const frames = end.frames - start.frames;
+    t.diagnostic(`thin link: audio ${audioKbit.toFixed(1)} kbit/s, concealment ${(concealment * 100).toFixed(1)}%, ${frames} video frames in 5 s`);
+    assert.ok(audioKbit > 8, `audio keeps arriving (${audioKbit} kbit/s)`);
+    assert.ok(concealment < 0.1, `audio concealment stays low (${concealment})`);
+    assert.ok(frames <= 15, `camera video stopped (${frames} frames in 5 s, probes included)`);
+  }));
+
+  await t.test('the link comes back: video returns within a bound', () => guard(async () => {
+    const restored = Date.now();
+    session.net.unshape(witness.host);
+    await waitFor(() => tierOf(witness), (tier) => tier === 'VideoLow' || tier === 'VideoHigh',
+      { timeoutMs: 30000, intervalMs: 100, what: 'witness back to video' });
+    t.diagnostic(`video tier back ${Date.now() - restored} ms after the restore`);
+    await waitForFlowingMedia(judge, 1);
+    await waitForFlowingMedia(witness, 1);
+  }));
+
+  await t.test('data saver: receive audio and slides only, then back to automatic', () => guard(async () => {
+    await witness.page.getByTestId('devices-toggle').click();
+    await witness.page.getByTestId('data-saver').selectOption('receive-audio-only');
+    await waitFor(() => banner(witness).count(), (n) => n === 1, { what: 'saver banner' });
+    assert.match(await banner(witness).innerText(), /Data saver on/);
+    // The judge stops sending video to the witness; audio goes on.
+    await waitFor(async () => {
+      const a = await inbound(witness);
+      await witness.page.waitForTimeout(1500); // measuring interval between two counter readings
+      const b = await inbound(witness);
+      return { frames: b.frames - a.frames, audio: b.audioBytes - a.audioBytes };
+    }, (d) => d.frames === 0 && d.audio > 0, { timeoutMs: 15000, what: 'no video, still audio at the witness' });
+    // The choice is remembered on this device.
+    assert.equal(await witness.page.evaluate(() => localStorage.getItem('sala.data-saver')), '"receive-audio-only"');
+    await witness.page.getByTestId('data-saver').selectOption('auto');
+    await waitFor(() => banner(witness).count(), (n) => n === 0, { what: 'saver banner gone' });
+    await waitForFlowingMedia(witness, 1);
+  }));
+});
