@@ -61,7 +61,12 @@ pub fn samples(prev: &Counters, cur: &Counters, dt_ms: u64) -> (Sample, Sample) 
         (Some(r), Some(l)) if r + l > 0.0 => Some((l / (r + l)) as f32),
         _ => None,
     };
-    let frozen = delta(prev.freeze_s, cur.freeze_s).map(|f| f * 1000.0 / dt_ms.max(1) as f64);
+    // A freeze is counted when the next frame arrives. One longer than the
+    // interval is video resuming after a pause (ours or the sender's), which
+    // says nothing about the link now.
+    let frozen = delta(prev.freeze_s, cur.freeze_s)
+        .map(|f| f * 1000.0 / dt_ms.max(1) as f64)
+        .filter(|ratio| *ratio <= 1.0);
     let concealed = match (
         delta(prev.concealed, cur.concealed),
         delta(prev.samples, cur.samples),
@@ -179,6 +184,19 @@ mod tests {
             Some(0.25),
             "a quarter of the second frozen beats 10% concealment"
         );
+    }
+
+    #[test]
+    fn video_resuming_after_a_pause_is_not_stress() {
+        let prev = Counters {
+            freeze_s: 0.0,
+            ..Counters::default()
+        };
+        let cur = Counters {
+            freeze_s: 12.0,
+            ..Counters::default()
+        };
+        assert_eq!(samples(&prev, &cur, 500).1.stress, None);
     }
 
     #[test]

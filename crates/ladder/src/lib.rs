@@ -134,8 +134,10 @@ pub struct Config {
     /// After a fall, trouble is not counted for this long: the fall takes a
     /// round trip (and the far side's reaction) to show in the stats.
     pub settle: u64,
-    /// A probe that meets trouble this soon fails.
-    pub probe_window: u64,
+    /// A probe that meets trouble this soon fails, by the tier probed (indexed
+    /// by [`tier_index`]): short for audio tiers, longer for video, whose
+    /// trouble takes the encoder a while to cause.
+    pub probe_window: [u64; 4],
     /// A fall this soon after a climb counts as flapping.
     pub flap_window: u64,
     /// Loss above this is trouble.
@@ -157,11 +159,11 @@ impl Default for Config {
             sustain: 1_000,
             settle: 2_500,
             hold_off: 4_000,
-            probe_interval_max: 32_000,
+            probe_interval_max: 16_000,
             flap_hold_off: 30_000,
             flap_memory: 600_000,
             max_hold_off: 300_000,
-            probe_window: 6_000,
+            probe_window: [0, 2_000, 3_000, 6_000],
             flap_window: 60_000,
             loss_trouble: 0.08,
             loss_severe: 0.25,
@@ -347,7 +349,7 @@ impl Controller {
     fn during_probe(&mut self, now: Millis, s: &Sample, probe: Probe) {
         let c = &self.config;
         let need = |t: QualityTier| c.needs_bps[tier_index(t)];
-        let over = now.since(probe.since) >= c.probe_window;
+        let over = now.since(probe.since) >= c.probe_window[tier_index(self.auto)];
         let lossy = s.loss.is_some_and(|l| l >= c.loss_trouble)
             || s.stress.is_some_and(|x| x >= c.stress_trouble);
         let short = s
