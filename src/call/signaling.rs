@@ -4,7 +4,7 @@
 use futures::channel::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use futures::{future, SinkExt, StreamExt};
 use gloo_net::websocket::{futures::WebSocket, Message, WebSocketError};
-use sala_protocol::{ClientMsg, ServerMsg};
+use sala_protocol::{ClientMsg, ServerMsg, TagFirst};
 use std::time::Duration;
 
 /// What a socket reports.
@@ -55,8 +55,9 @@ async fn run(ws: WebSocket, mut outgoing: UnboundedReceiver<String>, report: imp
     let reader = async {
         while let Some(frame) = read.next().await {
             match frame {
-                Ok(Message::Text(text)) => match serde_json::from_str::<ServerMsg>(&text) {
-                    Ok(msg) => report(SocketEvent::Message(msg)),
+                // One pass, tag first: see `sala_protocol::TagFirst` for why.
+                Ok(Message::Text(text)) => match serde_json::from_str::<TagFirst<ServerMsg>>(&text) {
+                    Ok(TagFirst(msg)) => report(SocketEvent::Message(msg)),
                     Err(err) => web_sys::console::warn_1(&format!("unreadable server message: {err}").into()),
                 },
                 Ok(Message::Bytes(_)) => {}
