@@ -27,7 +27,8 @@ impl Socket {
                 // A closed socket reports `Closed` on its own; nothing to do here.
                 let _closed = self.tx.unbounded_send(text);
             }
-            Err(err) => web_sys::console::error_1(&format!("cannot encode {msg:?}: {err}").into()),
+            // Not the message's Debug: it would link Debug for every protocol type.
+            Err(err) => web_sys::console::error_1(&format!("cannot encode a client message: {err}").into()),
         }
     }
 }
