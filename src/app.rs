@@ -3,25 +3,44 @@ use crate::i18n::Lang;
 use crate::pages::{home::Home, meeting::MeetingPage, not_found::NotFound};
 use gloo_storage::{LocalStorage, Storage};
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 const LANG_KEY: &str = "sala.lang";
 
-#[derive(Clone, Debug, PartialEq, Routable)]
+/// The pages, by path. Pages link to each other with plain `<a href>`s, each a
+/// new page load, so the route is read once, from `location.pathname` (the
+/// server answers every such path with `index.html`).
+#[derive(Clone, Debug, PartialEq)]
 pub enum Route {
-    #[at("/")]
+    /// `/`
     Home,
-    #[at("/m/:id")]
-    Meeting { id: String },
-    #[not_found]
-    #[at("/404")]
+    /// `/m/<id>`
+    Meeting {
+        id: String,
+    },
     NotFound,
 }
 
-fn switch(route: Route) -> Html {
+impl Route {
+    /// The route of a path; a trailing slash is ignored.
+    pub fn recognize(path: &str) -> Route {
+        let path = path.strip_suffix('/').unwrap_or(path);
+        match path.strip_prefix("/m/") {
+            _ if path.is_empty() => Route::Home,
+            Some(id) if !id.is_empty() && !id.contains('/') => Route::Meeting { id: id.to_owned() },
+            _ => Route::NotFound,
+        }
+    }
+
+    fn current() -> Route {
+        let path = web_sys::window().and_then(|w| w.location().pathname().ok());
+        Route::recognize(path.as_deref().unwrap_or("/"))
+    }
+}
+
+fn switch(route: &Route) -> Html {
     match route {
         Route::Home => html! { <Home /> },
-        Route::Meeting { id } => html! { <MeetingPage id={id} /> },
+        Route::Meeting { id } => html! { <MeetingPage id={id.clone()} /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }
@@ -43,6 +62,7 @@ fn initial_lang() -> Lang {
 #[function_component]
 pub fn App() -> Html {
     let lang = use_state_eq(initial_lang);
+    let route = use_state(Route::current);
     use_effect_with(*lang, |lang| {
         if let Some(root) = web_sys::window()
             .and_then(|w| w.document())
@@ -59,15 +79,36 @@ pub fn App() -> Html {
     };
     html! {
         <ContextProvider<Lang> context={*lang}>
-            <BrowserRouter>
-                <header class="top">
-                    <a class="brand" href="/">{ "Sala " }<span lang="km">{ "សាលា" }</span></a>
-                    <LangSwitch {on_change} />
-                </header>
-                <main>
-                    <Switch<Route> render={switch} />
-                </main>
-            </BrowserRouter>
+            <header class="top">
+                <a class="brand" href="/">{ "Sala " }<span lang="km">{ "សាលា" }</span></a>
+                <LangSwitch {on_change} />
+            </header>
+            <main>
+                { switch(&route) }
+            </main>
         </ContextProvider<Lang>>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Route;
+
+    #[test]
+    fn paths_map_to_routes() {
+        let meeting = |id: &str| Route::Meeting { id: id.into() };
+        for (path, route) in [
+            ("/", Route::Home),
+            ("", Route::Home),
+            ("/m/abc", meeting("abc")),
+            ("/m/abc/", meeting("abc")),
+            ("/m/", Route::NotFound),
+            ("/m", Route::NotFound),
+            ("/m/abc/def", Route::NotFound),
+            ("/404", Route::NotFound),
+            ("/index.html", Route::NotFound),
+        ] {
+            assert_eq!(Route::recognize(path), route, "{path}");
+        }
     }
 }

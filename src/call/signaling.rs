@@ -4,7 +4,7 @@
 use futures::channel::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use futures::{future, SinkExt, StreamExt};
 use gloo_net::websocket::{futures::WebSocket, Message, WebSocketError};
-use sala_protocol::{ClientMsg, ServerMsg};
+use sala_protocol::{ClientMsg, ServerMsg, TagFirst};
 use std::time::Duration;
 
 /// What a socket reports.
@@ -27,7 +27,10 @@ impl Socket {
                 // A closed socket reports `Closed` on its own; nothing to do here.
                 let _closed = self.tx.unbounded_send(text);
             }
-            Err(err) => web_sys::console::error_1(&format!("cannot encode {msg:?}: {err}").into()),
+            // Not the message's Debug: it would link Debug for every protocol type.
+            Err(err) => {
+                web_sys::console::error_1(&format!("cannot encode a client message: {err}").into())
+            }
         }
     }
 }
@@ -55,8 +58,10 @@ async fn run(ws: WebSocket, mut outgoing: UnboundedReceiver<String>, report: imp
     let reader = async {
         while let Some(frame) = read.next().await {
             match frame {
-                Ok(Message::Text(text)) => match serde_json::from_str::<ServerMsg>(&text) {
-                    Ok(msg) => report(SocketEvent::Message(msg)),
+                // One pass, tag first: see `sala_protocol::TagFirst` for why.
+                Ok(Message::Text(text)) => match serde_json::from_str::<TagFirst<ServerMsg>>(&text)
+                {
+                    Ok(TagFirst(msg)) => report(SocketEvent::Message(msg)),
                     Err(err) => web_sys::console::warn_1(
                         &format!("unreadable server message: {err}").into(),
                     ),

@@ -27,9 +27,11 @@
 //! peer so the thin-link ladder can announce tiers without a new message shape.
 
 mod ids;
+mod tag_first;
 mod text;
 
 pub use ids::{HostKey, IdError, MeetingId, PeerId, ResumeToken, StreamId};
+pub use tag_first::{TagFirst, Tagged};
 pub use text::{DisplayName, MeetingTitle, TextError};
 
 use serde::{Deserialize, Serialize};
@@ -195,7 +197,8 @@ pub enum LeaveReason {
     Lost,
 }
 
-/// Server → client messages over the WebSocket.
+/// Server → client messages over the WebSocket. The client decodes them with
+/// [`TagFirst`]: a new variant needs its line in `tag_first.rs` too.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
