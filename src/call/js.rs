@@ -75,8 +75,8 @@ pub fn now_ms() -> f64 {
 }
 
 /// Logs something worth seeing in the console of a participant's browser.
-pub fn info(context: &str, detail: &str) {
-    web_sys::console::info_2(&JsValue::from_str(context), &JsValue::from_str(detail));
+pub fn info(context: &str, what: &str, why: &str) {
+    web_sys::console::info_3(&context.into(), &what.into(), &why.into());
 }
 
 /// Logs a failed browser call that has no user-facing consequence.

@@ -223,17 +223,14 @@ impl Engine {
 
     async fn act_on_decisions(&mut self) {
         let mut changed = false;
-        for (peer, c) in self.ladder.up.iter_mut() {
+        for c in self.ladder.up.values_mut() {
             while let Some(d) = c.poll_decision() {
-                js::info(
-                    "send tier",
-                    &format!("to {}: {:?} ({:?})", peer.0, d.tier, d.reason),
-                );
+                js::info("send tier", d.tier.as_str(), d.reason.as_str());
                 changed = true;
             }
         }
         while let Some(d) = self.ladder.down.poll_decision() {
-            js::info("receive tier", &format!("{:?} ({:?})", d.tier, d.reason));
+            js::info("receive tier", d.tier.as_str(), d.reason.as_str());
             changed = true;
         }
         if changed {

@@ -28,9 +28,9 @@ impl Socket {
                 let _closed = self.tx.unbounded_send(text);
             }
             // Not the message's Debug: it would link Debug for every protocol type.
-            Err(err) => {
-                web_sys::console::error_1(&format!("cannot encode a client message: {err}").into())
-            }
+            Err(err) => web_sys::console::error_1(
+                &format!("cannot encode a client message ({})", category(&err)).into(),
+            ),
         }
     }
 }
@@ -63,7 +63,12 @@ async fn run(ws: WebSocket, mut outgoing: UnboundedReceiver<String>, report: imp
                 {
                     Ok(TagFirst(msg)) => report(SocketEvent::Message(msg)),
                     Err(err) => web_sys::console::warn_1(
-                        &format!("unreadable server message: {err}").into(),
+                        &format!(
+                            "unreadable server message ({} at column {})",
+                            category(&err),
+                            err.column()
+                        )
+                        .into(),
                     ),
                 },
                 Ok(Message::Bytes(_)) => {}
@@ -120,5 +125,16 @@ mod tests {
         assert_eq!(backoff(2, 0.5), Duration::from_millis(1_250));
         assert_eq!(backoff(2, 7.0), Duration::from_millis(1_500));
         assert_eq!(backoff(2, -1.0), Duration::from_millis(1_000));
+    }
+}
+
+/// What kind of JSON error, without serde_json's `Display` (which costs the
+/// client kilobytes of message text for a line nobody but a developer reads).
+fn category(err: &serde_json::Error) -> &'static str {
+    match err.classify() {
+        serde_json::error::Category::Io => "io",
+        serde_json::error::Category::Syntax => "syntax",
+        serde_json::error::Category::Data => "data",
+        serde_json::error::Category::Eof => "eof",
     }
 }

@@ -79,7 +79,7 @@ pub fn Room(props: &RoomProps) -> Html {
                 }
                 if let Some(text) = quality_banner {
                     <div class="banner quality" role="status" data-testid="quality-banner"
-                        data-tier={format!("{:?}", s.quality.tier())}>{ tr.t(text) }</div>
+                        data-tier={s.quality.tier().as_str()}>{ tr.t(text) }</div>
                 }
             </header>
             <div class="room-main">

@@ -29,8 +29,8 @@ async function inbound(b) {
 }
 
 const banner = (b) => b.page.getByTestId('quality-banner');
-const tierOf = async (b) => ((await banner(b).count()) ? banner(b).getAttribute('data-tier') : 'VideoHigh');
-const audioOnlyTier = (t) => t === 'AudioSlides' || t === 'AudioMinimal';
+const tierOf = async (b) => ((await banner(b).count()) ? banner(b).getAttribute('data-tier') : 'video_high');
+const audioOnlyTier = (t) => t === 'audio_slides' || t === 'audio_minimal';
 
 test('a witness on a link cut to 64 kbit/s stays heard, then gets video back', async (t) => {
   const guard = (fn) => session.guard(fn);
@@ -44,7 +44,7 @@ test('a witness on a link cut to 64 kbit/s stays heard, then gets video back', a
     await join(witness, links.guest, 'Witness');
     await waitForFlowingMedia(judge, 1);
     await waitForFlowingMedia(witness, 1);
-    assert.equal(await tierOf(witness), 'VideoHigh');
+    assert.equal(await tierOf(witness), 'video_high');
   }));
 
   await t.test('cut to 64 kbit/s: audio + slides within a bound, audio keeps flowing, camera video stops', () => guard(async () => {
@@ -74,7 +74,7 @@ test('a witness on a link cut to 64 kbit/s stays heard, then gets video back', a
   await t.test('the link comes back: video returns within a bound', () => guard(async () => {
     const restored = Date.now();
     session.net.unshape(witness.host);
-    await waitFor(() => tierOf(witness), (tier) => tier === 'VideoLow' || tier === 'VideoHigh',
+    await waitFor(() => tierOf(witness), (tier) => tier === 'video_low' || tier === 'video_high',
       { timeoutMs: 30000, intervalMs: 100, what: 'witness back to video' });
     t.diagnostic(`video tier back ${Date.now() - restored} ms after the restore`);
     await waitForFlowingMedia(judge, 1);

@@ -105,6 +105,20 @@ pub enum Reason {
     Preference,
 }
 
+impl Reason {
+    /// A short name for logs (the client avoids `Debug` formatting for size).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Capacity => "capacity",
+            Reason::Loss => "loss",
+            Reason::Stress => "stress",
+            Reason::Probe => "probe",
+            Reason::ProbeFailed => "probe failed",
+            Reason::Preference => "preference",
+        }
+    }
+}
+
 /// A change of tier, to be acted on by the shell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Decision {

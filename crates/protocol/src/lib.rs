@@ -90,6 +90,18 @@ pub enum QualityTier {
     VideoHigh,
 }
 
+impl QualityTier {
+    /// The wire name (`video_high`, …), for logs and test hooks without `Debug`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QualityTier::AudioMinimal => "audio_minimal",
+            QualityTier::AudioSlides => "audio_slides",
+            QualityTier::VideoLow => "video_low",
+            QualityTier::VideoHigh => "video_high",
+        }
+    }
+}
+
 /// What a participant is sending right now, as it announces it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MediaState {
