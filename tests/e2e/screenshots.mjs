@@ -56,6 +56,15 @@ try {
     await host.page.getByTestId('devices-toggle').click();
     await shot(host, `${lang}-6b-room-devices`);
     await host.page.getByTestId('devices-toggle').click();
+    // The guest turns the data saver on: their banner, and a badge on their tile at the host.
+    await guest.page.getByTestId('devices-toggle').click();
+    await guest.page.getByTestId('data-saver').selectOption('receive-audio-only');
+    await guest.page.getByTestId('quality-banner').waitFor();
+    await host.page.locator('[data-testid="tier-badge"]').waitFor();
+    await shot(guest, `${lang}-6c-guest-data-saver`);
+    await shot(host, `${lang}-6d-host-sees-saver-badge`);
+    await guest.page.getByTestId('data-saver').selectOption('auto');
+    await guest.page.getByTestId('devices-toggle').click();
     await host.page.getByTestId('share-toggle').click();
     await guest.page.getByTestId('stage').waitFor();
     await guest.page.waitForTimeout(1500);

@@ -155,16 +155,16 @@ pub fn bench(which: Option<&str>) -> Result<()> {
                 .run()?;
             size_report()
         }
-        Some("join") => {
+        Some(which @ ("join" | "ladder")) => {
             setup::all(true)?;
-            require_root("the join benchmark")?;
+            require_root("the browser benchmarks")?;
             build(false)?;
             let server = root().join("target/debug/sala-server");
-            cmd("node", &["tests/e2e/bench-join.mjs"])
+            cmd("node", &[&format!("tests/e2e/bench-{which}.mjs")])
                 .env("SALA_SERVER_BIN", &server)
                 .run()
         }
-        _ => Err(Error::Other("usage: cargo xtask bench size|join".into())),
+        _ => Err(Error::Other("usage: cargo xtask bench size|join|ladder".into())),
     }
 }
 
