@@ -122,6 +122,25 @@ impl SendPlan {
     }
 }
 
+/// Bits/s a connection's bandwidth estimate must show for each tier (ladder
+/// order: audio minimal, audio + slides, video low, video high). Half the
+/// camera ceiling plus audio: an encoder rarely runs at its ceiling, and an
+/// estimate sees little beyond what is sent.
+pub fn needs(remote_peers: usize) -> [u32; 4] {
+    let camera = |tier| {
+        SendPlan::new(remote_peers, tier)
+            .camera
+            .map_or(0, |c| c.max_bitrate)
+    };
+    const AUDIO: u32 = 30_000;
+    [
+        0,
+        AUDIO,
+        camera(QualityTier::VideoLow) / 2 + AUDIO,
+        camera(QualityTier::VideoHigh) / 2 + AUDIO,
+    ]
+}
+
 #[cfg(test)]
 mod plan_tests {
     use super::*;
@@ -152,6 +171,11 @@ mod plan_tests {
                 "no camera below video-low"
             );
         }
+        for peers in 1..=11 {
+            let n = needs(peers);
+            assert!(n.windows(2).all(|w| w[0] < w[1]), "{peers} peers: {n:?}");
+        }
+        assert_eq!(needs(1)[3], 430_000);
         // Audio + slides fits a 64 kbit/s link with room for audio.
         let slides = SendPlan::new(1, QualityTier::AudioSlides);
         assert!(slides.screen.unwrap().max_bitrate + slides.audio_max_bitrate.unwrap() <= 40_000);

@@ -7,7 +7,7 @@
 //! plans per connection and an announced receive tier, so the others stop
 //! sending us what our downlink cannot take.
 
-use super::limits::SendPlan;
+use super::limits::{self, SendPlan};
 use super::stats::{self, Counters};
 use super::{js, Engine, Event};
 use crate::state::{Action, DataSaver};
@@ -181,6 +181,7 @@ impl Engine {
         let mut downs: Vec<(Sample, QualityTier)> = Vec::new();
         let mut moved = 0u64;
         let ids: Vec<PeerId> = self.peers.keys().copied().collect();
+        let n = ids.len();
         for id in ids {
             let Some(peer) = self.peers.get(&id) else {
                 continue;
@@ -195,7 +196,9 @@ impl Engine {
             let their_send = peer.remote_send;
             if let Some((then, prev)) = self.ladder.prev.insert(id, (now, counters)) {
                 let (up, down) = stats::samples(&prev, &counters, now.0.saturating_sub(then.0));
-                self.ladder.up(now, id).handle_sample(now, up);
+                let controller = self.ladder.up(now, id);
+                controller.set_needs(limits::needs(n));
+                controller.handle_sample(now, up);
                 downs.push((down, their_send));
                 moved += (counters.bytes() - prev.bytes()).max(0.0) as u64;
             }

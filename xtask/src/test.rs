@@ -164,7 +164,9 @@ pub fn bench(which: Option<&str>) -> Result<()> {
                 .env("SALA_SERVER_BIN", &server)
                 .run()
         }
-        _ => Err(Error::Other("usage: cargo xtask bench size|join|ladder".into())),
+        _ => Err(Error::Other(
+            "usage: cargo xtask bench size|join|ladder".into(),
+        )),
     }
 }
 

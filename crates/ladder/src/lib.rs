@@ -272,6 +272,12 @@ impl Controller {
         }
     }
 
+    /// Changes what each tier needs (e.g. when a mesh grows and every
+    /// connection's share of the uplink shrinks).
+    pub fn set_needs(&mut self, needs_bps: [u32; 4]) {
+        self.config.needs_bps = needs_bps;
+    }
+
     /// The tier in force now (automatic ladder, capped by the preference).
     pub fn tier(&self) -> QualityTier {
         self.announced
