@@ -40,6 +40,7 @@ const pct = (xs, p) => {
 
 const session = await Session.start(`${process.pid}b`);
 try {
+  const t0 = Date.now();
   const judge = await session.open('judge');
   await judge.page.context().addInitScript(GAP_PROBE);
   const witness = await session.open('witness');
@@ -59,6 +60,7 @@ try {
     await waitFor(tier, (t) => t === 'video_high', { timeoutMs: 90000, intervalMs: 200, what: 'full video before the cut' });
     await judge.page.evaluate(() => Object.assign(window.__gap, { last: null, max: 0, on: true }));
     const cut = Date.now();
+    console.log(`cut at ${((cut - t0) / 1000).toFixed(1)}s`);
     session.net.shape(witness.host, 64);
     await waitFor(tier, (t) => t === 'audio_slides' || t === 'audio_minimal', { timeoutMs: 20000, intervalMs: 50, what: 'fall' });
     const fall = Date.now() - cut;
@@ -70,6 +72,7 @@ try {
     const kbit = ((a1.bytes - a0.bytes) * 8) / ((HOLD_MS - 10000) / 1000) / 1000;
     const concealment = (a1.concealed - a0.concealed) / Math.max(1, a1.samples - a0.samples);
     const restored = Date.now();
+    console.log(`restored at ${((restored - t0) / 1000).toFixed(1)}s`);
     session.net.unshape(witness.host);
     await waitFor(tier, (t) => t === 'video_low' || t === 'video_high', { timeoutMs: 60000, intervalMs: 50, what: 'video back' });
     const back = Date.now() - restored;
@@ -81,6 +84,9 @@ try {
     `longest audio gap p50 ${pct(col('gap'), 50).toFixed(0)} ms max ${Math.max(...col('gap')).toFixed(0)} ms; ` +
     `audio on the thin link p50 ${pct(col('kbit'), 50).toFixed(1)} kbit/s, concealment p50 ${(pct(col('concealment'), 50) * 100).toFixed(1)}%; ` +
     `video back p50 ${pct(col('back'), 50)} ms p95 ${pct(col('back'), 95)} ms`);
+} catch (err) {
+  for (const b of session.browsers) console.error(b.consoleLines.filter((l) => l.includes('tier')).slice(-60).join('\n'));
+  throw err;
 } finally {
   await session.close();
 }

@@ -75,7 +75,7 @@ test('a witness on a link cut to 64 kbit/s stays heard, then gets video back', a
     const restored = Date.now();
     session.net.unshape(witness.host);
     await waitFor(() => tierOf(witness), (tier) => tier === 'video_low' || tier === 'video_high',
-      { timeoutMs: 30000, intervalMs: 100, what: 'witness back to video' });
+      { timeoutMs: 60000, intervalMs: 100, what: 'witness back to video' });
     t.diagnostic(`video tier back ${Date.now() - restored} ms after the restore`);
     await waitForFlowingMedia(judge, 1);
     await waitForFlowingMedia(witness, 1);

@@ -15,9 +15,10 @@
 //!   congestion signal) probe one tier up. If the probe meets trouble within
 //!   [`Config::probe_window`], fall back and double the hold-off.
 //! - **Never flap.** A fall soon after a climb (within [`Config::flap_window`])
-//!   is a flap; while flaps are remembered ([`Config::flap_memory`]) the
-//!   hold-off is at least [`Config::flap_hold_off`], times 4 per further flap,
-//!   up to [`Config::max_hold_off`].
+//!   is a flap. The first one remembered ([`Config::flap_memory`]) is free (a
+//!   link that really changed does that once); from the second the hold-off is
+//!   at least [`Config::flap_hold_off`], times 4 per further flap, up to
+//!   [`Config::max_hold_off`].
 //! - **Audio first.** The floor is [`QualityTier::AudioMinimal`]; nothing here
 //!   ever turns audio off.
 
@@ -363,9 +364,9 @@ impl Controller {
         }
     }
 
-    /// A probe fails on loss or stress trouble, or on a capacity below what
-    /// the old tier needed. A capacity still short of the new tier is not held
-    /// against it: when more is sent, the estimate grows only gradually.
+    /// A probe fails on loss or stress trouble only. The bandwidth estimate
+    /// is not held against it: after a thin spell it sits near what little
+    /// was sent and grows only once more is sent, which is what the probe does.
     fn during_probe(&mut self, now: Millis, s: &Sample, probe: Probe) {
         let c = &self.config;
         let need = |t: QualityTier| c.needs_bps[tier_index(t)];

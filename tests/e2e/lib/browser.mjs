@@ -88,8 +88,10 @@ export async function launchBrowser(host, origin, { name = host.ns, media = 'all
   await context.grantPermissions([...granted, 'clipboard-read', 'clipboard-write'], { origin });
   const page = context.pages()[0] || (await context.newPage());
   const consoleLines = [];
-  page.on('console', (m) => consoleLines.push(`[${name}] ${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => consoleLines.push(`[${name}] pageerror: ${e.message}`));
+  const t0 = Date.now();
+  const at = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
+  page.on('console', (m) => consoleLines.push(`[${name} ${at()}] ${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => consoleLines.push(`[${name} ${at()}] pageerror: ${e.message}`));
   return {
     name,
     page,
