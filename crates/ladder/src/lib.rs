@@ -15,10 +15,11 @@
 //!   congestion signal) probe one tier up. If the probe meets trouble within
 //!   [`Config::probe_window`], fall back and double the hold-off.
 //! - **Never flap.** A fall soon after a climb (within [`Config::flap_window`])
-//!   is a flap. The first one remembered ([`Config::flap_memory`]) is free (a
-//!   link that really changed does that once); from the second the hold-off is
-//!   at least [`Config::flap_hold_off`], times 4 per further flap, up to
-//!   [`Config::max_hold_off`].
+//!   is a flap. While flaps are remembered ([`Config::flap_memory`]) the
+//!   hold-off is [`Config::flap_hold_off`] times 4 per further flap (times 2
+//!   per failed probe), up to [`Config::max_hold_off`]: a link cut again and
+//!   again within a minute of recovering is treated as unstable, and video
+//!   waits longer each time.
 //! - **Audio first.** The floor is [`QualityTier::AudioMinimal`]; nothing here
 //!   ever turns audio off.
 

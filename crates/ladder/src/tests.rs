@@ -432,3 +432,33 @@ fn receive_side_stress_steps_down_one_tier() {
         })
     );
 }
+
+#[test]
+fn repeated_cuts_are_trusted_once_then_treated_as_an_unstable_link() {
+    // 20 s cuts every 80 s. The first recoveries are prompt; once the link has
+    // fallen twice soon after climbing, video waits longer each time (the same
+    // rule that keeps a 30 s square wave from flapping), but never for good.
+    let cut = |t: u64| t < 400_000 && (t % 80_000) >= 10_000 && (t % 80_000) < 30_000;
+    let r = run(
+        VideoHigh,
+        800_000,
+        |t| link(if cut(t) { THIN } else { GOOD }),
+        &[],
+    );
+    let back: Vec<u64> = (0..5u64)
+        .map(|cycle| {
+            let restored = cycle * 80_000 + 30_000;
+            r.first(restored, |t| t >= VideoLow)
+                .map_or(u64::MAX, |v| v - restored)
+        })
+        .collect();
+    assert!(
+        back[0] <= 12_000 && back[1] <= 12_000,
+        "prompt at first: {back:?}"
+    );
+    let last = back[4];
+    assert!(
+        last <= Config::default().max_hold_off + 20_000,
+        "back once the cuts stop: {back:?}"
+    );
+}
