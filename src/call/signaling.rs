@@ -94,6 +94,17 @@ pub fn backoff(attempt: u32, jitter: f64) -> Duration {
     Duration::from_millis(base_ms + spread)
 }
 
+/// What kind of JSON error, without serde_json's `Display` (which costs the
+/// client kilobytes of message text for a line nobody but a developer reads).
+fn category(err: &serde_json::Error) -> &'static str {
+    match err.classify() {
+        serde_json::error::Category::Io => "io",
+        serde_json::error::Category::Syntax => "syntax",
+        serde_json::error::Category::Data => "data",
+        serde_json::error::Category::Eof => "eof",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::backoff;
@@ -125,16 +136,5 @@ mod tests {
         assert_eq!(backoff(2, 0.5), Duration::from_millis(1_250));
         assert_eq!(backoff(2, 7.0), Duration::from_millis(1_500));
         assert_eq!(backoff(2, -1.0), Duration::from_millis(1_000));
-    }
-}
-
-/// What kind of JSON error, without serde_json's `Display` (which costs the
-/// client kilobytes of message text for a line nobody but a developer reads).
-fn category(err: &serde_json::Error) -> &'static str {
-    match err.classify() {
-        serde_json::error::Category::Io => "io",
-        serde_json::error::Category::Syntax => "syntax",
-        serde_json::error::Category::Data => "data",
-        serde_json::error::Category::Eof => "eof",
     }
 }
