@@ -9,13 +9,9 @@ use web_sys::RtcPeerConnectionState;
 impl Engine {
     pub(super) fn open_peer(&mut self, info: &PeerInfo, offer: bool) {
         self.open_peer_by_id(info.id);
-        if let Some(peer) = self.peers.get_mut(&info.id) {
-            peer.remote_screen = info.media.screen.clone();
-            peer.remote_receive = info.media.receive;
-            peer.remote_send = info.media.tier;
-            if offer {
-                peer.add_local_as_offerer(&self.local);
-            }
+        self.note_media(info);
+        if let Some(peer) = self.peers.get_mut(&info.id).filter(|_| offer) {
+            peer.add_local_as_offerer(&self.local);
         }
     }
 
@@ -32,7 +28,9 @@ impl Engine {
         }
     }
 
-    pub(super) fn note_screen(&mut self, info: &PeerInfo) {
+    /// What a peer announced that shapes our connection to it: its screen's
+    /// stream id and the tiers it sends and takes.
+    pub(super) fn note_media(&mut self, info: &PeerInfo) {
         if let Some(peer) = self.peers.get_mut(&info.id) {
             peer.remote_screen = info.media.screen.clone();
             peer.remote_receive = info.media.receive;

@@ -83,18 +83,9 @@ impl Ladder {
 
     /// What we send at towards `peer`.
     pub fn send_tier_to(&self, peer: PeerId) -> QualityTier {
-        self.up.get(&peer).map_or(
-            self.start_tier().min(self.up_preference_cap()),
-            Controller::tier,
-        )
-    }
-
-    fn up_preference_cap(&self) -> QualityTier {
-        if self.saver == DataSaver::AudioOnly {
-            QualityTier::AudioSlides
-        } else {
-            QualityTier::VideoHigh
-        }
+        self.up
+            .get(&peer)
+            .map_or(self.initial_send_tier(), Controller::tier)
     }
 
     /// Our uplink as a whole: as good as the best connection (one thin path
@@ -104,7 +95,12 @@ impl Ladder {
             .values()
             .map(Controller::tier)
             .max()
-            .unwrap_or(self.start_tier().min(self.up_preference_cap()))
+            .unwrap_or(self.initial_send_tier())
+    }
+
+    /// Before a connection has a controller of its own.
+    fn initial_send_tier(&self) -> QualityTier {
+        self.start_tier().min(self.up_preference().cap())
     }
 
     pub fn receive_tier(&self) -> QualityTier {

@@ -122,7 +122,7 @@ impl Engine {
                     }
                 }
                 for info in &peers {
-                    self.note_screen(info);
+                    self.note_media(info);
                 }
                 self.ready = true;
                 if let Some(socket) = &self.socket {

@@ -81,7 +81,8 @@ pub enum Preference {
 }
 
 impl Preference {
-    fn cap(self) -> QualityTier {
+    /// The highest tier this preference allows.
+    pub fn cap(self) -> QualityTier {
         match self {
             Preference::Auto => QualityTier::VideoHigh,
             Preference::AudioAndSlides => QualityTier::AudioSlides,
@@ -365,9 +366,11 @@ impl Controller {
         }
     }
 
-    /// A probe fails on loss or stress trouble only. The bandwidth estimate
-    /// is not held against it: after a thin spell it sits near what little
-    /// was sent and grows only once more is sent, which is what the probe does.
+    /// A probe fails on loss or stress trouble, on an estimate below what the
+    /// old tier needed, or, once its window is over, on an estimate still short
+    /// of the new tier. (After a thin spell the estimate grows only slowly once
+    /// more is sent; that last rule is the first suspect for the slow climbs
+    /// measured on real shaped links — see docs/BENCHMARKS.md.)
     fn during_probe(&mut self, now: Millis, s: &Sample, probe: Probe) {
         let c = &self.config;
         let need = |t: QualityTier| c.needs_bps[tier_index(t)];
