@@ -29,6 +29,8 @@ pub struct Ladder {
     saver: DataSaver,
     /// Previous reading per connection.
     prev: HashMap<PeerId, (Millis, Counters)>,
+    /// When the last reading started.
+    last_tick: Option<Millis>,
     /// Bytes per minute over the last hour, oldest first.
     minutes: VecDeque<(u64, u64)>,
     ticker: Option<gloo_timers::callback::Interval>,
@@ -46,6 +48,7 @@ impl Ladder {
             down: Controller::new(Config::default(), QualityTier::VideoHigh),
             saver,
             prev: HashMap::new(),
+            last_tick: None,
             minutes: VecDeque::new(),
             ticker: None,
         };
@@ -174,6 +177,17 @@ impl Engine {
 
     pub(super) async fn quality_tick(&mut self) {
         let now = Millis(js::monotonic_ms() as u64);
+        // On a starved machine a reading can take longer than the interval;
+        // the ticks queued meanwhile are dropped, not run back to back in
+        // front of everything else the engine has to do.
+        if self
+            .ladder
+            .last_tick
+            .is_some_and(|t| now.0.saturating_sub(t.0) < u64::from(TICK_MS) * 4 / 5)
+        {
+            return;
+        }
+        self.ladder.last_tick = Some(now);
         let mut downs: Vec<(Sample, QualityTier)> = Vec::new();
         let mut moved = 0u64;
         let ids: Vec<PeerId> = self.peers.keys().copied().collect();
