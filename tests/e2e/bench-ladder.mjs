@@ -13,6 +13,12 @@ import { Session, join } from './lib/session.mjs';
 import { waitFor, waitForFlowingMedia } from './lib/wait.mjs';
 
 const CYCLES = Number(process.argv[2] || 5);
+// Each cut comes this long after full video is back, so that no cycle starts
+// within the ladder's flap window (60 s) of the last climb: every cycle then
+// measures a recovery from a first outage, not the caution the ladder shows a
+// link that keeps failing right after it recovers (crates/ladder tests that).
+const STABLE_MS = 65000;
+const shown = new Map();
 const HOLD_MS = 20000;
 
 const GAP_PROBE = `(() => {
@@ -58,6 +64,10 @@ try {
   const rows = [];
   for (let i = 0; i < CYCLES; i++) {
     await waitFor(tier, (t) => t === 'video_high', { timeoutMs: 90000, intervalMs: 200, what: 'full video before the cut' });
+    if (i > 0) {
+      const high = Date.now();
+      await waitFor(async () => Date.now() - high, (ms) => ms >= STABLE_MS, { timeoutMs: STABLE_MS + 5000, intervalMs: 500, what: 'a stable link' });
+    }
     await judge.page.evaluate(() => Object.assign(window.__gap, { last: null, max: 0, on: true }));
     const cut = Date.now();
     console.log(`cut at ${((cut - t0) / 1000).toFixed(1)}s`);
@@ -77,6 +87,12 @@ try {
     await waitFor(tier, (t) => t === 'video_low' || t === 'video_high', { timeoutMs: 60000, intervalMs: 50, what: 'video back' });
     const back = Date.now() - restored;
     rows.push({ fall, gap, kbit, concealment, back });
+    if (process.env.SALA_BENCH_VERBOSE) {
+      for (const b of session.browsers) {
+        console.log(b.consoleLines.slice(shown.get(b.consoleLines) || 0).filter((l) => l.includes(' tier')).join('\n'));
+        shown.set(b.consoleLines, b.consoleLines.length);
+      }
+    }
     console.log(`cycle ${i + 1}: fall ${fall} ms, longest audio gap ${gap.toFixed(0)} ms, audio ${kbit.toFixed(1)} kbit/s, concealment ${(concealment * 100).toFixed(1)}%, video back ${back} ms`);
   }
   const col = (k) => rows.map((r) => r[k]);

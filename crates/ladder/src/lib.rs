@@ -157,6 +157,9 @@ pub struct Config {
     pub probe_window: [u64; 4],
     /// A fall this soon after a climb counts as flapping.
     pub flap_window: u64,
+    /// A tier just climbed to holds while the estimate is at least this share
+    /// of what it needs, until the estimate first reaches the full need.
+    pub stay_ratio: f32,
     /// Loss above this is trouble.
     pub loss_trouble: f32,
     /// Loss above this is too much even for one step down: go to the floor of
@@ -182,6 +185,7 @@ impl Default for Config {
             max_hold_off: 300_000,
             probe_window: [0, 2_000, 3_000, 6_000],
             flap_window: 60_000,
+            stay_ratio: 0.6,
             loss_trouble: 0.08,
             loss_severe: 0.25,
             loss_quiet: 0.02,
@@ -225,6 +229,21 @@ fn fitting(config: &Config, capacity: u32) -> QualityTier {
         .unwrap_or(TIERS[0])
 }
 
+/// The highest tier `capacity` lets a participant *stay* at after a climb: a
+/// tier just reached holds down to [`Config::stay_ratio`] of what it needs
+/// until the estimate first reaches its full need, so an estimate that is
+/// still growing (GCC ramps up only as more is sent) is not mistaken for a
+/// link that cannot carry it.
+fn holding(config: &Config, capacity: u32) -> QualityTier {
+    let stay = |t: QualityTier| (config.needs_bps[tier_index(t)] as f32 * config.stay_ratio) as u32;
+    TIERS
+        .iter()
+        .rev()
+        .copied()
+        .find(|t| capacity >= stay(*t))
+        .unwrap_or(TIERS[0])
+}
+
 /// A probe under way: the tier it started from and when.
 #[derive(Clone, Copy, Debug)]
 struct Probe {
@@ -251,6 +270,9 @@ pub struct Controller {
     flaps: Vec<Millis>,
     probe: Option<Probe>,
     last_climb: Option<Millis>,
+    /// The estimate has reached the full need of the tier in force since the
+    /// last climb; until then the tier holds down to [`Config::stay_ratio`].
+    proven: bool,
     last_fall: Option<Millis>,
     decisions: std::collections::VecDeque<Decision>,
 }
@@ -270,6 +292,7 @@ impl Controller {
             flaps: Vec::new(),
             probe: None,
             last_climb: None,
+            proven: true,
             last_fall: None,
             decisions: Default::default(),
         }
@@ -307,12 +330,19 @@ impl Controller {
                 since: now,
             });
             self.last_climb = Some(now);
+            self.proven = false;
         }
         self.announce(now, Reason::Preference);
     }
 
     /// One observation of the link, taken at `now`.
     pub fn handle_sample(&mut self, now: Millis, sample: Sample) {
+        if sample
+            .capacity_bps
+            .is_some_and(|cap| cap >= self.config.needs_bps[tier_index(self.auto)])
+        {
+            self.proven = true;
+        }
         if let Some(probe) = self.probe {
             return self.during_probe(now, &sample, probe);
         }
@@ -332,8 +362,11 @@ impl Controller {
                 };
                 self.trouble = Some((since, lowest, reason));
                 if now.since(since) >= self.config.sustain {
+                    // One flap per climb: the further falls of the same
+                    // trouble are not new evidence of an unstable link.
                     if self
                         .last_climb
+                        .take()
                         .is_some_and(|c| now.since(c) <= self.config.flap_window)
                     {
                         self.flaps.push(now);
@@ -347,7 +380,10 @@ impl Controller {
             None if self.is_quiet(&sample) => {
                 self.trouble = None;
                 let since = *self.quiet_since.get_or_insert(now);
-                let room = self.auto < self.preference.cap() && self.auto < QualityTier::VideoHigh;
+                // No climb from a tier the estimate has not yet shown it carries.
+                let room = self.proven
+                    && self.auto < self.preference.cap()
+                    && self.auto < QualityTier::VideoHigh;
                 if room && now.since(since) >= self.hold_off(now) {
                     self.probe = Some(Probe {
                         from: self.auto,
@@ -355,6 +391,7 @@ impl Controller {
                     });
                     self.auto = step_up(self.auto);
                     self.last_climb = Some(now);
+                    self.proven = false;
                     self.quiet_since = None;
                     self.announce(now, Reason::Probe);
                 }
@@ -367,10 +404,9 @@ impl Controller {
     }
 
     /// A probe fails on loss or stress trouble, on an estimate below what the
-    /// old tier needed, or, once its window is over, on an estimate still short
-    /// of the new tier. (After a thin spell the estimate grows only slowly once
-    /// more is sent; that last rule is the first suspect for the slow climbs
-    /// measured on real shaped links — see docs/BENCHMARKS.md.)
+    /// old tier needed, or, once its window is over, on an estimate the new
+    /// tier cannot hold on (below [`Config::stay_ratio`] of its need: after a
+    /// thin spell the estimate grows only as more is sent).
     fn during_probe(&mut self, now: Millis, s: &Sample, probe: Probe) {
         let c = &self.config;
         let need = |t: QualityTier| c.needs_bps[tier_index(t)];
@@ -379,7 +415,7 @@ impl Controller {
             || s.stress.is_some_and(|x| x >= c.stress_trouble);
         let short = s
             .capacity_bps
-            .is_some_and(|cap| cap < need(probe.from) || (over && cap < need(self.auto)));
+            .is_some_and(|cap| cap < need(probe.from) || (over && holding(c, cap) < self.auto));
         if lossy || short {
             self.probe = None;
             self.quiet_since = None;
@@ -412,7 +448,12 @@ impl Controller {
             }
         };
         if let Some(capacity) = s.capacity_bps {
-            lower(fitting(c, capacity), Reason::Capacity);
+            let fits = if self.proven {
+                fitting(c, capacity)
+            } else {
+                holding(c, capacity)
+            };
+            lower(fits, Reason::Capacity);
         }
         if let Some(loss) = s.loss {
             if loss >= c.loss_severe {

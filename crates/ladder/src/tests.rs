@@ -462,3 +462,45 @@ fn repeated_cuts_are_trusted_once_then_treated_as_an_unstable_link() {
         "back once the cuts stop: {back:?}"
     );
 }
+
+#[test]
+fn a_climb_holds_while_the_estimate_is_still_growing() {
+    // After a thin spell GCC's estimate grows only as more is sent: a probe to
+    // video low starts at 70 % of its need and gains 8 % a second. Without
+    // hysteresis the probe would fail at the end of its window and the climb
+    // would be retried after a longer hold-off, again and again.
+    let config = Config::default();
+    let need = config.needs_bps[tier_index(VideoLow)];
+    let mut c = Controller::new(config, AudioSlides);
+    let mut climbed = None;
+    let mut tiers = Vec::new();
+    for step in 0..120u64 {
+        let now = step * STEP;
+        let sample = match climbed {
+            None => observe(&config, c.tier(), link(GOOD)),
+            Some(at) => Sample {
+                capacity_bps: Some(
+                    (need as f64 * 0.7 * 1.08f64.powf((now - at) as f64 / 1000.0)) as u32,
+                ),
+                loss: Some(0.0),
+                rtt_ms: Some(80),
+                stress: None,
+                limitation: Limitation::None,
+            },
+        };
+        c.handle_sample(Millis(now), sample);
+        while let Some(d) = c.poll_decision() {
+            tiers.push((now, d.tier));
+            if d.tier == VideoLow && climbed.is_none() {
+                climbed = Some(now);
+            }
+        }
+    }
+    let at = climbed.expect("probed up");
+    assert!(at <= 6_000, "first probe at {at} ms");
+    assert!(
+        tiers.iter().all(|(_, t)| *t >= VideoLow),
+        "fell back while the estimate grew: {tiers:?}"
+    );
+    assert_eq!(c.tier(), VideoHigh, "{tiers:?}");
+}
