@@ -91,6 +91,11 @@ secret_id!(
     HostKey
 );
 secret_id!(
+    /// Unguessable id of an uploaded slide deck.
+    #[derive(Debug)]
+    DeckId
+);
+secret_id!(
     /// Secret that lets a reconnecting socket take back its place in a meeting.
     ResumeToken
 );

@@ -27,10 +27,15 @@
 //! peer so the thin-link ladder can announce tiers without a new message shape.
 
 mod ids;
+mod slides;
 mod tag_first;
 mod text;
 
-pub use ids::{HostKey, IdError, MeetingId, PeerId, ResumeToken, StreamId};
+pub use ids::{DeckId, HostKey, IdError, MeetingId, PeerId, ResumeToken, StreamId};
+pub use slides::{
+    Deck, ImageFormat, ImageId, Presentation, Rendition, SlidePage, SlidePageError, MAX_DECK_BYTES,
+    MAX_DECK_PAGES, MAX_RENDITIONS, MAX_STILL_BYTES,
+};
 pub use tag_first::{TagFirst, Tagged};
 pub use text::{DisplayName, MeetingTitle, TextError};
 
@@ -195,6 +200,16 @@ pub enum ClientMsg {
     Media { media: MediaState },
     /// Liveness probe; answered with [`ServerMsg::Pong`].
     Ping { nonce: u32 },
+    /// Present an uploaded deck from `page` (0-based); takes over from anyone
+    /// presenting. Everyone gets [`ServerMsg::Presentation`].
+    Present { deck: DeckId, page: u32 },
+    /// The presenter shows another page of its deck.
+    TurnPage { page: u32 },
+    /// The presenter stops presenting.
+    StopPresenting,
+    /// A still of this client's screen share (uploaded first), for receivers
+    /// whose link carries no video.
+    ScreenStill { still: SlidePage },
     /// Leave the meeting for good (no resume).
     Leave,
 }
@@ -227,6 +242,9 @@ pub enum ServerMsg {
         resumed: bool,
         transport: Transport,
         ice_servers: Vec<IceServer>,
+        /// The deck being presented, if any.
+        #[serde(default)]
+        presentation: Option<Presentation>,
     },
     PeerJoined {
         peer: PeerInfo,
@@ -245,6 +263,16 @@ pub enum ServerMsg {
     },
     Pong {
         nonce: u32,
+    },
+    /// A deck started or stopped being presented, or its page turned.
+    Presentation {
+        presentation: Option<Presentation>,
+    },
+    /// The latest still of `peer`'s screen share (also sent to a newcomer
+    /// after `Welcome`).
+    ScreenStill {
+        peer: PeerId,
+        still: SlidePage,
     },
     /// Something the client sent was refused. When [`ErrorCode::close_code`] is
     /// `Some`, the server closes the socket with that code right after.
@@ -283,6 +311,14 @@ pub enum ErrorCode {
     ShuttingDown,
     #[error("this session continues on a newer connection")]
     SessionReplaced,
+    #[error("no such deck in this meeting")]
+    UnknownDeck,
+    #[error("the deck has no such page")]
+    NoSuchPage,
+    #[error("only the presenter can do that")]
+    NotPresenter,
+    #[error("there is no screen share to attach a still to")]
+    NotSharing,
 }
 
 impl ErrorCode {
@@ -302,7 +338,11 @@ impl ErrorCode {
             | Self::NotJoined
             | Self::AlreadyJoined
             | Self::UnknownPeer
-            | Self::ResumeExpired => None,
+            | Self::ResumeExpired
+            | Self::UnknownDeck
+            | Self::NoSuchPage
+            | Self::NotPresenter
+            | Self::NotSharing => None,
         }
     }
 
@@ -358,6 +398,12 @@ pub enum ApiErrorCode {
     BadRequest,
     #[error("internal error")]
     Internal,
+    #[error("the file is too large")]
+    TooLarge,
+    #[error("the file is not a PDF or an image Sala can read")]
+    UnreadableFile,
+    #[error("the server is busy; try again in a moment")]
+    Busy,
 }
 
 #[cfg(test)]

@@ -128,7 +128,8 @@ impl Tagged for ServerMsg {
                     resume,
                     resumed,
                     transport,
-                    ice_servers
+                    ice_servers,
+                    presentation
                 }
             ),
             "peer_joined" => variant!(map, ServerMsg::PeerJoined { peer }),
@@ -142,6 +143,8 @@ impl Tagged for ServerMsg {
                 }
             ),
             "pong" => variant!(map, ServerMsg::Pong { nonce }),
+            "presentation" => variant!(map, ServerMsg::Presentation { presentation }),
+            "screen_still" => variant!(map, ServerMsg::ScreenStill { peer, still }),
             "error" => variant!(map, ServerMsg::Error { error: TagFirst }),
             other => {
                 const VARIANTS: &[&str] = &[
@@ -151,6 +154,8 @@ impl Tagged for ServerMsg {
                     "peer_media",
                     "signal",
                     "pong",
+                    "presentation",
+                    "screen_still",
                     "error",
                 ];
                 return Err(de::Error::unknown_variant(other, VARIANTS));
@@ -205,6 +210,10 @@ impl Tagged for ErrorCode {
             "rate_limited" => variant!(map, ErrorCode::RateLimited {}),
             "shutting_down" => variant!(map, ErrorCode::ShuttingDown {}),
             "session_replaced" => variant!(map, ErrorCode::SessionReplaced {}),
+            "unknown_deck" => variant!(map, ErrorCode::UnknownDeck {}),
+            "no_such_page" => variant!(map, ErrorCode::NoSuchPage {}),
+            "not_presenter" => variant!(map, ErrorCode::NotPresenter {}),
+            "not_sharing" => variant!(map, ErrorCode::NotSharing {}),
             other => {
                 const VARIANTS: &[&str] = &[
                     "unknown_meeting",
@@ -220,6 +229,10 @@ impl Tagged for ErrorCode {
                     "rate_limited",
                     "shutting_down",
                     "session_replaced",
+                    "unknown_deck",
+                    "no_such_page",
+                    "not_presenter",
+                    "not_sharing",
                 ];
                 return Err(de::Error::unknown_variant(other, VARIANTS));
             }

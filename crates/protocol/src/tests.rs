@@ -69,6 +69,13 @@ fn every_client_message_round_trips() {
         ClientMsg::Media { media },
         ClientMsg::Ping { nonce: 9 },
         ClientMsg::Leave,
+        ClientMsg::Present {
+            deck: DeckId::from_random([5; 16]),
+            page: 2,
+        },
+        ClientMsg::TurnPage { page: 3 },
+        ClientMsg::StopPresenting,
+        ClientMsg::ScreenStill { still: still() },
     ] {
         round_trip_client(msg);
     }
@@ -105,6 +112,15 @@ fn every_server_message_round_trips() {
                 username: None,
                 credential: None,
             }],
+            presentation: Some(presentation()),
+        },
+        ServerMsg::Presentation {
+            presentation: Some(presentation()),
+        },
+        ServerMsg::Presentation { presentation: None },
+        ServerMsg::ScreenStill {
+            peer: PeerId(4),
+            still: still(),
         },
         ServerMsg::PeerJoined { peer: peer.clone() },
         ServerMsg::PeerLeft {
@@ -165,6 +181,10 @@ fn every_server_message_round_trips() {
         ErrorCode::RateLimited,
         ErrorCode::ShuttingDown,
         ErrorCode::SessionReplaced,
+        ErrorCode::UnknownDeck,
+        ErrorCode::NoSuchPage,
+        ErrorCode::NotPresenter,
+        ErrorCode::NotSharing,
     ] {
         round_trip_server(ServerMsg::Error { error });
     }
@@ -407,4 +427,62 @@ fn fatal_errors_map_to_close_codes_and_back() {
     }
     assert_eq!(ErrorCode::Malformed.close_code(), None);
     assert_eq!(ErrorCode::from_close_code(1000), None);
+}
+
+fn image_id(fill: char) -> ImageId {
+    ImageId::try_from(fill.to_string().repeat(64)).unwrap()
+}
+
+fn still() -> SlidePage {
+    SlidePage::try_from(vec![
+        Rendition {
+            id: image_id('a'),
+            format: ImageFormat::Png,
+            width: 480,
+            height: 270,
+            bytes: 6_000,
+        },
+        Rendition {
+            id: image_id('b'),
+            format: ImageFormat::Webp,
+            width: 960,
+            height: 540,
+            bytes: 15_000,
+        },
+    ])
+    .unwrap()
+}
+
+fn presentation() -> Presentation {
+    Presentation {
+        presenter: PeerId(2),
+        deck: DeckId::from_random([6; 16]),
+        pages: 12,
+        page: 3,
+    }
+}
+
+#[test]
+fn slide_pages_check_themselves() {
+    let page = still();
+    assert_eq!(page.within_bytes(10_000).width, 480);
+    assert_eq!(page.within_bytes(20_000).width, 960);
+    assert_eq!(
+        page.within_bytes(100).width,
+        480,
+        "the smallest when none fits"
+    );
+    assert_eq!(page.for_width(500).width, 960);
+    assert_eq!(page.for_width(4000).width, 960);
+    assert_eq!(
+        page.renditions()[0].path(),
+        format!("/api/slides/{}.png", "a".repeat(64))
+    );
+    let mut wrong = Vec::from(page);
+    wrong.reverse();
+    assert_eq!(SlidePage::try_from(wrong), Err(SlidePageError::Order));
+    assert_eq!(SlidePage::try_from(vec![]), Err(SlidePageError::Count));
+    assert!(serde_json::from_str::<ImageId>(&format!("\"{}\"", "A".repeat(64))).is_err());
+    assert!(serde_json::from_str::<ImageId>("\"abc\"").is_err());
+    assert!(serde_json::from_str::<SlidePage>("[]").is_err());
 }

@@ -5,14 +5,19 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension};
 use rusqlite_migration::{Migrations, M};
-use sala_protocol::{HostKey, MeetingId, MeetingInfo, MeetingTitle, Role};
+use sala_protocol::{
+    Deck, DeckId, HostKey, ImageFormat, ImageId, MeetingId, MeetingInfo, MeetingTitle, Role,
+};
 
 use crate::room::RoomEvent;
 
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "sala.sqlite3";
 
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("../migrations/0001_init.sql")),
+    M::up(include_str!("../migrations/0002_slides.sql")),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -135,6 +140,116 @@ impl Db {
         })
         .await
     }
+}
+
+/// A rendered image to store under its content id.
+#[derive(Debug)]
+pub struct StoredImage {
+    pub id: ImageId,
+    pub format: ImageFormat,
+    pub data: Vec<u8>,
+}
+
+impl Db {
+    /// Stores a deck of `meeting` and the images of its pages (an image
+    /// already stored under the same content id is kept as it is).
+    pub async fn save_deck(
+        &self,
+        meeting: MeetingId,
+        deck: Deck,
+        images: Vec<StoredImage>,
+        at_ms: i64,
+    ) -> Result<(), DbError> {
+        let manifest = serde_json::to_string(&deck).expect("a deck always serializes");
+        self.with(move |c| {
+            let tx = c.unchecked_transaction()?;
+            insert_images(&tx, &images)?;
+            tx.execute(
+                "INSERT INTO decks (id, meeting_id, pages, manifest, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![deck.id.as_str(), meeting.as_str(), deck.pages.len() as i64, manifest, at_ms],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Stores the images of a screen-share still.
+    pub async fn save_images(&self, images: Vec<StoredImage>) -> Result<(), DbError> {
+        self.with(move |c| {
+            let tx = c.unchecked_transaction()?;
+            insert_images(&tx, &images)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// A deck by id, if it exists.
+    pub async fn deck(&self, id: DeckId) -> Result<Option<Deck>, DbError> {
+        self.with(move |c| {
+            let manifest: Option<String> = c
+                .query_row(
+                    "SELECT manifest FROM decks WHERE id = ?1",
+                    [id.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            manifest
+                .map(|m| serde_json::from_str(&m).map_err(|e| DbError::Corrupt(e.to_string())))
+                .transpose()
+        })
+        .await
+    }
+
+    /// The page count of a deck of `meeting`; `None` if the deck does not
+    /// exist or belongs to another meeting.
+    pub async fn deck_pages(&self, meeting: MeetingId, id: DeckId) -> Result<Option<u32>, DbError> {
+        self.with(move |c| {
+            let pages: Option<i64> = c
+                .query_row(
+                    "SELECT pages FROM decks WHERE id = ?1 AND meeting_id = ?2",
+                    [id.as_str(), meeting.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok(pages.map(|p| p as u32))
+        })
+        .await
+    }
+
+    /// An image's format and bytes, if stored.
+    pub async fn image(&self, id: ImageId) -> Result<Option<(ImageFormat, Vec<u8>)>, DbError> {
+        self.with(move |c| {
+            let row: Option<(String, Vec<u8>)> = c
+                .query_row(
+                    "SELECT format, data FROM images WHERE id = ?1",
+                    [id.as_str()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            row.map(|(format, data)| {
+                ImageFormat::from_extension(&format)
+                    .map(|f| (f, data))
+                    .ok_or_else(|| DbError::Corrupt(format!("image format {format}")))
+            })
+            .transpose()
+        })
+        .await
+    }
+}
+
+fn insert_images(c: &Connection, images: &[StoredImage]) -> Result<(), DbError> {
+    let mut stmt =
+        c.prepare_cached("INSERT OR IGNORE INTO images (id, format, data) VALUES (?1, ?2, ?3)")?;
+    for image in images {
+        stmt.execute(params![
+            image.id.as_str(),
+            image.format.extension(),
+            image.data
+        ])?;
+    }
+    Ok(())
 }
 
 fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {

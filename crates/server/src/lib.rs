@@ -15,12 +15,13 @@ use std::sync::Arc;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
-use tokio::sync::watch;
+use tokio::sync::{watch, Semaphore};
 use tower_http::trace::TraceLayer;
 
 pub use config::Config;
 pub use db::Db;
 use room::{ConnId, Registry};
+use sala_protocol::{MAX_DECK_BYTES, MAX_STILL_BYTES};
 
 /// Largest accepted JSON API request body.
 pub const MAX_API_BODY: usize = 16 * 1024;
@@ -38,7 +39,14 @@ struct Inner {
     next_conn: AtomicU64,
     shutdown: watch::Sender<bool>,
     open_sockets: watch::Sender<usize>,
+    /// Uploads being rendered at once (each takes a core).
+    renders: Semaphore,
 }
+
+/// Most uploads rendered at once; more wait up to [`RENDER_QUEUE_WAIT`].
+pub const RENDERS_AT_ONCE: usize = 1;
+/// How long an upload waits for the renderer before `Busy`.
+pub const RENDER_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl AppState {
     pub fn new(db: Db, config: &Config) -> Self {
@@ -55,6 +63,7 @@ impl AppState {
             next_conn: AtomicU64::new(1),
             shutdown: watch::Sender::new(false),
             open_sockets: watch::Sender::new(0),
+            renders: Semaphore::new(RENDERS_AT_ONCE),
         }))
     }
 
@@ -75,6 +84,22 @@ impl AppState {
     pub async fn sockets_closed(&self) {
         let mut rx = self.0.open_sockets.subscribe();
         let _ = rx.wait_for(|n| *n == 0).await;
+    }
+
+    /// Runs a slide render off the async runtime, one (or
+    /// [`RENDERS_AT_ONCE`]) at a time.
+    pub(crate) async fn render<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> Result<T, sala_slides::SlidesError> + Send + 'static,
+    ) -> Result<T, http::AppError> {
+        let _permit = tokio::time::timeout(RENDER_QUEUE_WAIT, self.0.renders.acquire())
+            .await
+            .map_err(|_| http::AppError::Busy)?
+            .expect("the render semaphore is never closed");
+        let rendered = tokio::task::spawn_blocking(f)
+            .await
+            .map_err(http::slides::SlidesRenderError::from)?;
+        Ok(rendered?)
     }
 
     pub(crate) fn next_conn(&self) -> ConnId {
@@ -113,8 +138,21 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route("/meetings", post(http::meetings::create))
         .route("/meetings/{id}", get(http::meetings::get))
+        .route("/decks/{id}", get(http::slides::deck))
+        .route("/slides/{file}", get(http::slides::image))
         .fallback(|| async { http::AppError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_API_BODY));
+    // Uploads have their own, larger body limits.
+    let uploads = Router::new()
+        .route(
+            "/meetings/{id}/decks",
+            post(http::slides::upload_deck).layer(DefaultBodyLimit::max(MAX_DECK_BYTES)),
+        )
+        .route(
+            "/meetings/{id}/stills",
+            post(http::slides::upload_still).layer(DefaultBodyLimit::max(MAX_STILL_BYTES)),
+        );
+    let api = uploads.merge(api);
     Router::new()
         .nest("/api", api)
         .route("/ws", get(http::ws::upgrade))

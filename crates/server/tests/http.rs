@@ -158,3 +158,135 @@ async fn healthz() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, b"ok");
 }
+
+fn upload(uri: &str, body: impl Into<Body>) -> Request<Body> {
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/octet-stream")
+        .body(body.into())
+        .unwrap()
+}
+
+async fn new_meeting(app: &Router) -> MeetingId {
+    let (_, _, body) = call(app, post_json(r#"{"title":"Slides"}"#)).await;
+    serde_json::from_slice::<MeetingCreated>(&body)
+        .unwrap()
+        .meeting
+        .id
+}
+
+#[tokio::test]
+async fn a_deck_uploads_renders_and_serves_cacheable_pages() {
+    let env = env();
+    let meeting = new_meeting(&env.app).await;
+    let pdf = include_bytes!("../../../tests/fixtures/deck.pdf");
+    let (status, _, body) = call(
+        &env.app,
+        upload(
+            &format!("/api/meetings/{meeting}/decks?name=Agenda.pdf"),
+            &pdf[..],
+        ),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    let deck: sala_protocol::Deck = serde_json::from_slice(&body).unwrap();
+    assert_eq!(deck.name, "Agenda.pdf");
+    assert_eq!(deck.pages.len(), 3);
+
+    let (status, headers, body) = call(&env.app, get(&format!("/api/decks/{}", deck.id))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CACHE_CONTROL]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+    assert_eq!(
+        serde_json::from_slice::<sala_protocol::Deck>(&body).unwrap(),
+        deck
+    );
+
+    let page = &deck.pages[0];
+    let smallest = &page.renditions()[0];
+    let (status, headers, body) = call(&env.app, get(&smallest.path())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], smallest.format.mime());
+    assert!(headers[header::CACHE_CONTROL]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+    assert_eq!(body.len() as u32, smallest.bytes);
+    assert_eq!(
+        sala_slides::content_id(&body),
+        smallest.id.as_str(),
+        "named by its content"
+    );
+
+    let cached = Request::get(smallest.path())
+        .header(header::IF_NONE_MATCH, format!("\"{}\"", smallest.id))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(call(&env.app, cached).await.0, StatusCode::NOT_MODIFIED);
+
+    // Same id, other extension; unknown id; malformed name.
+    let other_ext = match smallest.format {
+        sala_protocol::ImageFormat::Png => "webp",
+        sala_protocol::ImageFormat::Webp => "png",
+    };
+    for uri in [
+        format!("/api/slides/{}.{other_ext}", smallest.id),
+        format!("/api/slides/{}.png", "0".repeat(64)),
+        "/api/slides/nothing".to_owned(),
+        format!("/api/decks/{}", MeetingId::from_random([1; 16])),
+    ] {
+        assert_eq!(
+            call(&env.app, get(&uri)).await.0,
+            StatusCode::NOT_FOUND,
+            "{uri}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn bad_uploads_get_clear_errors() {
+    let env = env();
+    let meeting = new_meeting(&env.app).await;
+    let decks = format!("/api/meetings/{meeting}/decks");
+    let (status, _, body) = call(&env.app, upload(&decks, &b"this is not a document"[..])).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        serde_json::from_slice::<ApiError>(&body).unwrap().error,
+        ApiErrorCode::UnreadableFile
+    );
+    let huge = vec![0u8; sala_protocol::MAX_DECK_BYTES + 1];
+    let (status, _, body) = call(&env.app, upload(&decks, huge)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        serde_json::from_slice::<ApiError>(&body).unwrap().error,
+        ApiErrorCode::TooLarge
+    );
+    // A still must be a picture, and the meeting must exist.
+    let pdf = include_bytes!("../../../tests/fixtures/deck.pdf");
+    let stills = format!("/api/meetings/{meeting}/stills");
+    assert_eq!(
+        call(&env.app, upload(&stills, &pdf[..])).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let png = include_bytes!("../../../tests/fixtures/slide.png");
+    let (status, _, body) = call(&env.app, upload(&stills, &png[..])).await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    let still: sala_protocol::SlidePage = serde_json::from_slice(&body).unwrap();
+    assert!(!still.renditions().is_empty());
+    let nowhere = format!("/api/meetings/{}/stills", MeetingId::from_random([2; 16]));
+    assert_eq!(
+        call(&env.app, upload(&nowhere, &png[..])).await.0,
+        StatusCode::NOT_FOUND
+    );
+}

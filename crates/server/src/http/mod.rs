@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod meetings;
+pub mod slides;
 pub mod static_files;
 pub mod ws;
 

@@ -12,7 +12,8 @@ use axum::response::{IntoResponse, Response};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use sala_protocol::{
-    ClientMsg, ErrorCode, ServerMsg, HEARTBEAT_TIMEOUT_SECS, MAX_FRAME_BYTES, PROTOCOL_VERSION,
+    ClientMsg, ErrorCode, MeetingId, ServerMsg, HEARTBEAT_TIMEOUT_SECS, MAX_FRAME_BYTES,
+    PROTOCOL_VERSION,
 };
 use tokio::sync::{mpsc, oneshot, watch};
 use tracing::{debug, error, Instrument};
@@ -158,7 +159,7 @@ struct Receiver {
     /// room dropping its sender ends the socket.
     tx: Option<mpsc::Sender<Outbound>>,
     weak: mpsc::WeakSender<Outbound>,
-    room: Option<RoomHandle>,
+    room: Option<(MeetingId, RoomHandle)>,
     joined: Option<oneshot::Sender<RoomHandle>>,
 }
 
@@ -194,8 +195,31 @@ impl Receiver {
                 self.reply(ErrorCode::Malformed).await;
                 continue;
             };
-            if let Some(room) = &self.room {
-                if room.message(self.conn, msg).await.is_err() {
+            if let Some((meeting, room)) = &self.room {
+                let sent = match msg {
+                    // The room machine does no IO: find the deck here first.
+                    ClientMsg::Present { deck, page } => {
+                        match self
+                            .state
+                            .db()
+                            .deck_pages(meeting.clone(), deck.clone())
+                            .await
+                        {
+                            Ok(Some(pages)) => room.present(self.conn, deck, pages, page).await,
+                            Ok(None) => {
+                                self.reply(ErrorCode::UnknownDeck).await;
+                                Ok(())
+                            }
+                            Err(e) => {
+                                error!(meeting = %meeting, error = %e, "could not look up deck");
+                                self.reply(ErrorCode::UnknownDeck).await;
+                                Ok(())
+                            }
+                        }
+                    }
+                    msg => room.message(self.conn, msg).await,
+                };
+                if sent.is_err() {
                     return RecvEnd::Gone;
                 }
                 continue;
@@ -235,7 +259,7 @@ impl Receiver {
                 Ok(room) => {
                     debug!(meeting = %meeting, "join handed to room");
                     self.tx = None;
-                    self.room = Some(room.clone());
+                    self.room = Some((meeting.clone(), room.clone()));
                     if let Some(joined) = self.joined.take() {
                         let _ = joined.send(room);
                     }

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use sala_protocol::{
-    ClientMsg, DisplayName, ErrorCode, HostKey, MediaState, MeetingId, ResumeToken, ServerMsg,
+    ClientMsg, DeckId, DisplayName, ErrorCode, HostKey, MediaState, MeetingId, ResumeToken,
+    ServerMsg,
 };
 use tokio::sync::mpsc;
 use tracing::{debug, error, info, warn};
@@ -41,8 +42,19 @@ pub struct JoinRequest {
 #[derive(Debug)]
 pub(crate) enum Command {
     Join(JoinRequest),
-    Message { conn: ConnId, msg: ClientMsg },
-    Disconnected { conn: ConnId },
+    Message {
+        conn: ConnId,
+        msg: ClientMsg,
+    },
+    Present {
+        conn: ConnId,
+        deck: DeckId,
+        pages: u32,
+        page: u32,
+    },
+    Disconnected {
+        conn: ConnId,
+    },
 }
 
 /// The room has stopped; the connection is as good as closed.
@@ -59,6 +71,25 @@ impl RoomHandle {
     pub async fn message(&self, conn: ConnId, msg: ClientMsg) -> Result<(), RoomGone> {
         self.tx
             .send(Command::Message { conn, msg })
+            .await
+            .map_err(|_| RoomGone)
+    }
+
+    /// A `Present` whose deck the shell found in this meeting (`pages` long).
+    pub async fn present(
+        &self,
+        conn: ConnId,
+        deck: DeckId,
+        pages: u32,
+        page: u32,
+    ) -> Result<(), RoomGone> {
+        self.tx
+            .send(Command::Present {
+                conn,
+                deck,
+                pages,
+                page,
+            })
             .await
             .map_err(|_| RoomGone)
     }
@@ -127,6 +158,20 @@ impl Actor {
                 );
             }
             Command::Message { conn, msg } => self.room.handle(now, Input::Message { conn, msg }),
+            Command::Present {
+                conn,
+                deck,
+                pages,
+                page,
+            } => self.room.handle(
+                now,
+                Input::Present {
+                    conn,
+                    deck,
+                    pages,
+                    page,
+                },
+            ),
             Command::Disconnected { conn } => {
                 debug!(meeting = %self.meeting, conn = conn.0, "socket gone");
                 self.conns.remove(&conn);

@@ -8,10 +8,12 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use sala_protocol::{
-    ClientMsg, DisplayName, ErrorCode, HostKey, IceServer, LeaveReason, MediaState, MeetingInfo,
-    PeerId, PeerInfo, ResumeToken, Role, ServerMsg, Signal, Transport, MESH_CAPACITY,
-    PROTOCOL_VERSION, RESUME_GRACE_SECS,
+    ClientMsg, DeckId, DisplayName, ErrorCode, HostKey, IceServer, LeaveReason, MediaState,
+    MeetingInfo, PeerId, PeerInfo, Presentation, ResumeToken, Role, ServerMsg, Signal, SlidePage,
+    Transport, MESH_CAPACITY, PROTOCOL_VERSION, RESUME_GRACE_SECS,
 };
+
+mod presenting;
 
 /// How long a peer whose socket dropped keeps its place.
 pub const RESUME_GRACE: Duration = Duration::from_secs(RESUME_GRACE_SECS);
@@ -41,6 +43,14 @@ pub enum Input {
     Message { conn: ConnId, msg: ClientMsg },
     /// The connection's socket is gone (closed, failed or silent).
     Disconnected { conn: ConnId },
+    /// A connection's `Present`, once the shell has found the deck in this
+    /// meeting and counted its pages.
+    Present {
+        conn: ConnId,
+        deck: DeckId,
+        pages: u32,
+        page: u32,
+    },
 }
 
 /// Kind of a participation event worth persisting.
@@ -103,6 +113,8 @@ struct Peer {
     info: PeerInfo,
     token: ResumeToken,
     link: Link,
+    /// Latest still of this peer's screen share, for thin receivers.
+    still: Option<SlidePage>,
 }
 
 /// State of one meeting room.
@@ -115,6 +127,7 @@ pub struct Room {
     peers: BTreeMap<PeerId, Peer>,
     conns: HashMap<ConnId, PeerId>,
     outputs: VecDeque<Output>,
+    presentation: Option<Presentation>,
     /// Since when the room has had no peer (`None` while it has some).
     empty_since: Option<Instant>,
     empty_reported: bool,
@@ -135,6 +148,7 @@ impl Room {
             peers: BTreeMap::new(),
             conns: HashMap::new(),
             outputs: VecDeque::new(),
+            presentation: None,
             empty_since: Some(now),
             empty_reported: false,
         }
@@ -163,6 +177,12 @@ impl Room {
             } => self.join(conn, name, media, host_key, resume, new_token),
             Input::Message { conn, msg } => self.message(now, conn, msg),
             Input::Disconnected { conn } => self.disconnected(now, conn),
+            Input::Present {
+                conn,
+                deck,
+                pages,
+                page,
+            } => self.present(conn, deck, pages, page),
         }
     }
 
@@ -251,6 +271,7 @@ impl Room {
                 info: info.clone(),
                 token: new_token,
                 link: Link::Attached(conn),
+                still: None,
             },
         );
         self.conns.insert(conn, id);
@@ -310,8 +331,10 @@ impl Room {
             resumed,
             transport: Transport::Mesh,
             ice_servers: self.ice_servers.clone(),
+            presentation: self.presentation.clone(),
         };
         self.send(conn, msg);
+        self.send_stills(conn, id);
     }
 
     fn message(&mut self, now: Instant, conn: ConnId, msg: ClientMsg) {
@@ -324,6 +347,9 @@ impl Room {
             ClientMsg::Signal { to, signal } => self.relay(conn, from, to, signal),
             ClientMsg::Media { media } => {
                 if let Some(peer) = self.peers.get_mut(&from) {
+                    if media.screen != peer.info.media.screen {
+                        peer.still = None;
+                    }
                     peer.info.media = media.clone();
                 }
                 for other in self.attached_except(from) {
@@ -341,6 +367,11 @@ impl Room {
                 self.close(conn, None);
                 self.remove(now, from, LeaveReason::Left);
             }
+            // The shell turns `Present` into `Input::Present` once it has found the deck.
+            ClientMsg::Present { .. } => self.error(conn, ErrorCode::UnknownDeck),
+            ClientMsg::TurnPage { page } => self.turn_page(conn, from, page),
+            ClientMsg::StopPresenting => self.stop_presenting(conn, from),
+            ClientMsg::ScreenStill { still } => self.screen_still(conn, from, still),
         }
     }
 
@@ -383,6 +414,13 @@ impl Room {
         }
         for other in self.attached_except(id) {
             self.send(other, ServerMsg::PeerLeft { peer: id, reason });
+        }
+        if self
+            .presentation
+            .as_ref()
+            .is_some_and(|p| p.presenter == id)
+        {
+            self.set_presentation(None);
         }
         let kind = match reason {
             LeaveReason::Left => EventKind::Left,

@@ -6,9 +6,9 @@
 use std::time::{Duration, Instant};
 
 use sala_protocol::{
-    ClientMsg, DisplayName, ErrorCode, HostKey, IceServer, LeaveReason, MediaState, MeetingId,
-    MeetingInfo, MeetingTitle, PeerId, PeerInfo, ResumeToken, Role, SdpType, ServerMsg, Signal,
-    Transport, MESH_CAPACITY, PROTOCOL_VERSION,
+    ClientMsg, DeckId, DisplayName, ErrorCode, HostKey, IceServer, LeaveReason, MediaState,
+    MeetingId, MeetingInfo, MeetingTitle, PeerId, PeerInfo, ResumeToken, Role, SdpType, ServerMsg,
+    Signal, Transport, MESH_CAPACITY, PROTOCOL_VERSION,
 };
 
 use super::machine::{
@@ -99,6 +99,7 @@ fn welcome(c: u64, you: PeerInfo, peers: Vec<PeerInfo>, tok: u8, resumed: bool) 
             resumed,
             transport: Transport::Mesh,
             ice_servers: ice(),
+            presentation: None,
         },
     )
 }
@@ -729,4 +730,120 @@ fn poll_timeout_is_the_earliest_deadline() {
         room.poll_timeout(),
         Some(t0 + Duration::from_secs(5) + RESUME_GRACE)
     );
+}
+
+fn deck() -> DeckId {
+    DeckId::from_random([4; 16])
+}
+fn showing(presenter: u64, page: u32) -> ServerMsg {
+    ServerMsg::Presentation {
+        presentation: Some(sala_protocol::Presentation {
+            presenter: PeerId(presenter),
+            deck: deck(),
+            pages: 5,
+            page,
+        }),
+    }
+}
+fn present(c: u64, page: u32) -> Input {
+    Input::Present {
+        conn: ConnId(c),
+        deck: deck(),
+        pages: 5,
+        page,
+    }
+}
+fn still() -> sala_protocol::SlidePage {
+    sala_protocol::SlidePage::try_from(vec![sala_protocol::Rendition {
+        id: sala_protocol::ImageId::try_from("c".repeat(64)).unwrap(),
+        format: sala_protocol::ImageFormat::Png,
+        width: 480,
+        height: 270,
+        bytes: 5_000,
+    }])
+    .unwrap()
+}
+fn sharing() -> MediaState {
+    MediaState {
+        screen: Some(sala_protocol::StreamId::try_from("screen-1".to_owned()).unwrap()),
+        ..media(true)
+    }
+}
+
+#[test]
+fn presenting_scenarios() {
+    let no_presentation = ServerMsg::Presentation { presentation: None };
+    let cases: Vec<(&str, Vec<Step>)> = vec![
+        (
+            "present, turn, stop: everyone hears each change; others may not turn or stop",
+            vec![
+                In(0, guest(1, 1), joined(1, 1)),
+                In(0, guest(2, 2), joined(2, 2)),
+                In(1, present(1, 0), vec![send(1, showing(1, 0)), send(2, showing(1, 0))]),
+                In(2, msg(1, ClientMsg::TurnPage { page: 3 }), vec![send(1, showing(1, 3)), send(2, showing(1, 3))]),
+                In(3, msg(1, ClientMsg::TurnPage { page: 3 }), vec![]),
+                In(4, msg(1, ClientMsg::TurnPage { page: 5 }), vec![err(1, ErrorCode::NoSuchPage)]),
+                In(5, msg(2, ClientMsg::TurnPage { page: 1 }), vec![err(2, ErrorCode::NotPresenter)]),
+                In(6, msg(2, ClientMsg::StopPresenting), vec![err(2, ErrorCode::NotPresenter)]),
+                In(7, msg(1, ClientMsg::StopPresenting), vec![send(1, no_presentation.clone()), send(2, no_presentation.clone())]),
+            ],
+        ),
+        (
+            "a page past the end is refused; another presenter takes over; a newcomer is told",
+            vec![
+                In(0, guest(1, 1), joined(1, 1)),
+                In(0, guest(2, 2), joined(2, 2)),
+                In(1, present(1, 5), vec![err(1, ErrorCode::NoSuchPage)]),
+                In(2, present(1, 1), vec![send(1, showing(1, 1)), send(2, showing(1, 1))]),
+                In(3, present(2, 2), vec![send(1, showing(2, 2)), send(2, showing(2, 2))]),
+                In(4, guest(3, 3), {
+                    let mut out = joined(3, 3);
+                    if let Output::Send { msg: ServerMsg::Welcome { presentation, .. }, .. } = &mut out[2] {
+                        *presentation = Some(sala_protocol::Presentation { presenter: PeerId(2), deck: deck(), pages: 5, page: 2 });
+                    }
+                    out
+                }),
+            ],
+        ),
+        (
+            "the presenter leaving ends the presentation",
+            vec![
+                In(0, guest(1, 1), joined(1, 1)),
+                In(0, guest(2, 2), joined(2, 2)),
+                In(1, present(2, 0), vec![send(1, showing(2, 0)), send(2, showing(2, 0))]),
+                In(2, msg(2, ClientMsg::Leave), vec![
+                    Output::Close { conn: ConnId(2), error: None },
+                    send(1, ServerMsg::PeerLeft { peer: PeerId(2), reason: LeaveReason::Left }),
+                    send(1, no_presentation.clone()),
+                    record(2, Role::Guest, EventKind::Left),
+                ]),
+            ],
+        ),
+        (
+            "stills only while sharing; relayed to others, kept for a newcomer, dropped when the share ends",
+            vec![
+                In(0, guest(1, 1), joined(1, 1)),
+                In(0, guest(2, 2), joined(2, 2)),
+                In(1, msg(1, ClientMsg::ScreenStill { still: still() }), vec![err(1, ErrorCode::NotSharing)]),
+                In(2, msg(1, ClientMsg::Media { media: sharing() }), vec![send(2, ServerMsg::PeerMedia { peer: PeerId(1), media: sharing() })]),
+                In(3, msg(1, ClientMsg::ScreenStill { still: still() }), vec![send(2, ServerMsg::ScreenStill { peer: PeerId(1), still: still() })]),
+                In(4, guest(3, 3), {
+                    let mut out = joined(3, 3);
+                    if let Output::Send { msg: ServerMsg::Welcome { peers, .. }, .. } = &mut out[2] {
+                        peers[0].media = sharing();
+                    }
+                    out.insert(3, send(3, ServerMsg::ScreenStill { peer: PeerId(1), still: still() }));
+                    out
+                }),
+                In(5, msg(1, ClientMsg::Media { media: media(true) }), vec![
+                    send(2, ServerMsg::PeerMedia { peer: PeerId(1), media: media(true) }),
+                    send(3, ServerMsg::PeerMedia { peer: PeerId(1), media: media(true) }),
+                ]),
+                In(6, guest(4, 4), joined(4, 4)),
+            ],
+        ),
+    ];
+    for (case, steps) in cases {
+        run(case, steps);
+    }
 }

@@ -1,0 +1,187 @@
+//! Slides over HTTP: deck and still uploads (rendered by `sala-slides` off the
+//! async runtime), deck manifests and page images (content-addressed,
+//! cacheable for ever).
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use sala_protocol::{
+    Deck, DeckId, ImageFormat, ImageId, MeetingId, Rendition, SlidePage, MAX_DECK_BYTES,
+    MAX_DECK_PAGES, MAX_STILL_BYTES,
+};
+use sala_slides::{Limits, SlidesError};
+use serde::Deserialize;
+
+use super::AppError;
+use crate::db::{now_ms, StoredImage};
+use crate::AppState;
+
+const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
+
+#[derive(Deserialize)]
+pub struct UploadQuery {
+    /// The file's name as the browser gave it.
+    #[serde(default)]
+    name: String,
+}
+
+/// `POST /api/meetings/{id}/decks?name=…`, body: a PDF, PNG, JPEG or WebP.
+pub async fn upload_deck(
+    State(state): State<AppState>,
+    meeting: Result<Path<String>, PathRejection>,
+    Query(query): Query<UploadQuery>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<Deck>), AppError> {
+    let meeting = existing_meeting(&state, meeting?).await?;
+    let body = body?;
+    let limits = Limits {
+        max_input_bytes: MAX_DECK_BYTES,
+        max_pages: MAX_DECK_PAGES,
+        ..Limits::default()
+    };
+    let pages = state
+        .render(move || sala_slides::render(&body, &limits))
+        .await?;
+    let mut images = Vec::new();
+    let pages = pages
+        .into_iter()
+        .map(|page| slide_page(page, &mut images))
+        .collect::<Result<Vec<_>, _>>()?;
+    let name: String = query.name.trim().chars().take(120).collect();
+    let deck = Deck {
+        id: DeckId::from_random(rand::random()),
+        name,
+        pages,
+    };
+    tracing::info!(meeting = %meeting, deck = %deck.id, pages = deck.pages.len(), "deck uploaded");
+    state
+        .db()
+        .save_deck(meeting, deck.clone(), images, now_ms())
+        .await?;
+    Ok((StatusCode::CREATED, Json(deck)))
+}
+
+/// `POST /api/meetings/{id}/stills`, body: one picture (a screen-share still).
+pub async fn upload_still(
+    State(state): State<AppState>,
+    meeting: Result<Path<String>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<SlidePage>), AppError> {
+    existing_meeting(&state, meeting?).await?;
+    let body = body?;
+    let limits = Limits {
+        max_input_bytes: MAX_STILL_BYTES,
+        ..Limits::default()
+    };
+    let page = state
+        .render(move || sala_slides::render_still(&body, &limits))
+        .await?;
+    let mut images = Vec::new();
+    let page = slide_page(page, &mut images)?;
+    state.db().save_images(images).await?;
+    Ok((StatusCode::CREATED, Json(page)))
+}
+
+/// `GET /api/decks/{id}`.
+pub async fn deck(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Response, AppError> {
+    let Path(id) = id?;
+    let id = DeckId::parse(&id).map_err(|_| AppError::NotFound)?;
+    let deck = state.db().deck(id).await?.ok_or(AppError::NotFound)?;
+    Ok(([(CACHE_CONTROL, IMMUTABLE)], Json(deck)).into_response())
+}
+
+/// `GET /api/slides/{sha256}.{webp|png}`.
+pub async fn image(
+    State(state): State<AppState>,
+    file: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let Path(file) = file?;
+    let (id, ext) = file.split_once('.').ok_or(AppError::NotFound)?;
+    let id = ImageId::try_from(id.to_owned()).map_err(|_| AppError::NotFound)?;
+    let wanted = ImageFormat::from_extension(ext).ok_or(AppError::NotFound)?;
+    let etag = format!("\"{id}\"");
+    if headers
+        .get(IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes() == etag.as_bytes())
+    {
+        return Ok((StatusCode::NOT_MODIFIED, [(CACHE_CONTROL, IMMUTABLE)]).into_response());
+    }
+    let (format, data) = state
+        .db()
+        .image(id)
+        .await?
+        .filter(|(format, _)| *format == wanted)
+        .ok_or(AppError::NotFound)?;
+    let etag = HeaderValue::from_str(&etag).expect("hex digits make a valid header");
+    Ok((
+        [
+            (CONTENT_TYPE, HeaderValue::from_static(format.mime())),
+            (CACHE_CONTROL, IMMUTABLE),
+            (ETAG, etag),
+        ],
+        data,
+    )
+        .into_response())
+}
+
+async fn existing_meeting(state: &AppState, Path(id): Path<String>) -> Result<MeetingId, AppError> {
+    let id = MeetingId::parse(&id).map_err(|_| AppError::NotFound)?;
+    state
+        .db()
+        .meeting(id.clone())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(id)
+}
+
+/// A rendered page as the wire sees it; its images go to `images`.
+fn slide_page(
+    page: sala_slides::Page,
+    images: &mut Vec<StoredImage>,
+) -> Result<SlidePage, AppError> {
+    let renditions = page
+        .renditions
+        .into_iter()
+        .map(|r| {
+            let id = ImageId::try_from(sala_slides::content_id(&r.bytes))
+                .expect("a SHA-256 in lowercase hex is an image id");
+            let format = match r.format {
+                sala_slides::Format::WebP => ImageFormat::Webp,
+                sala_slides::Format::Png => ImageFormat::Png,
+            };
+            let rendition = Rendition {
+                id: id.clone(),
+                format,
+                width: r.width,
+                height: r.height,
+                bytes: r.bytes.len() as u32,
+            };
+            images.push(StoredImage {
+                id,
+                format,
+                data: r.bytes,
+            });
+            rendition
+        })
+        .collect::<Vec<_>>();
+    SlidePage::try_from(renditions).map_err(|e| AppError::Render(SlidesRenderError::Shape(e)))
+}
+
+/// Why rendering an upload failed, as the error type sees it.
+#[derive(Debug, thiserror::Error)]
+pub enum SlidesRenderError {
+    #[error(transparent)]
+    Slides(#[from] SlidesError),
+    #[error("rendered page has an unexpected shape: {0}")]
+    Shape(sala_protocol::SlidePageError),
+    #[error("render task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}

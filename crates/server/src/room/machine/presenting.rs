@@ -1,0 +1,106 @@
+//! Slides in the room machine: one deck presented at a time, its page, and
+//! the latest still of each screen share (issue #3).
+
+use sala_protocol::{DeckId, ErrorCode, PeerId, Presentation, ServerMsg, SlidePage};
+
+use super::{ConnId, Link, Room};
+
+impl Room {
+    /// `conn` presents `deck` (found by the shell, `pages` long) from `page`,
+    /// taking over from whoever presented before.
+    pub(super) fn present(&mut self, conn: ConnId, deck: DeckId, pages: u32, page: u32) {
+        let Some(&presenter) = self.conns.get(&conn) else {
+            return;
+        };
+        if page >= pages {
+            return self.error(conn, ErrorCode::NoSuchPage);
+        }
+        self.set_presentation(Some(Presentation {
+            presenter,
+            deck,
+            pages,
+            page,
+        }));
+    }
+
+    pub(super) fn turn_page(&mut self, conn: ConnId, from: PeerId, page: u32) {
+        let Some(current) = self.presentation.as_ref().filter(|p| p.presenter == from) else {
+            return self.error(conn, ErrorCode::NotPresenter);
+        };
+        if page >= current.pages {
+            return self.error(conn, ErrorCode::NoSuchPage);
+        }
+        if page != current.page {
+            let mut next = current.clone();
+            next.page = page;
+            self.set_presentation(Some(next));
+        }
+    }
+
+    pub(super) fn stop_presenting(&mut self, conn: ConnId, from: PeerId) {
+        if self
+            .presentation
+            .as_ref()
+            .is_some_and(|p| p.presenter == from)
+        {
+            self.set_presentation(None);
+        } else {
+            self.error(conn, ErrorCode::NotPresenter);
+        }
+    }
+
+    /// Everyone (the presenter too) learns of every change.
+    pub(super) fn set_presentation(&mut self, presentation: Option<Presentation>) {
+        self.presentation = presentation;
+        for conn in self.attached() {
+            self.send(
+                conn,
+                ServerMsg::Presentation {
+                    presentation: self.presentation.clone(),
+                },
+            );
+        }
+    }
+
+    pub(super) fn screen_still(&mut self, conn: ConnId, from: PeerId, still: SlidePage) {
+        let Some(peer) = self.peers.get_mut(&from) else {
+            return;
+        };
+        if peer.info.media.screen.is_none() {
+            return self.error(conn, ErrorCode::NotSharing);
+        }
+        peer.still = Some(still.clone());
+        for other in self.attached_except(from) {
+            self.send(
+                other,
+                ServerMsg::ScreenStill {
+                    peer: from,
+                    still: still.clone(),
+                },
+            );
+        }
+    }
+
+    /// After a `Welcome`: the latest still of every screen shared by others.
+    pub(super) fn send_stills(&mut self, conn: ConnId, to: PeerId) {
+        let stills: Vec<(PeerId, SlidePage)> = self
+            .peers
+            .values()
+            .filter(|p| p.info.id != to)
+            .filter_map(|p| p.still.clone().map(|s| (p.info.id, s)))
+            .collect();
+        for (peer, still) in stills {
+            self.send(conn, ServerMsg::ScreenStill { peer, still });
+        }
+    }
+
+    fn attached(&self) -> Vec<ConnId> {
+        self.peers
+            .values()
+            .filter_map(|p| match p.link {
+                Link::Attached(c) => Some(c),
+                Link::Detached { .. } => None,
+            })
+            .collect()
+    }
+}
