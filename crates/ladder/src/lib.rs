@@ -380,10 +380,7 @@ impl Controller {
             None if self.is_quiet(&sample) => {
                 self.trouble = None;
                 let since = *self.quiet_since.get_or_insert(now);
-                // No climb from a tier the estimate has not yet shown it carries.
-                let room = self.proven
-                    && self.auto < self.preference.cap()
-                    && self.auto < QualityTier::VideoHigh;
+                let room = self.auto < self.preference.cap() && self.auto < QualityTier::VideoHigh;
                 if room && now.since(since) >= self.hold_off(now) {
                     self.probe = Some(Probe {
                         from: self.auto,
@@ -403,19 +400,18 @@ impl Controller {
         }
     }
 
-    /// A probe fails on loss or stress trouble, on an estimate below what the
-    /// old tier needed, or, once its window is over, on an estimate the new
+    /// A probe fails on loss or stress trouble, on an estimate the old tier
+    /// could not hold on, or, once its window is over, on an estimate the new
     /// tier cannot hold on (below [`Config::stay_ratio`] of its need: after a
     /// thin spell the estimate grows only as more is sent).
     fn during_probe(&mut self, now: Millis, s: &Sample, probe: Probe) {
         let c = &self.config;
-        let need = |t: QualityTier| c.needs_bps[tier_index(t)];
         let over = now.since(probe.since) >= c.probe_window[tier_index(self.auto)];
         let lossy = s.loss.is_some_and(|l| l >= c.loss_trouble)
             || s.stress.is_some_and(|x| x >= c.stress_trouble);
-        let short = s
-            .capacity_bps
-            .is_some_and(|cap| cap < need(probe.from) || (over && holding(c, cap) < self.auto));
+        let short = s.capacity_bps.is_some_and(|cap| {
+            holding(c, cap) < probe.from || (over && holding(c, cap) < self.auto)
+        });
         if lossy || short {
             self.probe = None;
             self.quiet_since = None;
