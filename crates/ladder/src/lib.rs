@@ -474,9 +474,16 @@ impl Controller {
                 .is_none_or(|x| x < self.config.stress_trouble / 2.0)
     }
 
-    /// Quiet time needed before the next probe.
+    /// Quiet time needed before the next probe. A probe to an audio tier
+    /// (the floor to audio + slides: a higher Opus ceiling, nothing else) costs
+    /// next to nothing when it fails, so it never waits longer than
+    /// [`Config::hold_off`]: a restored link is found within that, and video
+    /// probes follow from there.
     fn hold_off(&mut self, now: Millis) -> u64 {
         let c = &self.config;
+        if step_up(self.auto) <= QualityTier::AudioSlides {
+            return c.hold_off;
+        }
         self.flaps.retain(|f| now.since(*f) <= c.flap_memory);
         let backoff = 1u64 << self.failed_probes.min(16);
         match self.flaps.len() as u32 {

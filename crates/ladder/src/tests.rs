@@ -504,3 +504,30 @@ fn a_climb_holds_while_the_estimate_is_still_growing() {
     );
     assert_eq!(c.tier(), VideoHigh, "{tiers:?}");
 }
+
+#[test]
+fn after_a_long_spell_at_the_audio_floor_video_returns_within_eight_seconds() {
+    // A 20 kbit/s spell (below audio + slides) for 60 s: the probes to audio +
+    // slides fail all along, but cost nothing, so they do not back off, and
+    // the restored link is found at once.
+    let r = run(
+        VideoHigh,
+        120_000,
+        |t| {
+            link(if (10_000..70_000).contains(&t) {
+                20_000
+            } else {
+                GOOD
+            })
+        },
+        &[],
+    );
+    assert_eq!(r.tier_at(60_000), AudioMinimal, "{:?}", r.decisions);
+    let video = r.first(70_000, |t| t >= VideoLow).expect("video back");
+    assert!(
+        video - 70_000 <= 8_000,
+        "video back after {} ms: {:?}",
+        video - 70_000,
+        r.decisions
+    );
+}
