@@ -81,7 +81,11 @@ impl CallEnd {
             | ErrorCode::UnknownPeer
             | ErrorCode::ResumeExpired
             | ErrorCode::RateLimited
-            | ErrorCode::ShuttingDown => None,
+            | ErrorCode::ShuttingDown
+            | ErrorCode::UnknownDeck
+            | ErrorCode::NoSuchPage
+            | ErrorCode::NotPresenter
+            | ErrorCode::NotSharing => None,
         }
     }
 
@@ -112,6 +116,9 @@ impl ApiFailure {
             Self::Refused(ApiErrorCode::NotFound) => Text::MeetingNotFound,
             Self::Refused(ApiErrorCode::BadRequest) => Text::TitleRequired,
             Self::Refused(ApiErrorCode::Internal) | Self::Unreachable => Text::ServerUnreachable,
+            Self::Refused(ApiErrorCode::TooLarge) => Text::FileTooLarge,
+            Self::Refused(ApiErrorCode::UnreadableFile) => Text::FileUnreadable,
+            Self::Refused(ApiErrorCode::Busy) => Text::ServerBusy,
         }
     }
 }

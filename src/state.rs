@@ -1,8 +1,14 @@
 //! What the meeting page shows, as pure data: [`State`] + [`Action`] + `impl Reducible`.
 //! The call engine (`crate::call`) dispatches actions; components only read.
 
+mod slides;
+
+pub use slides::{rendition, DeckStatus, Slides, Upload};
+
 use crate::error::{CallEnd, MediaError};
-use sala_protocol::{MediaState, MeetingInfo, PeerId, PeerInfo, QualityTier};
+use sala_protocol::{
+    MediaState, MeetingInfo, PeerId, PeerInfo, Presentation, QualityTier, SlidePage,
+};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use web_sys::MediaStream;
@@ -155,6 +161,7 @@ pub struct State {
     pub meeting: Option<MeetingInfo>,
     pub peers: BTreeMap<PeerId, Participant>,
     pub quality: Quality,
+    pub slides: Slides,
 }
 
 impl Default for State {
@@ -172,6 +179,7 @@ impl Default for State {
             meeting: None,
             peers: BTreeMap::new(),
             quality: Quality::default(),
+            slides: Slides::default(),
         }
     }
 }
@@ -215,6 +223,10 @@ pub enum Action {
     Usage {
         bytes_last_hour: u64,
     },
+    Presentation(Option<Presentation>),
+    Deck(DeckStatus),
+    ScreenStill(PeerId, SlidePage),
+    Upload(Upload),
     Ended(CallEnd),
 }
 
@@ -291,11 +303,13 @@ impl Reducible for State {
             }
             Action::PeerLeft(id) => {
                 s.peers.remove(&id);
+                s.slides.stills.remove(&id);
             }
             Action::PeerMedia(id, media) => {
                 if let Some(p) = s.peers.get_mut(&id) {
                     if media.screen.is_none() {
                         p.screen = None;
+                        s.slides.stills.remove(&id);
                     }
                     p.info.media = media;
                 }
@@ -321,11 +335,23 @@ impl Reducible for State {
             }
             Action::DataSaver(saver) => s.quality.saver = saver,
             Action::Usage { bytes_last_hour } => s.quality.bytes_last_hour = bytes_last_hour,
+            Action::Presentation(p) => {
+                if p.is_none() {
+                    s.slides.deck = DeckStatus::None;
+                }
+                s.slides.presentation = p;
+            }
+            Action::Deck(deck) => s.slides.deck = deck,
+            Action::ScreenStill(id, still) => {
+                s.slides.stills.insert(id, still);
+            }
+            Action::Upload(upload) => s.slides.upload = upload,
             Action::Ended(end) => {
                 s.phase = Phase::Ended(end);
                 s.peers.clear();
                 s.local.stream = None;
                 s.local.screen = None;
+                s.slides = Slides::default();
             }
         }
         Rc::new(s)

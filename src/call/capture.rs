@@ -103,12 +103,14 @@ impl Engine {
             track.set_onended(Some(ended.as_ref().unchecked_ref()));
             self.screen_ended = Some(ended);
             self.local.set_screen(Some((track, Clone::clone(&stream))));
+            self.watch_screen(Some(&stream));
             self.emit(Action::LocalScreen(Some(stream)));
         } else {
             if let Some((track, _)) = self.local.screen() {
                 track.set_onended(None);
             }
             self.local.set_screen(None);
+            self.watch_screen(None);
             self.screen_ended = None;
             self.emit(Action::LocalScreen(None));
         }

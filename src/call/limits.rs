@@ -106,20 +106,28 @@ impl SendPlan {
                 screen: screen(400_000, 5.0),
                 audio_max_bitrate: None,
             },
-            // A trickle of the shared screen beside the audio, until slides
-            // (still images fetched at low priority) replace it.
+            // No video at all: a shared screen reaches this receiver as
+            // stills (uploaded on change, fetched at a paced rate).
+            // A thin receiver's downlink is shared by everyone sending to it
+            // (a full mesh: as many senders as we have connections), so the
+            // Opus ceiling is its share, down to where speech stays clear.
             QualityTier::AudioSlides => Self {
                 camera: None,
-                screen: screen(16_000, 1.0),
-                audio_max_bitrate: Some(24_000),
+                screen: None,
+                audio_max_bitrate: Some(audio_share(24_000, 10_000, remote_peers)),
             },
             QualityTier::AudioMinimal => Self {
                 camera: None,
                 screen: None,
-                audio_max_bitrate: Some(12_000),
+                audio_max_bitrate: Some(audio_share(12_000, 8_000, remote_peers)),
             },
         }
     }
+}
+
+/// `budget` split between `senders`, never below `floor`.
+fn audio_share(budget: u32, floor: u32, senders: usize) -> u32 {
+    (budget / senders.max(1) as u32).max(floor)
 }
 
 /// Bits/s a connection's bandwidth estimate must show for each tier (ladder
@@ -178,6 +186,20 @@ mod plan_tests {
         assert_eq!(needs(1)[3], 430_000);
         // Audio + slides fits a 64 kbit/s link with room for audio.
         let slides = SendPlan::new(1, QualityTier::AudioSlides);
-        assert!(slides.screen.unwrap().max_bitrate + slides.audio_max_bitrate.unwrap() <= 40_000);
+        assert_eq!((slides.camera, slides.screen), (None, None));
+        assert_eq!(slides.audio_max_bitrate, Some(24_000));
+        // With two senders into a thin receiver, each takes half, down to a floor.
+        assert_eq!(
+            SendPlan::new(2, QualityTier::AudioSlides).audio_max_bitrate,
+            Some(12_000)
+        );
+        assert_eq!(
+            SendPlan::new(5, QualityTier::AudioSlides).audio_max_bitrate,
+            Some(10_000)
+        );
+        assert_eq!(
+            SendPlan::new(2, QualityTier::AudioMinimal).audio_max_bitrate,
+            Some(8_000)
+        );
     }
 }

@@ -1,9 +1,9 @@
 //! The engine's side of the mesh: one [`Peer`] per remote participant.
 
 use super::peer::{Peer, PeerEvent, Received};
-use super::{js, Engine, Event};
+use super::{js, sdp, Engine, Event};
 use crate::state::{Action, Link};
-use sala_protocol::{ClientMsg, PeerId, PeerInfo};
+use sala_protocol::{ClientMsg, PeerId, PeerInfo, QualityTier};
 use web_sys::RtcPeerConnectionState;
 
 impl Engine {
@@ -15,13 +15,54 @@ impl Engine {
         }
     }
 
+    /// The audio packet time for a connection, both ways: longer while our
+    /// downlink or our uplink is on an audio tier (a thin uplink drowns in
+    /// packet headers as surely as a thin downlink).
+    fn wanted_ptime(&self) -> u32 {
+        let thin = self.ladder.receive_tier().min(self.ladder.send_tier());
+        if thin < QualityTier::VideoLow {
+            sdp::THIN_PTIME_MS
+        } else {
+            sdp::NORMAL_PTIME_MS
+        }
+    }
+
+    /// After our tiers crossed between video and audio: renegotiate every
+    /// connection whose audio packet time no longer fits, so that both sides
+    /// send fewer, larger audio packets (or back to the usual ones). A
+    /// connection mid-negotiation carries the new wish in its next description.
+    pub(super) async fn ask_for_ptime(&mut self) {
+        let want = self.wanted_ptime();
+        let stale: Vec<PeerId> = self
+            .peers
+            .iter()
+            .filter(|(_, p)| p.ptime_ms != want)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in stale {
+            let Some(peer) = self.peers.get_mut(&id) else {
+                continue;
+            };
+            peer.ptime_ms = want;
+            match peer.negotiate().await {
+                Ok(Some(offer)) => self.send(ClientMsg::Signal {
+                    to: id,
+                    signal: offer,
+                }),
+                Ok(None) => {}
+                Err(err) => js::warn("offer", &err),
+            }
+        }
+    }
+
     pub(super) fn open_peer_by_id(&mut self, id: PeerId) {
         let Some(me) = self.me else { return };
         let send = self.sender();
         match Peer::new(me, id, &self.ice_servers, move |ev| {
             send(Event::Peer(id, ev))
         }) {
-            Ok(peer) => {
+            Ok(mut peer) => {
+                peer.ptime_ms = self.wanted_ptime();
                 self.peers.insert(id, peer);
             }
             Err(err) => js::warn("RTCPeerConnection", &err),

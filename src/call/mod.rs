@@ -12,8 +12,10 @@ mod media;
 mod mesh;
 mod peer;
 mod quality;
+mod sdp;
 mod session;
 mod signaling;
+mod slides;
 mod stats;
 
 use crate::error::CallEnd;
@@ -43,6 +45,10 @@ pub enum Command {
     ShareScreen,
     StopShare,
     SetDataSaver(DataSaver),
+    /// Upload a PDF or picture and present it.
+    PresentFile(web_sys::File),
+    TurnPage(u32),
+    StopPresenting,
     Leave,
 }
 
@@ -55,6 +61,7 @@ enum Event {
     QualityTick,
     ScreenEnded,
     DevicesChanged,
+    Slides(slides::SlideEvent),
     Shutdown,
 }
 
@@ -121,6 +128,7 @@ struct Engine {
     peers: HashMap<PeerId, Peer>,
     screen_ended: Option<Closure<dyn FnMut()>>,
     device_change: Option<Closure<dyn FnMut()>>,
+    slides: slides::SlideState,
 }
 
 impl Engine {
@@ -153,6 +161,7 @@ impl Engine {
             peers: HashMap::new(),
             screen_ended: None,
             device_change: None,
+            slides: slides::SlideState::default(),
         }
     }
 
@@ -180,6 +189,7 @@ impl Engine {
             Event::QualityTick => self.quality_tick().await,
             Event::ScreenEnded => self.set_screen(false).await,
             Event::DevicesChanged => self.refresh_devices().await,
+            Event::Slides(ev) => self.slide_event(ev),
             Event::Shutdown => {
                 self.end(None);
                 return false;
@@ -230,6 +240,9 @@ impl Engine {
             Command::ShareScreen => return self.set_screen(true).await,
             Command::StopShare => return self.set_screen(false).await,
             Command::SetDataSaver(saver) => return self.set_data_saver(saver).await,
+            Command::PresentFile(file) => return self.upload_deck(file),
+            Command::TurnPage(page) => return self.send(ClientMsg::TurnPage { page }),
+            Command::StopPresenting => return self.send(ClientMsg::StopPresenting),
             Command::Leave => return self.end(Some(CallEnd::Left)),
         };
         self.emit(Action::MediaReady {
@@ -259,6 +272,7 @@ impl Engine {
         self.peers.clear();
         self.local = LocalMedia::empty();
         self.screen_ended = None;
+        self.slides = slides::SlideState::default();
         if let Some(devices) = web_sys::window().and_then(|w| w.navigator().media_devices().ok()) {
             devices.set_ondevicechange(None);
         }

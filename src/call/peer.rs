@@ -8,6 +8,7 @@ use super::js::{self, wait};
 use super::limits::SendPlan;
 use super::local::LocalMedia;
 use super::media::stream_of;
+use super::sdp;
 use super::stats::{self, Counters};
 use js_sys::Array;
 use sala_protocol::{IceServer, PeerId, QualityTier, SdpType, Signal, StreamId};
@@ -54,6 +55,8 @@ pub struct Peer {
     pub remote_receive: QualityTier,
     /// Tier the remote side sends at (it announces it).
     pub remote_send: QualityTier,
+    /// Audio packet time we ask the remote side for (see `sdp.rs`).
+    pub ptime_ms: u32,
     _handlers: [Handler; 4],
 }
 
@@ -166,6 +169,7 @@ impl Peer {
             remote_screen: None,
             remote_receive: QualityTier::VideoHigh,
             remote_send: QualityTier::VideoHigh,
+            ptime_ms: sdp::NORMAL_PTIME_MS,
             _handlers: [negotiation, candidate, track, state],
         })
     }
@@ -250,7 +254,9 @@ impl Peer {
                     return Ok(None);
                 }
                 let init = RtcSessionDescriptionInit::new(sdp_type(kind));
-                init.set_sdp(&sdp);
+                // The remote description's Opus wishes set how *we* send:
+                // our own packet time, FEC and DTX go in before it is applied.
+                init.set_sdp(&sdp::with_audio_prefs(&sdp, self.ptime_ms));
                 // For the polite side in `have-local-offer` this rolls our offer back.
                 wait(self.pc.set_remote_description(&init)).await?;
                 if kind != SdpType::Offer {
@@ -285,7 +291,7 @@ impl Peer {
         let desc = self.pc.local_description()?;
         Some(Signal::Description {
             sdp_type: from_sdp_type(desc.type_())?,
-            sdp: desc.sdp(),
+            sdp: sdp::with_audio_prefs(&desc.sdp(), self.ptime_ms),
         })
     }
 

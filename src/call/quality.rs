@@ -253,6 +253,7 @@ impl Engine {
             });
             self.apply_limits().await;
             self.announce();
+            self.ask_for_ptime().await;
         }
     }
 

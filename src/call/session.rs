@@ -106,6 +106,7 @@ impl Engine {
                 resume,
                 resumed,
                 ice_servers,
+                presentation,
                 ..
             } => {
                 self.attempt = 0;
@@ -138,6 +139,7 @@ impl Engine {
                 // A resumed session may come back to a smaller or larger mesh.
                 self.apply_limits().await;
                 self.start_ladder();
+                self.presentation(presentation);
                 self.emit(Action::DataSaver(self.ladder.saver()));
                 self.emit(Action::Quality {
                     send: self.ladder.send_tier(),
@@ -181,6 +183,8 @@ impl Engine {
                 }
             }
             ServerMsg::Pong { .. } => {}
+            ServerMsg::Presentation { presentation } => self.presentation(presentation),
+            ServerMsg::ScreenStill { peer, still } => self.emit(Action::ScreenStill(peer, still)),
             ServerMsg::Error { error } => match CallEnd::from_error(error) {
                 Some(end) => self.fatal = Some(end),
                 None => {

@@ -2,13 +2,24 @@ use crate::call::Command;
 use crate::components::icon::{Glyph, Icon};
 use crate::components::room::Panel;
 use crate::i18n::{use_tr, Text};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
+
+/// The chosen file, if any; the input is cleared so the same file can be chosen again.
+fn present_file(e: Event) -> Option<Command> {
+    let input: HtmlInputElement = e.target_dyn_into()?;
+    let file = input.files()?.get(0)?;
+    input.set_value("");
+    Some(Command::PresentFile(file))
+}
 
 #[derive(PartialEq, Properties)]
 pub struct ControlsProps {
     pub mic: bool,
     pub camera: bool,
     pub sharing: bool,
+    /// Our deck upload is being rendered.
+    pub uploading: bool,
     pub participants: usize,
     /// The side panel open now, if any.
     pub panel: Option<Panel>,
@@ -46,6 +57,14 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </button>
         }
     };
+    let on_file = {
+        let cmd = cmd.clone();
+        Callback::from(move |e: Event| {
+            if let Some(c) = present_file(e) {
+                cmd.emit(c);
+            }
+        })
+    };
     html! {
         <div class="controls" role="toolbar">
             { button(mic, Glyph::Mic, Glyph::MicOff, if mic { Text::Mute } else { Text::Unmute }, "mic-toggle",
@@ -57,6 +76,12 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <Icon glyph={Glyph::Screen} />
                 <span>{ tr.t(if sharing { Text::StopSharing } else { Text::ShareScreen }) }</span>
             </button>
+            <label class={classes!("control", props.uploading.then_some("active"))} data-testid="present-slides">
+                <input type="file" class="visually-hidden" accept=".pdf,application/pdf,image/png,image/jpeg,image/webp"
+                    disabled={props.uploading} onchange={on_file} data-testid="slides-file" />
+                <Icon glyph={Glyph::Screen} />
+                <span>{ tr.t(if props.uploading { Text::PreparingSlides } else { Text::PresentSlides }) }</span>
+            </label>
             { panel_button(Panel::Participants, Glyph::People, format!("{} ({})", tr.t(Text::Participants), props.participants), "list-toggle") }
             { panel_button(Panel::Devices, Glyph::Sliders, tr.t(Text::Devices).to_owned(), "devices-toggle") }
             <button type="button" class="control leave" onclick={cmd.reform(|_| Command::Leave)} data-testid="leave">

@@ -13,4 +13,5 @@ pub mod level_meter;
 pub mod media;
 pub mod participant_list;
 pub mod room;
+pub mod slide_stage;
 pub mod tile;

@@ -3,9 +3,10 @@ use crate::components::controls::Controls;
 use crate::components::device_settings::DeviceSettings;
 use crate::components::media::{Media, Playback};
 use crate::components::participant_list::ParticipantList;
+use crate::components::slide_stage::{still, SlideStage};
 use crate::components::tile::Tile;
 use crate::i18n::{use_tr, Text};
-use crate::state::{DataSaver, Link, Phase, Quality, State};
+use crate::state::{DataSaver, Link, Phase, Quality, State, Upload};
 use sala_protocol::QualityTier;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -37,21 +38,23 @@ pub fn Room(props: &RoomProps) -> Html {
     me_now.media.tier = s.quality.send;
     me_now.media.receive = s.quality.receive;
 
-    let stage = match (&s.local.screen, s.presenter()) {
-        (Some(own), _) => Some((Clone::clone(own), me.name.clone())),
-        (None, Some(p)) => p.screen.clone().map(|st| (st, p.info.name.clone())),
-        (None, None) => None,
-    };
+    let stage = stage(s, props, &tr);
     let tiles = s.peers.values().map(|p| {
         html! {
             <Tile key={p.info.id.0} name={p.info.name.clone()} role={p.info.role} media={p.info.media.clone()}
                 stream={p.main.clone()} link={p.link} />
         }
     });
-    let banner = match (&s.phase, s.local.share_refused, &s.local.device_error) {
+    let banner = match (
+        &s.phase,
+        s.local.share_refused,
+        &s.local.device_error,
+        &s.slides.upload,
+    ) {
         (Phase::Reconnecting, ..) => Some(Text::Reconnecting),
-        (_, true, _) => Some(Text::ScreenShareRefused),
-        (_, _, Some(err)) => Some(err.text()),
+        (_, true, ..) => Some(Text::ScreenShareRefused),
+        (_, _, Some(err), _) => Some(err.text()),
+        (.., Upload::Failed(err)) => Some(err.text()),
         _ => None,
     };
     let quality_banner = quality_text(&s.quality);
@@ -83,12 +86,7 @@ pub fn Room(props: &RoomProps) -> Html {
                 }
             </header>
             <div class="room-main">
-            if let Some((stream, name)) = stage {
-                <div class="stage" data-testid="stage">
-                    <Media {stream} playback={Playback::Video { mirror: false }} label={name.to_string()} />
-                    <div class="stage-label">{ format!("{} {}", tr.t(Text::ScreenOf), name) }</div>
-                </div>
-            }
+            { stage.unwrap_or_default() }
             <div class="grid" data-count={(s.peers.len() + 1).to_string()}>
                 <Tile name={me.name.clone()} role={me.role} media={me_now.media.clone()} stream={s.local.stream.clone()}
                     link={Link::Connected} is_me=true />
@@ -100,8 +98,58 @@ pub fn Room(props: &RoomProps) -> Html {
             </div>
             { side }
             <Controls mic={s.local.mic} camera={s.local.camera} sharing={s.local.screen.is_some()}
+                uploading={s.slides.upload == Upload::Rendering}
                 participants={s.peers.len() + 1} panel={*panel} on_command={props.on_command.clone()} {on_panel} />
         </section>
+    }
+}
+
+/// What takes the stage: a presented deck first, then a shared screen — ours,
+/// or someone's, as live video or, on a link that takes no video, as stills.
+fn stage(s: &State, props: &RoomProps, tr: &crate::i18n::Tr) -> Option<Html> {
+    let me = s.me.as_ref()?;
+    if let Some(p) = &s.slides.presentation {
+        let is_presenter = p.presenter == me.id;
+        let presenter_name = if is_presenter {
+            me.name.to_string()
+        } else {
+            s.peers
+                .get(&p.presenter)
+                .map(|x| x.info.name.to_string())
+                .unwrap_or_default()
+        };
+        return Some(html! {
+            <SlideStage slides={s.slides.clone()} presenter_name={presenter_name} {is_presenter}
+                receive={s.quality.receive} on_command={props.on_command.clone()} />
+        });
+    }
+    let screen_label = |name: &str| format!("{} {}", tr.t(Text::ScreenOf), name);
+    if let Some(own) = &s.local.screen {
+        let name = me.name.to_string();
+        return Some(html! {
+            <div class="stage" data-testid="stage">
+                <Media stream={Clone::clone(own)} playback={Playback::Video { mirror: false }} label={name.clone()} />
+                <div class="stage-label">{ screen_label(&name) }</div>
+            </div>
+        });
+    }
+    let sharer = s.peers.values().find(|p| p.info.media.screen.is_some())?;
+    let name = sharer.info.name.to_string();
+    let thin = s.quality.receive < QualityTier::VideoLow;
+    match (thin, s.slides.stills.get(&sharer.info.id), &sharer.screen) {
+        (true, Some(page), _) => Some(html! {
+            <div class="stage" data-testid="stage" data-kind="still">
+                { still(page, s.quality.receive, &screen_label(&name)) }
+                <div class="stage-label">{ format!("{} · {}", screen_label(&name), tr.t(Text::ScreenAsStills)) }</div>
+            </div>
+        }),
+        (_, _, Some(stream)) => Some(html! {
+            <div class="stage" data-testid="stage" data-kind="video">
+                <Media stream={Clone::clone(stream)} playback={Playback::Video { mirror: false }} label={name.clone()} />
+                <div class="stage-label">{ screen_label(&name) }</div>
+            </div>
+        }),
+        _ => None,
     }
 }
 

@@ -48,8 +48,11 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// Largest WebSocket text frame either side accepts, in bytes.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 
-/// How long a peer whose socket dropped keeps its place (and its `PeerId`).
-pub const RESUME_GRACE_SECS: u64 = 30;
+/// How long a peer whose socket dropped keeps its place (and its `PeerId`):
+/// long enough for a link that was cut to a trickle to get a TCP connection
+/// through again (a full minute of the others' media still flowing to it
+/// beats a fresh join that renegotiates everything over the thin link).
+pub const RESUME_GRACE_SECS: u64 = 60;
 
 /// How often a client sends [`ClientMsg::Ping`]; a client that hears no
 /// [`ServerMsg::Pong`] for [`HEARTBEAT_TIMEOUT_SECS`] reconnects.

@@ -351,16 +351,16 @@ fn scenarios() {
             ],
         ),
         (
-            "disconnect: listed through 29 s, lost at 30 s",
+            "disconnect: listed through 59 s, lost at 60 s",
             vec![
                 In(0, guest(1, 1), joined(1, 1)),
                 In(0, guest(2, 2), joined(2, 2)),
                 In(0, Input::Disconnected { conn: ConnId(2) }, vec![]),
                 Timeout(Some(RESUME_GRACE.as_millis() as u64)),
-                Tick(29 * SEC, vec![]),
-                Tick(30 * SEC - 1, vec![]),
+                Tick(59 * SEC, vec![]),
+                Tick(60 * SEC - 1, vec![]),
                 Tick(
-                    30 * SEC,
+                    60 * SEC,
                     vec![
                         send(
                             1,
@@ -515,7 +515,7 @@ fn scenarios() {
                 In(0, Input::Disconnected { conn: ConnId(2) }, vec![]),
                 // No timer fired: the join itself notices the deadline passed.
                 In(
-                    30 * SEC,
+                    60 * SEC,
                     join(9, 3, None, Some(token(2))),
                     vec![
                         send(

@@ -1,0 +1,75 @@
+//! What the room shows of slides: the presented deck and its page, and the
+//! stills of screens shared while our link carries no video (issue #3).
+
+use crate::error::ApiFailure;
+use sala_protocol::{Deck, PeerId, Presentation, QualityTier, Rendition, SlidePage};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// A thin link fetches the largest rendition of at most this many bytes: a
+/// 64 kbit/s link carries it in about three seconds beside the audio.
+pub const THIN_LINK_IMAGE_BYTES: u32 = 24_000;
+/// Width a good link fetches (a stage is rarely wider on screen).
+pub const GOOD_LINK_IMAGE_WIDTH: u32 = 960;
+
+/// The rendition of `page` a participant receiving at `tier` shows (and
+/// prefetches: both must pick the same file for the cache to serve it).
+pub fn rendition(page: &SlidePage, tier: QualityTier) -> &Rendition {
+    if tier < QualityTier::VideoLow {
+        page.within_bytes(THIN_LINK_IMAGE_BYTES)
+    } else {
+        page.for_width(GOOD_LINK_IMAGE_WIDTH)
+    }
+}
+
+/// The deck of the current presentation, as far as this browser has it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DeckStatus {
+    /// Nothing presented.
+    None,
+    /// The manifest is on its way.
+    Loading,
+    Ready(Rc<Deck>),
+    Failed(ApiFailure),
+}
+
+/// Our own deck upload.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Upload {
+    Idle,
+    /// The server is receiving and rendering the file.
+    Rendering,
+    Failed(ApiFailure),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Slides {
+    pub presentation: Option<Presentation>,
+    pub deck: DeckStatus,
+    /// Latest still of each remote screen share.
+    pub stills: BTreeMap<PeerId, SlidePage>,
+    pub upload: Upload,
+}
+
+impl Default for Slides {
+    fn default() -> Self {
+        Self {
+            presentation: None,
+            deck: DeckStatus::None,
+            stills: BTreeMap::new(),
+            upload: Upload::Idle,
+        }
+    }
+}
+
+impl Slides {
+    /// The page on screen, once the deck is here.
+    pub fn page(&self) -> Option<&SlidePage> {
+        let (Some(p), DeckStatus::Ready(deck)) = (&self.presentation, &self.deck) else {
+            return None;
+        };
+        (deck.id == p.deck)
+            .then(|| deck.pages.get(p.page as usize))
+            .flatten()
+    }
+}

@@ -1,0 +1,115 @@
+// Slides for thin links: a judge uploads a PDF and presents it; a witness on a
+// link cut to 64 kbit/s (tc tbf in the test's own namespaces) still follows
+// every page turn, as small still images fetched ahead of time. Then the judge
+// shares a screen: the witness, whose link takes no video, gets stills of it,
+// while the clerk on a good link keeps the live screen video.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { Session, join } from './lib/session.mjs';
+import { waitFor, waitForFlowingMedia } from './lib/wait.mjs';
+
+const DECK = fileURLToPath(new URL('../fixtures/deck.pdf', import.meta.url));
+
+let session;
+
+before(async () => {
+  session = await Session.start(`${process.pid}s`);
+});
+
+after(() => session?.close());
+
+const tierOf = async (b) => {
+  const banner = b.page.getByTestId('quality-banner');
+  return (await banner.count()) ? banner.getAttribute('data-tier') : 'video_high';
+};
+
+/** The slide on `b`'s stage: its page, and its image once decoded. */
+const slideOf = (b) => b.page.evaluate(() => {
+  const stage = document.querySelector('[data-testid="slide-stage"]');
+  const img = stage?.querySelector('img[data-testid="slide"]');
+  return stage ? {
+    page: Number(stage.dataset.page),
+    loaded: Boolean(img && img.complete && img.naturalWidth > 0),
+    width: img?.naturalWidth ?? 0,
+    src: img?.getAttribute('src') ?? null,
+  } : null;
+});
+
+/** Bytes of page images `b` fetched so far (Resource Timing; 0 when served from cache). */
+const slideBytes = (b) => b.page.evaluate(() => performance.getEntriesByType('resource')
+  .filter((e) => e.name.includes('/api/slides/'))
+  .reduce((sum, e) => sum + e.encodedBodySize, 0));
+
+test('slides reach a witness on a 64 kbit/s link; a shared screen reaches it as stills', async (t) => {
+  const guard = (fn) => session.guard(fn);
+  let judge, witness, clerk;
+
+  await t.test('judge, witness and clerk meet; the judge presents a PDF', () => guard(async () => {
+    judge = await session.open('judge');
+    const links = await session.createMeeting(judge, 'Hearing with exhibits');
+    await join(judge, links.host, 'Judge');
+    witness = await session.open('witness');
+    await join(witness, links.guest, 'Witness');
+    clerk = await session.open('clerk');
+    await join(clerk, links.guest, 'Clerk');
+    await waitForFlowingMedia(judge, 2);
+
+    await judge.page.getByTestId('slides-file').setInputFiles(DECK);
+    for (const b of [judge, witness, clerk]) {
+      await waitFor(() => slideOf(b), (s) => s?.page === 0 && s.loaded, { timeoutMs: 20000, what: `${b.name} shows page 1` });
+    }
+    assert.match(await witness.page.getByTestId('slide-stage').innerText(), /Slides from Judge · 1 \/ 3/);
+    assert.equal(await witness.page.getByTestId('slide-next').count(), 0, 'only the presenter turns pages');
+  }));
+
+  await t.test('on a 64 kbit/s link the witness follows page turns', () => guard(async () => {
+    session.net.shape(witness.host, 64);
+    await waitFor(() => tierOf(witness), (tier) => tier === 'audio_slides' || tier === 'audio_minimal',
+      { timeoutMs: 15000, intervalMs: 100, what: 'witness on audio + slides' });
+    // The thin link takes the small rendition of every page, fetched ahead at a paced rate.
+    await waitFor(() => slideOf(witness), (s) => s?.loaded && s.width <= 960, { timeoutMs: 20000, what: 'witness on the thin rendition' });
+    for (const page of [1, 2]) {
+      const turned = Date.now();
+      await judge.page.getByTestId('slide-next').click();
+      await waitFor(() => slideOf(witness), (s) => s?.page === page && s.loaded,
+        { timeoutMs: 20000, intervalMs: 100, what: `witness shows page ${page + 1}` });
+      t.diagnostic(`page ${page + 1} on the witness's screen ${Date.now() - turned} ms after the turn`);
+    }
+    t.diagnostic(`witness fetched ${await slideBytes(witness)} bytes of page images in all`);
+    assert.equal(await judge.page.getByTestId('slide-next').isDisabled(), true, 'no page after the last');
+    await judge.page.getByTestId('slide-stop').click();
+    for (const b of [judge, witness, clerk]) {
+      await waitFor(() => b.page.getByTestId('slide-stage').count(), (n) => n === 0, { what: `${b.name}: presentation over` });
+    }
+  }));
+
+  await t.test('a shared screen: stills for the thin witness, live video for the clerk', () => guard(async () => {
+    await judge.page.getByTestId('share-toggle').click();
+    await waitFor(() => witness.page.evaluate(() => {
+      const img = document.querySelector('[data-testid="stage"][data-kind="still"] img');
+      return Boolean(img && img.complete && img.naturalWidth > 0);
+    }), (ok) => ok, { timeoutMs: 30000, intervalMs: 200, what: 'witness shows a still of the screen' });
+    assert.match(await witness.page.getByTestId('stage').innerText(), /still pictures/);
+    await clerk.page.locator('[data-testid="stage"][data-kind="video"]').waitFor({ timeout: 15000 });
+    // The clerk decodes the screen as video; the witness receives no video at all.
+    const frames = async (b) => (await b.stats()).flatMap((s) => s.video).reduce((a, v) => a + v.frames, 0);
+    const [c0, w0] = [await frames(clerk), await frames(witness)];
+    const until = Date.now() + 4000;
+    await waitFor(async () => Date.now() >= until, (done) => done, { timeoutMs: 6000, intervalMs: 250, what: '4 s of sharing' });
+    const [c1, w1] = [await frames(clerk), await frames(witness)];
+    t.diagnostic(`in 4 s: clerk decoded ${c1 - c0} video frames, witness ${w1 - w0}`);
+    assert.ok(c1 - c0 > 10, `the clerk gets live video (${c1 - c0} frames)`);
+    assert.ok(w1 - w0 <= 8, `the witness gets (almost) no video (${w1 - w0} frames, probes included)`);
+    await judge.page.getByTestId('share-toggle').click();
+    await waitFor(() => witness.page.getByTestId('stage').count(), (n) => n === 0, { what: 'stage gone at the witness' });
+    session.net.unshape(witness.host);
+  }));
+
+  await t.test('a file that is not a document gets a clear error and nothing is presented', () => guard(async () => {
+    await judge.page.getByTestId('slides-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a deck') });
+    await waitFor(() => judge.page.getByTestId('banner').count(), (n) => n === 1, { what: 'upload error banner' });
+    assert.match(await judge.page.getByTestId('banner').innerText(), /not a PDF or a picture/);
+    assert.equal(await clerk.page.getByTestId('slide-stage').count(), 0);
+  }));
+});
