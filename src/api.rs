@@ -95,10 +95,18 @@ pub async fn get_deck(id: &DeckId) -> Result<Deck, ApiFailure> {
     call("GET", &format!("/api/decks/{id}"), Body::None).await
 }
 
-/// Fetches `path` into the browser's HTTP cache (page images are immutable),
-/// reading the whole body. Whether it arrived.
-pub async fn prefetch(path: &str) -> bool {
-    fetch("GET", path, Body::None)
+/// A page image, whole; `None` if it did not arrive (the caller retries).
+pub async fn image(path: &str) -> Option<web_sys::Blob> {
+    let answer = JsFuture::from(web_sys::window()?.fetch_with_str(path))
         .await
-        .is_some_and(|(ok, _)| ok)
+        .ok()?;
+    let resp: Response = answer.dyn_into().ok()?;
+    if !resp.ok() {
+        return None;
+    }
+    JsFuture::from(resp.blob().ok()?)
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()
 }

@@ -226,6 +226,8 @@ pub enum Action {
     Presentation(Option<Presentation>),
     Deck(DeckStatus),
     ScreenStill(PeerId, SlidePage),
+    /// A page image arrived: its server path and object URL.
+    SlideImage(String, String),
     Upload(Upload),
     Ended(CallEnd),
 }
@@ -342,6 +344,9 @@ impl Reducible for State {
                 s.slides.presentation = p;
             }
             Action::Deck(deck) => s.slides.deck = deck,
+            Action::SlideImage(path, url) => {
+                s.slides.images.insert(path, url);
+            }
             Action::ScreenStill(id, still) => {
                 s.slides.stills.insert(id, still);
             }

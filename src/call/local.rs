@@ -104,6 +104,7 @@ impl LocalMedia {
                 .and_then(|(_, s)| StreamId::try_from(s.id()).ok()),
             tier: QualityTier::VideoHigh,
             receive: QualityTier::VideoHigh,
+            stills_for: Vec::new(),
         }
     }
 }

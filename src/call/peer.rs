@@ -287,6 +287,14 @@ impl Peer {
         }
     }
 
+    /// Our offer, if it still waits for an answer: after the signalling
+    /// socket is replaced it may have been lost with the old one.
+    pub fn pending_offer(&self) -> Option<Signal> {
+        (self.pc.signaling_state() == RtcSignalingState::HaveLocalOffer)
+            .then(|| self.local_description())
+            .flatten()
+    }
+
     fn local_description(&self) -> Option<Signal> {
         let desc = self.pc.local_description()?;
         Some(Signal::Description {

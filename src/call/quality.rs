@@ -171,8 +171,24 @@ impl Engine {
         MediaState {
             tier: self.ladder.send_tier(),
             receive: self.ladder.receive_tier(),
+            stills_for: self.stills_for(),
             ..self.local.announce()
         }
+    }
+
+    /// While we share a screen: the peers whose connection with us takes no
+    /// video (their plan pauses the screen), who get it as stills instead.
+    pub(super) fn stills_for(&self) -> Vec<PeerId> {
+        if self.local.screen().is_none() {
+            return Vec::new();
+        }
+        self.peers
+            .iter()
+            .filter(|(id, p)| {
+                self.ladder.send_tier_to(**id).min(p.remote_receive) < QualityTier::VideoLow
+            })
+            .map(|(id, _)| *id)
+            .collect()
     }
 
     pub(super) async fn quality_tick(&mut self) {
@@ -254,6 +270,7 @@ impl Engine {
             self.apply_limits().await;
             self.announce();
             self.ask_for_ptime().await;
+            self.want_images();
         }
     }
 

@@ -115,6 +115,18 @@ impl Engine {
                 self.me = Some(you.id);
                 if resumed {
                     self.peers.retain(|id, _| peers.iter().any(|p| p.id == *id));
+                    // Offers sent on the old socket may be lost; without an
+                    // answer a connection can never negotiate again.
+                    let pending: Vec<_> = self
+                        .peers
+                        .iter()
+                        .filter_map(|(id, p)| p.pending_offer().map(|o| (*id, o)))
+                        .collect();
+                    self.queued.extend(
+                        pending
+                            .into_iter()
+                            .map(|(to, signal)| ClientMsg::Signal { to, signal }),
+                    );
                 } else {
                     // A fresh session: we are the newcomer and offer to everyone.
                     self.peers.clear();
@@ -163,6 +175,9 @@ impl Engine {
                 }
                 if receive_changed {
                     self.apply_limits().await;
+                    if self.local.screen().is_some() {
+                        self.announce(); // who gets our screen as stills changed
+                    }
                 }
                 self.emit(Action::PeerMedia(peer, media));
             }
@@ -184,7 +199,7 @@ impl Engine {
             }
             ServerMsg::Pong { .. } => {}
             ServerMsg::Presentation { presentation } => self.presentation(presentation),
-            ServerMsg::ScreenStill { peer, still } => self.emit(Action::ScreenStill(peer, still)),
+            ServerMsg::ScreenStill { peer, still } => self.screen_still(peer, still),
             ServerMsg::Error { error } => match CallEnd::from_error(error) {
                 Some(end) => self.fatal = Some(end),
                 None => {

@@ -1,5 +1,6 @@
 //! Slides in the call engine (issue #3): the presented deck (manifest fetch,
-//! paced prefetch of every page), our own deck upload and page turns, and
+//! paced and retried fetch of every page as an object URL; the stills of
+//! shared screens first on a thin link), our own deck upload and page turns, and
 //! stills of our shared screen for receivers whose link carries no video.
 
 use super::{js, Engine, Event};
@@ -8,13 +9,14 @@ use crate::error::ApiFailure;
 use crate::state::{rendition, Action, DeckStatus, Upload};
 use gloo_timers::callback::Interval;
 use gloo_timers::future::TimeoutFuture;
-use sala_protocol::{ClientMsg, Deck, DeckId, Presentation, QualityTier, SlidePage};
+use sala_protocol::{ClientMsg, Deck, DeckId, PeerId, Presentation, QualityTier, SlidePage};
 use std::cell::RefCell;
-use std::collections::{HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream};
+use yew::Callback;
 
 /// On a thin link, page images are fetched one at a time and no faster than
 /// this, so that the audio beside them keeps flowing.
@@ -39,17 +41,10 @@ pub(super) enum SlideEvent {
 pub(super) struct SlideState {
     presentation: Option<Presentation>,
     deck: Option<Rc<Deck>>,
-    prefetch: Rc<RefCell<Prefetch>>,
+    /// Latest still of each remote screen share.
+    stills: BTreeMap<PeerId, SlidePage>,
+    fetcher: Rc<RefCell<Fetcher>>,
     still: Option<StillCapture>,
-}
-
-/// Page images still to fetch, most wanted first.
-#[derive(Default)]
-struct Prefetch {
-    queue: VecDeque<(String, u32)>,
-    done: HashSet<String>,
-    running: bool,
-    thin: bool,
 }
 
 impl Engine {
@@ -60,7 +55,7 @@ impl Engine {
         self.emit(Action::Presentation(presentation));
         match new_deck {
             None => self.slides.deck = None,
-            Some(id) if Some(&id) == have.as_ref() => self.prefetch_deck(),
+            Some(id) if Some(&id) == have.as_ref() => self.want_images(),
             Some(id) => {
                 self.slides.deck = None;
                 self.emit(Action::Deck(DeckStatus::Loading));
@@ -108,6 +103,7 @@ impl Engine {
                     capture.uploading = false;
                 }
                 if self.local.screen().is_some() {
+                    js::info("screen still", "sent", "");
                     self.send(ClientMsg::ScreenStill { still });
                 }
             }
@@ -129,29 +125,55 @@ impl Engine {
         let deck = Rc::new(deck);
         self.slides.deck = Some(Rc::clone(&deck));
         self.emit(Action::Deck(DeckStatus::Ready(deck)));
-        self.prefetch_deck();
+        self.want_images();
     }
 
-    /// Queues every page of the deck, the one on screen first, then the
-    /// following ones, then those before; starts the fetcher if idle.
-    pub(super) fn prefetch_deck(&mut self) {
-        let (Some(deck), Some(p)) = (&self.slides.deck, &self.slides.presentation) else {
-            return;
-        };
+    /// A still of `peer`'s shared screen.
+    pub(super) fn screen_still(&mut self, peer: PeerId, still: SlidePage) {
+        js::info("screen still", "received", "");
+        self.slides
+            .stills
+            .retain(|id, _| self.peers.contains_key(id));
+        self.slides.stills.insert(peer, still.clone());
+        self.emit(Action::ScreenStill(peer, still));
+        self.want_images();
+    }
+
+    /// (Re)orders what to fetch: the stills of shared screens first (they are
+    /// made only while someone's link takes no video, and whoever has no video
+    /// of the screen shows them); then the page on screen, then the following
+    /// pages, then those before. Each in the size our downlink takes; what is
+    /// here already is skipped. Starts the fetcher if idle.
+    pub(super) fn want_images(&mut self) {
         let tier = self.ladder.receive_tier();
-        let at = (p.page as usize).min(deck.pages.len());
-        let order = deck.pages[at..].iter().chain(deck.pages[..at].iter());
-        let mut queue = self.slides.prefetch.borrow_mut();
-        let wanted: VecDeque<(String, u32)> = order
+        let thin = tier < QualityTier::VideoLow;
+        let stills = self.slides.stills.values();
+        let pages = match (&self.slides.deck, &self.slides.presentation) {
+            (Some(deck), Some(p)) => {
+                let at = (p.page as usize).min(deck.pages.len());
+                deck.pages[at..]
+                    .iter()
+                    .chain(deck.pages[..at].iter())
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        let mut fetcher = self.slides.fetcher.borrow_mut();
+        let queue: VecDeque<(String, u32)> = stills
+            .chain(pages)
             .map(|page| rendition(page, tier))
             .map(|r| (r.path(), r.bytes))
-            .filter(|(path, _)| !queue.done.contains(path))
+            .filter(|(path, _)| !fetcher.loaded.contains_key(path))
+            .filter(|(path, _)| fetcher.failures.get(path).is_none_or(|n| *n < MAX_FAILURES))
             .collect();
-        queue.queue = wanted;
-        queue.thin = tier < QualityTier::VideoLow;
-        if !queue.running && !queue.queue.is_empty() {
-            queue.running = true;
-            spawn_local(run_prefetch(Rc::downgrade(&self.slides.prefetch)));
+        fetcher.queue = queue;
+        fetcher.thin = thin;
+        if !fetcher.running && !fetcher.queue.is_empty() {
+            fetcher.running = true;
+            spawn_local(run_fetcher(
+                Rc::downgrade(&self.slides.fetcher),
+                self.dispatch.clone(),
+            ));
         }
     }
 
@@ -170,10 +192,7 @@ impl Engine {
 
     fn look_at_screen(&mut self) {
         // Only worth it while someone takes no video from us.
-        let thin = self
-            .peers
-            .values()
-            .any(|p| p.remote_receive < QualityTier::VideoLow);
+        let thin = !self.stills_for().is_empty();
         let Some(capture) = &mut self.slides.still else {
             return;
         };
@@ -183,6 +202,7 @@ impl Engine {
         let Some(png) = capture.changed_still() else {
             return;
         };
+        js::info("screen still", "changed", "uploading");
         capture.uploading = true;
         let send = self.sender();
         let meeting = self.meeting.clone();
@@ -196,10 +216,36 @@ impl Engine {
     }
 }
 
-async fn run_prefetch(prefetch: Weak<RefCell<Prefetch>>) {
+/// Page images this browser fetches for itself, most wanted first: one at a
+/// time, paced on a thin link, retried when a fetch fails (a thin link loses
+/// TCP segments too), kept as object URLs until the call ends.
+#[derive(Default)]
+struct Fetcher {
+    queue: VecDeque<(String, u32)>,
+    /// Server path → object URL.
+    loaded: HashMap<String, String>,
+    failures: HashMap<String, u32>,
+    running: bool,
+    thin: bool,
+}
+
+impl Drop for Fetcher {
+    fn drop(&mut self) {
+        for url in self.loaded.values() {
+            drop(web_sys::Url::revoke_object_url(url));
+        }
+    }
+}
+
+/// Gives up on an image after this many failed fetches in a row.
+const MAX_FAILURES: u32 = 6;
+/// Wait after a failed fetch before the next one.
+const RETRY_AFTER_MS: u32 = 2_000;
+
+async fn run_fetcher(fetcher: Weak<RefCell<Fetcher>>, dispatch: Callback<Action>) {
     loop {
         // The engine gone (call ended) ends the fetcher too.
-        let Some(shared) = prefetch.upgrade() else {
+        let Some(shared) = fetcher.upgrade() else {
             return;
         };
         let next = shared.borrow_mut().queue.pop_front();
@@ -209,14 +255,38 @@ async fn run_prefetch(prefetch: Weak<RefCell<Prefetch>>) {
         };
         let thin = shared.borrow().thin;
         drop(shared);
-        if api::prefetch(&path).await {
-            if let Some(shared) = prefetch.upgrade() {
-                shared.borrow_mut().done.insert(path);
+        let blob = api::image(&path).await;
+        let Some(shared) = fetcher.upgrade() else {
+            return;
+        };
+        let url = blob.and_then(|b| web_sys::Url::create_object_url_with_blob(&b).ok());
+        let pause = match url {
+            Some(url) => {
+                let mut f = shared.borrow_mut();
+                f.failures.remove(&path);
+                f.loaded.insert(path.clone(), url.clone());
+                dispatch.emit(Action::SlideImage(path, url));
+                // Pacing, not waiting for other code: on a thin link, images
+                // take at most THIN_PACE_BPS on average, beside the audio.
+                if thin {
+                    bytes.saturating_mul(8_000) / THIN_PACE_BPS
+                } else {
+                    0
+                }
             }
-        }
-        if thin {
-            // Pacing, not waiting for other code: at most THIN_PACE_BPS on average.
-            TimeoutFuture::new(bytes.saturating_mul(8_000) / THIN_PACE_BPS).await;
+            None => {
+                let mut f = shared.borrow_mut();
+                let failures = f.failures.entry(path.clone()).or_default();
+                *failures += 1;
+                if *failures < MAX_FAILURES {
+                    f.queue.push_back((path, bytes));
+                }
+                RETRY_AFTER_MS
+            }
+        };
+        drop(shared);
+        if pause > 0 {
+            TimeoutFuture::new(pause).await;
         }
     }
 }

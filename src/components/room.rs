@@ -135,22 +135,32 @@ fn stage(s: &State, props: &RoomProps, tr: &crate::i18n::Tr) -> Option<Html> {
     }
     let sharer = s.peers.values().find(|p| p.info.media.screen.is_some())?;
     let name = sharer.info.name.to_string();
-    let thin = s.quality.receive < QualityTier::VideoLow;
-    match (thin, s.slides.stills.get(&sharer.info.id), &sharer.screen) {
-        (true, Some(page), _) => Some(html! {
-            <div class="stage" data-testid="stage" data-kind="still">
-                { still(page, s.quality.receive, &screen_label(&name)) }
-                <div class="stage-label">{ format!("{} · {}", screen_label(&name), tr.t(Text::ScreenAsStills)) }</div>
-            </div>
-        }),
-        (_, _, Some(stream)) => Some(html! {
-            <div class="stage" data-testid="stage" data-kind="video">
-                <Media stream={Clone::clone(stream)} playback={Playback::Video { mirror: false }} label={name.clone()} />
-                <div class="stage-label">{ screen_label(&name) }</div>
-            </div>
-        }),
-        _ => None,
-    }
+    // Stills when our link takes no video, or while no video of the screen
+    // has reached us (its sender's link to us may be thin even if ours is not).
+    let thin =
+        s.quality.receive < QualityTier::VideoLow || sharer.info.media.stills_for.contains(&me.id);
+    Some(
+        match (thin, s.slides.stills.get(&sharer.info.id), &sharer.screen) {
+            (false, _, Some(stream)) | (true, None, Some(stream)) => html! {
+                <div class="stage" data-testid="stage" data-kind="video">
+                    <Media stream={Clone::clone(stream)} playback={Playback::Video { mirror: false }} label={name.clone()} />
+                    <div class="stage-label">{ screen_label(&name) }</div>
+                </div>
+            },
+            (_, Some(page), _) => html! {
+                <div class="stage" data-testid="stage" data-kind="still">
+                    { still(&s.slides, page, s.quality.receive, &screen_label(&name), tr) }
+                    <div class="stage-label">{ format!("{} · {}", screen_label(&name), tr.t(Text::ScreenAsStills)) }</div>
+                </div>
+            },
+            (_, None, None) => html! {
+                <div class="stage" data-testid="stage" data-kind="waiting">
+                    <p class="stage-note">{ tr.t(Text::SlideLoading) }</p>
+                    <div class="stage-label">{ screen_label(&name) }</div>
+                </div>
+            },
+        },
+    )
 }
 
 /// The plain-language line about one's own link, if it is not at full quality.

@@ -1,6 +1,6 @@
 use crate::call::Command;
-use crate::i18n::{use_tr, Text};
-use crate::state::{rendition, DeckStatus, Slides};
+use crate::i18n::{use_tr, Text, Tr};
+use crate::state::{DeckStatus, Slides};
 use sala_protocol::{QualityTier, SlidePage};
 use yew::prelude::*;
 
@@ -26,7 +26,13 @@ pub fn SlideStage(props: &SlideStageProps) -> Html {
     };
     let (page, pages) = (p.page, p.pages);
     let picture = match (&props.slides.deck, props.slides.page()) {
-        (_, Some(slide)) => still(slide, props.receive, &format!("{} {}", page + 1, pages)),
+        (_, Some(slide)) => still(
+            &props.slides,
+            slide,
+            props.receive,
+            &format!("{} {}", page + 1, pages),
+            &tr,
+        ),
         (DeckStatus::Failed(err), None) => html! { <p class="stage-note">{ tr.t(err.text()) }</p> },
         _ => html! { <p class="stage-note">{ tr.t(Text::SlideLoading) }</p> },
     };
@@ -57,11 +63,15 @@ pub fn SlideStage(props: &SlideStageProps) -> Html {
     }
 }
 
-/// One page (or screen still) as an `<img>` of the size the link takes.
-pub fn still(page: &SlidePage, receive: QualityTier, alt: &str) -> Html {
-    let r = rendition(page, receive);
-    html! {
-        <img class="slide" data-testid="slide" src={r.path()} alt={alt.to_owned()}
-            width={r.width.to_string()} height={r.height.to_string()} />
+/// One page (or screen still) as an `<img>`, once this browser has it.
+pub fn still(slides: &Slides, page: &SlidePage, receive: QualityTier, alt: &str, tr: &Tr) -> Html {
+    match slides.image(page, receive) {
+        Some((r, url)) => html! {
+            <img class="slide" data-testid="slide" src={url.to_owned()} alt={alt.to_owned()}
+                data-width={r.width.to_string()} width={r.width.to_string()} height={r.height.to_string()} />
+        },
+        None => {
+            html! { <p class="stage-note" data-testid="slide-loading">{ tr.t(Text::SlideLoading) }</p> }
+        }
     }
 }

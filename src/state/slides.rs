@@ -48,6 +48,9 @@ pub struct Slides {
     pub deck: DeckStatus,
     /// Latest still of each remote screen share.
     pub stills: BTreeMap<PeerId, SlidePage>,
+    /// Page images this browser holds: server path → object URL. The engine
+    /// fetches them (paced, retried); the UI shows only what is here.
+    pub images: BTreeMap<String, String>,
     pub upload: Upload,
 }
 
@@ -57,12 +60,26 @@ impl Default for Slides {
             presentation: None,
             deck: DeckStatus::None,
             stills: BTreeMap::new(),
+            images: BTreeMap::new(),
             upload: Upload::Idle,
         }
     }
 }
 
 impl Slides {
+    /// What to show for `page` at `tier`: the rendition the link takes if it
+    /// is here, else the largest one that is (a page turned on a good link
+    /// shows at once in the size fetched earlier), else nothing yet.
+    pub fn image<'a>(
+        &'a self,
+        page: &'a SlidePage,
+        tier: QualityTier,
+    ) -> Option<(&'a Rendition, &'a str)> {
+        let wanted = rendition(page, tier);
+        let have = |r: &'a Rendition| self.images.get(&r.path()).map(|url| (r, url.as_str()));
+        have(wanted).or_else(|| page.renditions().iter().rev().find_map(have))
+    }
+
     /// The page on screen, once the deck is here.
     pub fn page(&self) -> Option<&SlidePage> {
         let (Some(p), DeckStatus::Ready(deck)) = (&self.presentation, &self.deck) else {

@@ -12,6 +12,7 @@ fn peer(id: u64, name: &str) -> PeerInfo {
             screen: None,
             tier: QualityTier::VideoHigh,
             receive: QualityTier::VideoHigh,
+            stills_for: Vec::new(),
         },
     }
 }

@@ -185,7 +185,7 @@ impl Default for Config {
             max_hold_off: 300_000,
             probe_window: [0, 2_000, 3_000, 6_000],
             flap_window: 60_000,
-            stay_ratio: 0.6,
+            stay_ratio: 0.75,
             loss_trouble: 0.08,
             loss_severe: 0.25,
             loss_quiet: 0.02,

@@ -466,7 +466,7 @@ fn repeated_cuts_are_trusted_once_then_treated_as_an_unstable_link() {
 #[test]
 fn a_climb_holds_while_the_estimate_is_still_growing() {
     // After a thin spell GCC's estimate grows only as more is sent: a probe to
-    // video low starts at 70 % of its need and gains 8 % a second. Without
+    // video low starts at 78 % of its need and gains 8 % a second. Without
     // hysteresis the probe would fail at the end of its window and the climb
     // would be retried after a longer hold-off, again and again.
     let config = Config::default();
@@ -480,7 +480,7 @@ fn a_climb_holds_while_the_estimate_is_still_growing() {
             None => observe(&config, c.tier(), link(GOOD)),
             Some(at) => Sample {
                 capacity_bps: Some(
-                    (need as f64 * 0.7 * 1.08f64.powf((now - at) as f64 / 1000.0)) as u32,
+                    (need as f64 * 0.78 * 1.08f64.powf((now - at) as f64 / 1000.0)) as u32,
                 ),
                 loss: Some(0.0),
                 rtt_ms: Some(80),

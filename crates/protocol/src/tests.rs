@@ -41,6 +41,7 @@ fn every_client_message_round_trips() {
         screen: None,
         tier: QualityTier::VideoLow,
         receive: QualityTier::VideoHigh,
+        stills_for: Vec::new(),
     };
     for msg in [
         ClientMsg::Join {
@@ -93,6 +94,7 @@ fn every_server_message_round_trips() {
             screen: Some(StreamId::try_from("{abc-123}".to_owned()).unwrap()),
             tier: QualityTier::VideoHigh,
             receive: QualityTier::VideoHigh,
+            stills_for: Vec::new(),
         },
     };
     for msg in [
@@ -242,6 +244,7 @@ fn tag_first_reads_fields_like_the_derive() {
                 screen: None,
                 tier: QualityTier::VideoHigh,
                 receive: QualityTier::VideoHigh,
+                stills_for: Vec::new(),
             }
         })
     );

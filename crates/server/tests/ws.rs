@@ -474,7 +474,13 @@ async fn dropped_socket_resumes_with_the_same_id() {
         }
     );
 
-    // The old token is spent: a join with it is a fresh join.
+    // Coming back with the new token spends the first one: a join with it
+    // is then a fresh join. (Until then the first one still resumes, in case
+    // the Welcome with the new one was lost with its socket.)
+    let fresh = b2.resume.clone();
+    drop(b2);
+    let b3 = join(&s, "Bo", None, Some(fresh)).await;
+    assert!(b3.resumed);
     let mut c = connect(s.addr).await;
     send(&mut c, &join_msg(&s.meeting, "Bo", None, Some(token))).await;
     assert_eq!(

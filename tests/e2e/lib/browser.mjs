@@ -18,13 +18,24 @@ const INSTRUMENT = `(() => {
   PC.generateCertificate = NativePC.generateCertificate;
   window.RTCPeerConnection = PC;
   const NativeWS = window.WebSocket;
-  function WS(...args) { const ws = new NativeWS(...args); sockets.push(ws); return ws; }
+  const frames = [];
+  function WS(...args) {
+    const ws = new NativeWS(...args);
+    sockets.push(ws);
+    // The last server message types, for diagnostics.
+    ws.addEventListener('message', (e) => {
+      try { frames.push(Math.round(performance.now()) + ' ' + JSON.parse(e.data).type); } catch { /* not JSON */ }
+      if (frames.length > 200) frames.shift();
+    });
+    return ws;
+  }
   WS.prototype = NativeWS.prototype;
   Object.assign(WS, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
   window.WebSocket = WS;
   window.__sala = {
     pcs,
     sockets,
+    frames,
     async stats() {
       const out = [];
       for (const pc of pcs) {

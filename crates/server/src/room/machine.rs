@@ -112,6 +112,9 @@ enum Link {
 struct Peer {
     info: PeerInfo,
     token: ResumeToken,
+    /// The token this peer had before its last resume: the `Welcome` carrying
+    /// the new one may have died with the socket on a lossy link.
+    previous_token: Option<ResumeToken>,
     link: Link,
     /// Latest still of this peer's screen share, for thin receivers.
     still: Option<SlidePage>,
@@ -239,10 +242,10 @@ impl Room {
             let found = self
                 .peers
                 .iter()
-                .find(|(_, p)| p.token == token)
+                .find(|(_, p)| p.token == token || p.previous_token.as_ref() == Some(&token))
                 .map(|(id, _)| *id);
             match found {
-                Some(id) => return self.resume(id, conn, media, new_token),
+                Some(id) => return self.resume(id, conn, media, token, new_token),
                 None => self.error(conn, ErrorCode::ResumeExpired),
             }
         }
@@ -270,6 +273,7 @@ impl Room {
             Peer {
                 info: info.clone(),
                 token: new_token,
+                previous_token: None,
                 link: Link::Attached(conn),
                 still: None,
             },
@@ -281,9 +285,19 @@ impl Room {
         self.record(&info, EventKind::Joined);
     }
 
-    fn resume(&mut self, id: PeerId, conn: ConnId, media: MediaState, new_token: ResumeToken) {
+    fn resume(
+        &mut self,
+        id: PeerId,
+        conn: ConnId,
+        media: MediaState,
+        used_token: ResumeToken,
+        new_token: ResumeToken,
+    ) {
         let peer = self.peers.get_mut(&id).expect("resumed peer is listed");
         let old = std::mem::replace(&mut peer.link, Link::Attached(conn));
+        // The client surely holds the token it resumed with; keep that one
+        // valid until it comes back with the new one.
+        peer.previous_token = Some(used_token);
         peer.token = new_token;
         let media_changed = peer.info.media != media;
         peer.info.media = media.clone();

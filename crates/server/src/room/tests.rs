@@ -72,6 +72,17 @@ fn join(c: u64, n: u64, key: Option<HostKey>, resume: Option<ResumeToken>) -> In
         new_token: token(n as u8),
     }
 }
+/// Peer `n` comes back on conn `c` with its first token (`n`), handed `fresh`.
+fn rejoin(c: u64, n: u64, fresh: u8) -> Input {
+    Input::Join {
+        conn: ConnId(c),
+        name: name(n),
+        media: media(true),
+        host_key: None,
+        resume: Some(token(n as u8)),
+        new_token: token(fresh),
+    }
+}
 fn guest(c: u64, n: u64) -> Input {
     join(c, n, None, None)
 }
@@ -504,6 +515,44 @@ fn scenarios() {
                             signal: sdp("x"),
                         },
                     )],
+                ),
+            ],
+        ),
+        (
+            "a resume whose welcome was lost can be made again with the same token",
+            vec![
+                In(0, guest(1, 1), joined(1, 1)),
+                In(0, guest(2, 2), joined(2, 2)),
+                In(0, Input::Disconnected { conn: ConnId(2) }, vec![]),
+                In(
+                    1,
+                    rejoin(9, 2, 20),
+                    vec![
+                        welcome(
+                            9,
+                            info(2, Role::Guest),
+                            vec![info(1, Role::Guest)],
+                            20,
+                            true,
+                        ),
+                        record(2, Role::Guest, EventKind::Resumed),
+                    ],
+                ),
+                // The welcome with token 20 never arrived; the socket died too.
+                In(2, Input::Disconnected { conn: ConnId(9) }, vec![]),
+                In(
+                    3,
+                    rejoin(10, 2, 21),
+                    vec![
+                        welcome(
+                            10,
+                            info(2, Role::Guest),
+                            vec![info(1, Role::Guest)],
+                            21,
+                            true,
+                        ),
+                        record(2, Role::Guest, EventKind::Resumed),
+                    ],
                 ),
             ],
         ),
