@@ -6,6 +6,9 @@ import { TestNet } from './lib/net.mjs';
 import { startServer } from './lib/server.mjs';
 import { launchBrowser } from './lib/browser.mjs';
 import { waitForFlowingMedia } from './lib/wait.mjs';
+import { fileURLToPath } from 'node:url';
+
+const DECK = fileURLToPath(new URL('../fixtures/deck.pdf', import.meta.url));
 
 const out = resolve(process.argv[2] || 'target/screenshots');
 mkdirSync(out, { recursive: true });
@@ -17,6 +20,10 @@ try {
   const guest = await launchBrowser(net.addHost(), server.url, { name: 'guest' });
   browsers.push(host, guest);
   const shot = (b, name) => b.page.screenshot({ path: `${out}/${name}.png` });
+  const imageShown = (b, selector) => b.page.waitForFunction((sel) => {
+    const img = document.querySelector(sel);
+    return Boolean(img && img.complete && img.naturalWidth > 0);
+  }, selector, { timeout: 30000 });
   const setLang = async (b, code) => {
     await b.page.locator(`.lang-switch button[lang="${code}"]`).click();
   };
@@ -63,6 +70,23 @@ try {
     await host.page.locator('[data-testid="tier-badge"]').waitFor();
     await shot(guest, `${lang}-6c-guest-data-saver`);
     await shot(host, `${lang}-6d-host-sees-saver-badge`);
+    // Slides: the host presents a PDF; the guest (saver on) follows the page.
+    await host.page.getByTestId('slides-file').setInputFiles(DECK);
+    await imageShown(guest, '[data-testid="slide-stage"] img');
+    await imageShown(host, '[data-testid="slide-stage"] img');
+    await host.page.getByTestId('slide-next').click();
+    await guest.page.waitForFunction(() => document.querySelector('[data-testid="slide-stage"]')?.dataset.page === '1');
+    await imageShown(guest, '[data-testid="slide-stage"] img');
+    await shot(host, `${lang}-6e-presenter`);
+    await shot(guest, `${lang}-6f-guest-sees-slide`);
+    await host.page.getByTestId('slide-stop').click();
+    await guest.page.getByTestId('slide-stage').waitFor({ state: 'detached' });
+    // A shared screen reaches the guest, whose saver takes no video, as stills.
+    await host.page.getByTestId('share-toggle').click();
+    await imageShown(guest, '[data-testid="stage"][data-kind="still"] img');
+    await shot(guest, `${lang}-7b-guest-sees-stills`);
+    await host.page.getByTestId('share-toggle').click();
+    await guest.page.getByTestId('stage').waitFor({ state: 'detached' });
     await guest.page.getByTestId('data-saver').selectOption('auto');
     await guest.page.getByTestId('devices-toggle').click();
     await host.page.getByTestId('share-toggle').click();
