@@ -76,10 +76,10 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <Icon glyph={Glyph::Screen} />
                 <span>{ tr.t(if sharing { Text::StopSharing } else { Text::ShareScreen }) }</span>
             </button>
-            <label class={classes!("control", props.uploading.then_some("active"))} data-testid="present-slides">
+            <label class={classes!("button", "control", props.uploading.then_some("active"))} data-testid="present-slides">
                 <input type="file" class="visually-hidden" accept=".pdf,application/pdf,image/png,image/jpeg,image/webp"
                     disabled={props.uploading} onchange={on_file} data-testid="slides-file" />
-                <Icon glyph={Glyph::Screen} />
+                <Icon glyph={Glyph::Slides} />
                 <span>{ tr.t(if props.uploading { Text::PreparingSlides } else { Text::PresentSlides }) }</span>
             </label>
             { panel_button(Panel::Participants, Glyph::People, format!("{} ({})", tr.t(Text::Participants), props.participants), "list-toggle") }

@@ -11,6 +11,7 @@ pub enum Glyph {
     Leave,
     People,
     Sliders,
+    Slides,
 }
 
 impl Glyph {
@@ -22,6 +23,7 @@ impl Glyph {
             Glyph::CameraOff => "M3 7h12v10H3zM15 10l6-3v10l-6-3M2 3l19 18",
             Glyph::Screen => "M3 4h18v12H3zM8 20h8M12 16v4M12 13V7M9 10l3-3 3 3",
             Glyph::Leave => "M4 15c5-5 11-5 16 0l-2 3-3-2v-2.5c-2-.7-4-.7-6 0V16l-3 2z",
+            Glyph::Slides => "M3 4h18v11H3zM12 15v3M8 21l4-3 4 3M7 8h6M7 11h9",
             Glyph::Sliders => "M4 6h9M17 6h3M15 4v4M4 12h3M11 12h9M9 10v4M4 18h11M19 18h1M17 16v4",
             Glyph::People => "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2 20c0-4 3-6 7-6s7 2 7 6M16 4.5a3.5 3.5 0 0 1 0 6.5M18 14c2.5.5 4 2.5 4 6",
         }
