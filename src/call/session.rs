@@ -159,6 +159,15 @@ impl Engine {
                 });
             }
             ServerMsg::PeerJoined { peer } => self.emit(Action::PeerJoined(peer)),
+            ServerMsg::PeerResumed { peer } => {
+                // Our offer may have crossed its old socket's end unanswered.
+                if let Some(offer) = self.peers.get(&peer).and_then(|p| p.pending_offer()) {
+                    self.send(ClientMsg::Signal {
+                        to: peer,
+                        signal: offer,
+                    });
+                }
+            }
             ServerMsg::PeerLeft { peer, .. } => {
                 self.peers.remove(&peer);
                 self.ladder.forget(peer);

@@ -268,6 +268,12 @@ pub enum ServerMsg {
         peer: PeerId,
         media: MediaState,
     },
+    /// `peer`'s socket was replaced (it resumed its session). Signals it sent
+    /// on the old socket may be lost: an offer still waiting for its answer
+    /// should be sent to it again.
+    PeerResumed {
+        peer: PeerId,
+    },
     Signal {
         from: PeerId,
         signal: Signal,

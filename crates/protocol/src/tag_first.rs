@@ -135,6 +135,7 @@ impl Tagged for ServerMsg {
             "peer_joined" => variant!(map, ServerMsg::PeerJoined { peer }),
             "peer_left" => variant!(map, ServerMsg::PeerLeft { peer, reason }),
             "peer_media" => variant!(map, ServerMsg::PeerMedia { peer, media }),
+            "peer_resumed" => variant!(map, ServerMsg::PeerResumed { peer }),
             "signal" => variant!(
                 map,
                 ServerMsg::Signal {
@@ -152,6 +153,7 @@ impl Tagged for ServerMsg {
                     "peer_joined",
                     "peer_left",
                     "peer_media",
+                    "peer_resumed",
                     "signal",
                     "pong",
                     "presentation",

@@ -133,6 +133,7 @@ fn every_server_message_round_trips() {
             peer: PeerId(1),
             media: MediaState::default(),
         },
+        ServerMsg::PeerResumed { peer: PeerId(1) },
         ServerMsg::Signal {
             from: PeerId(2),
             signal: Signal::Description {

@@ -455,8 +455,12 @@ async fn dropped_socket_resumes_with_the_same_id() {
     assert_eq!(b2.peers, vec![a.you.clone()]);
     assert_ne!(b2.resume, token, "a fresh token with each Welcome");
 
-    // The other side saw neither a PeerLeft nor a PeerJoined.
-    assert!(ping(&mut a.ws, 7).await.is_empty());
+    // The other side saw neither a PeerLeft nor a PeerJoined, only that Bo's
+    // socket was replaced (so it can re-send an offer that may have been lost).
+    assert_eq!(
+        ping(&mut a.ws, 7).await,
+        vec![ServerMsg::PeerResumed { peer: id }]
+    );
     let mut b2 = b2;
     send(
         &mut a.ws,

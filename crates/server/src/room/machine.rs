@@ -315,6 +315,9 @@ impl Room {
         for (from, signal) in buffered {
             self.send(conn, ServerMsg::Signal { from, signal });
         }
+        for other in self.attached_except(id) {
+            self.send(other, ServerMsg::PeerResumed { peer: id });
+        }
         if media_changed {
             for other in self.attached_except(id) {
                 self.send(
