@@ -33,7 +33,7 @@ export function totals(stats) {
  * video need only keep rising somewhere: the quality ladder may have paused it on a
  * connection whose receiver is overloaded (six browsers on two cores do that).
  */
-export async function waitForFlowingMedia(browser, expectPeers, { timeoutMs = 30000, video = 'every' } = {}) {
+export async function waitForFlowingMedia(browser, expectPeers, { timeoutMs = 30000, video = 'every', risingMs = 10000 } = {}) {
   const first = await waitFor(
     async () => totals(await browser.stats()),
     (t) => t.connected === expectPeers && t.perPeer.every((p) => p.audioBytes > 0 && p.frames > 0),
@@ -47,6 +47,6 @@ export async function waitForFlowingMedia(browser, expectPeers, { timeoutMs = 30
       (video === 'some'
         ? t.videoFrames > first.videoFrames
         : t.perPeer.every((p, i) => p.frames > first.perPeer[i].frames)),
-    { timeoutMs: 10000, what: `${browser.name}: media still rising` },
+    { timeoutMs: risingMs, what: `${browser.name}: media still rising` },
   );
 }
