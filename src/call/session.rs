@@ -6,7 +6,7 @@ use super::{js, Engine, Event};
 use crate::error::CallEnd;
 use crate::state::Action;
 use sala_protocol::{
-    ClientMsg, ErrorCode, ServerMsg, HEARTBEAT_INTERVAL_SECS, HEARTBEAT_TIMEOUT_SECS,
+    ClientMsg, ErrorCode, PeerId, ServerMsg, HEARTBEAT_INTERVAL_SECS, HEARTBEAT_TIMEOUT_SECS,
     PROTOCOL_VERSION,
 };
 
@@ -117,16 +117,10 @@ impl Engine {
                     self.peers.retain(|id, _| peers.iter().any(|p| p.id == *id));
                     // Offers sent on the old socket may be lost; without an
                     // answer a connection can never negotiate again.
-                    let pending: Vec<_> = self
-                        .peers
-                        .iter()
-                        .filter_map(|(id, p)| p.pending_offer().map(|o| (*id, o)))
-                        .collect();
-                    self.queued.extend(
-                        pending
-                            .into_iter()
-                            .map(|(to, signal)| ClientMsg::Signal { to, signal }),
-                    );
+                    let ids: Vec<PeerId> = self.peers.keys().copied().collect();
+                    for id in ids {
+                        self.resend_offer(id);
+                    }
                 } else {
                     // A fresh session: we are the newcomer and offer to everyone.
                     self.peers.clear();
@@ -159,15 +153,8 @@ impl Engine {
                 });
             }
             ServerMsg::PeerJoined { peer } => self.emit(Action::PeerJoined(peer)),
-            ServerMsg::PeerResumed { peer } => {
-                // Our offer may have crossed its old socket's end unanswered.
-                if let Some(offer) = self.peers.get(&peer).and_then(|p| p.pending_offer()) {
-                    self.send(ClientMsg::Signal {
-                        to: peer,
-                        signal: offer,
-                    });
-                }
-            }
+            // Our offer may have crossed its old socket's end unanswered.
+            ServerMsg::PeerResumed { peer } => self.resend_offer(peer),
             ServerMsg::PeerLeft { peer, .. } => {
                 self.peers.remove(&peer);
                 self.ladder.forget(peer);
@@ -215,6 +202,16 @@ impl Engine {
                     web_sys::console::warn_1(&format!("server refused a message: {error}").into())
                 }
             },
+        }
+    }
+}
+
+impl Engine {
+    /// Sends `to` our offer again if it still waits for an answer (queued
+    /// until the socket is welcomed).
+    fn resend_offer(&mut self, to: PeerId) {
+        if let Some(signal) = self.peers.get(&to).and_then(|p| p.pending_offer()) {
+            self.send(ClientMsg::Signal { to, signal });
         }
     }
 }

@@ -454,14 +454,18 @@ impl Room {
         }
     }
 
+    /// Every peer with a live socket, and that socket.
+    fn attached(&self) -> impl Iterator<Item = (PeerId, ConnId)> + '_ {
+        self.peers.values().filter_map(|p| match p.link {
+            Link::Attached(c) => Some((p.info.id, c)),
+            Link::Detached { .. } => None,
+        })
+    }
+
     fn attached_except(&self, id: PeerId) -> Vec<ConnId> {
-        self.peers
-            .values()
-            .filter(|p| p.info.id != id)
-            .filter_map(|p| match p.link {
-                Link::Attached(c) => Some(c),
-                Link::Detached { .. } => None,
-            })
+        self.attached()
+            .filter(|(peer, _)| *peer != id)
+            .map(|(_, conn)| conn)
             .collect()
     }
 

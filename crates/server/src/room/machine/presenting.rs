@@ -3,7 +3,7 @@
 
 use sala_protocol::{DeckId, ErrorCode, PeerId, Presentation, ServerMsg, SlidePage};
 
-use super::{ConnId, Link, Room};
+use super::{ConnId, Room};
 
 impl Room {
     /// `conn` presents `deck` (found by the shell, `pages` long) from `page`,
@@ -52,7 +52,8 @@ impl Room {
     /// Everyone (the presenter too) learns of every change.
     pub(super) fn set_presentation(&mut self, presentation: Option<Presentation>) {
         self.presentation = presentation;
-        for conn in self.attached() {
+        let conns: Vec<ConnId> = self.attached().map(|(_, conn)| conn).collect();
+        for conn in conns {
             self.send(
                 conn,
                 ServerMsg::Presentation {
@@ -92,15 +93,5 @@ impl Room {
         for (peer, still) in stills {
             self.send(conn, ServerMsg::ScreenStill { peer, still });
         }
-    }
-
-    fn attached(&self) -> Vec<ConnId> {
-        self.peers
-            .values()
-            .filter_map(|p| match p.link {
-                Link::Attached(c) => Some(c),
-                Link::Detached { .. } => None,
-            })
-            .collect()
     }
 }
