@@ -105,15 +105,19 @@ test('slides reach a witness on a thin link; a shared screen reaches it as still
     });
     assert.match(await witness.page.getByTestId('stage').innerText(), /still pictures/);
     await clerk.page.locator('[data-testid="stage"][data-kind="video"]').waitFor({ timeout: 15000 });
-    // The clerk decodes the screen as video; the witness receives no video at all.
+    // The clerk decodes the screen as video; the witness receives no video at all
+    // outside its own downlink's probes up (each ≤ 3 s, then a hold-off of ≥ 4 s):
+    // a 2 s window with none must come, while the clerk's video keeps running.
     const frames = async (b) => (await b.stats()).flatMap((s) => s.video).reduce((a, v) => a + v.frames, 0);
-    const [c0, w0] = [await frames(clerk), await frames(witness)];
-    const until = Date.now() + 4000;
-    await waitFor(async () => Date.now() >= until, (done) => done, { timeoutMs: 6000, intervalMs: 250, what: '4 s of sharing' });
-    const [c1, w1] = [await frames(clerk), await frames(witness)];
-    t.diagnostic(`in 4 s: clerk decoded ${c1 - c0} video frames, witness ${w1 - w0}`);
-    assert.ok(c1 - c0 > 10, `the clerk gets live video (${c1 - c0} frames)`);
-    assert.ok(w1 - w0 <= 8, `the witness gets (almost) no video (${w1 - w0} frames, probes included)`);
+    let windows = 0;
+    const seen = await waitFor(async () => {
+      windows++;
+      const [c0, w0] = [await frames(clerk), await frames(witness)];
+      await witness.page.waitForTimeout(2000); // measuring interval between two counter readings
+      const [c1, w1] = [await frames(clerk), await frames(witness)];
+      return { clerk: c1 - c0, witness: w1 - w0 };
+    }, (d) => d.clerk > 10 && d.witness === 0, { timeoutMs: 24000, intervalMs: 0, what: 'a 2 s window: live video at the clerk, none at the witness' });
+    t.diagnostic(`in 2 s: clerk decoded ${seen.clerk} video frames, witness ${seen.witness} (window ${windows})`);
     await judge.page.getByTestId('share-toggle').click();
     await waitFor(() => witness.page.getByTestId('stage').count(), (n) => n === 0, { what: 'stage gone at the witness' });
     session.net.unshape(witness.host);
