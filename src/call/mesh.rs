@@ -17,14 +17,15 @@ impl Engine {
 
     /// The audio packet time for a connection, both ways: longer while our
     /// downlink or our uplink is on an audio tier (a thin uplink drowns in
-    /// packet headers as surely as a thin downlink).
-    fn wanted_ptime(&self) -> u32 {
+    /// packet headers as surely as a thin downlink). Without the ladder, the
+    /// browser's own choice.
+    fn wanted_ptime(&self) -> Option<u32> {
         let thin = self.ladder.receive_tier().min(self.ladder.send_tier());
-        if thin < QualityTier::VideoLow {
+        self.ladder.adapts().then_some(if thin < QualityTier::VideoLow {
             sdp::THIN_PTIME_MS
         } else {
             sdp::NORMAL_PTIME_MS
-        }
+        })
     }
 
     /// After our tiers crossed between video and audio: renegotiate every

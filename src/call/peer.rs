@@ -55,8 +55,9 @@ pub struct Peer {
     pub remote_receive: QualityTier,
     /// Tier the remote side sends at (it announces it).
     pub remote_send: QualityTier,
-    /// Audio packet time we ask the remote side for (see `sdp.rs`).
-    pub ptime_ms: u32,
+    /// Audio packet time we ask the remote side for, with FEC and DTX (see
+    /// `sdp.rs`); `None` leaves the browser's own audio settings.
+    pub ptime_ms: Option<u32>,
     _handlers: [Handler; 4],
 }
 
@@ -169,7 +170,7 @@ impl Peer {
             remote_screen: None,
             remote_receive: QualityTier::VideoHigh,
             remote_send: QualityTier::VideoHigh,
-            ptime_ms: sdp::NORMAL_PTIME_MS,
+            ptime_ms: Some(sdp::NORMAL_PTIME_MS),
             _handlers: [negotiation, candidate, track, state],
         })
     }
@@ -256,7 +257,7 @@ impl Peer {
                 let init = RtcSessionDescriptionInit::new(sdp_type(kind));
                 // The remote description's Opus wishes set how *we* send:
                 // our own packet time, FEC and DTX go in before it is applied.
-                init.set_sdp(&sdp::with_audio_prefs(&sdp, self.ptime_ms));
+                init.set_sdp(&self.audio_prefs(&sdp));
                 // For the polite side in `have-local-offer` this rolls our offer back.
                 wait(self.pc.set_remote_description(&init)).await?;
                 if kind != SdpType::Offer {
@@ -299,8 +300,15 @@ impl Peer {
         let desc = self.pc.local_description()?;
         Some(Signal::Description {
             sdp_type: from_sdp_type(desc.type_())?,
-            sdp: sdp::with_audio_prefs(&desc.sdp(), self.ptime_ms),
+            sdp: self.audio_prefs(&desc.sdp()),
         })
+    }
+
+    fn audio_prefs(&self, sdp: &str) -> String {
+        match self.ptime_ms {
+            Some(ptime) => sdp::with_audio_prefs(sdp, ptime),
+            None => sdp.to_owned(),
+        }
     }
 
     /// Puts `plan` on this connection's encoders: camera and screen paused or

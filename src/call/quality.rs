@@ -22,7 +22,28 @@ pub const TICK_MS: u32 = 500;
 const SAVER_KEY: &str = "sala.data-saver";
 const MINUTE_MS: u64 = 60_000;
 
+/// Whether the ladder acts on what it reads. `?ladder=off` on the page's
+/// address turns it off, for comparing Sala with plain WebRTC on the same
+/// link (`cargo xtask bench ladder --plain`): tiers stay at full video unless
+/// the data saver asks otherwise, and the browser keeps its own audio
+/// settings (no packet time, FEC or DTX wishes in the SDP).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Adaptation {
+    Auto,
+    Off,
+}
+
+impl Adaptation {
+    fn from_page() -> Self {
+        match js::query_param("ladder").as_deref() {
+            Some("off") => Self::Off,
+            _ => Self::Auto,
+        }
+    }
+}
+
 pub struct Ladder {
+    adaptation: Adaptation,
     /// What we send, per connection.
     up: HashMap<PeerId, Controller>,
     down: Controller,
@@ -43,7 +64,12 @@ impl Ladder {
             .ok()
             .and_then(|c| DataSaver::from_code(&c))
             .unwrap_or_default();
+        let adaptation = Adaptation::from_page();
+        if adaptation == Adaptation::Off {
+            js::info("ladder", "off", "?ladder=off");
+        }
         let mut ladder = Self {
+            adaptation,
             up: HashMap::new(),
             down: Controller::new(Config::default(), QualityTier::VideoHigh),
             saver,
@@ -55,6 +81,11 @@ impl Ladder {
         ladder.set_saver(Millis(0), saver);
         ladder.down.poll_decision();
         ladder
+    }
+
+    /// Whether the ladder adapts to the link (see [`Adaptation`]).
+    pub fn adapts(&self) -> bool {
+        self.adaptation == Adaptation::Auto
     }
 
     fn start_tier(&self) -> QualityTier {
@@ -221,12 +252,15 @@ impl Engine {
             };
             let their_send = peer.remote_send;
             if let Some((then, prev)) = self.ladder.prev.insert(id, (now, counters)) {
+                moved += (counters.bytes() - prev.bytes()).max(0.0) as u64;
+                if !self.ladder.adapts() {
+                    continue;
+                }
                 let (up, down) = stats::samples(&prev, &counters, now.0.saturating_sub(then.0));
                 let controller = self.ladder.up(now, id);
                 controller.set_needs(limits::needs(n));
                 controller.handle_sample(now, up);
                 downs.push((down, their_send));
-                moved += (counters.bytes() - prev.bytes()).max(0.0) as u64;
             }
         }
         if let Some(down) = downlink_sample(&downs) {

@@ -1,25 +1,37 @@
-// Benchmark: the thin-link ladder on a real shaped link.
-//   cargo xtask bench ladder    (or: SALA_SERVER_BIN=… node tests/e2e/bench-ladder.mjs [cycles])
+// Benchmark: the thin-link ladder on a real shaped link, and the same link
+// without it (plain WebRTC, `--plain`: the page opened with `?ladder=off`).
+//   cargo xtask bench ladder [--plain] [cycles]
+//   (or: SALA_SERVER_BIN=… node tests/e2e/bench-ladder.mjs [--plain] [cycles])
 // A judge and a witness meet, each browser in its own namespace. Each cycle
 // cuts the witness's link to 64 kbit/s both ways (tc tbf), holds it for 20 s,
-// restores it, and waits for full video again. Measured per cycle:
-//   - fall: cut → the witness's own tier is audio-only (its banner's data-tier);
+// restores it, and waits for full video again. Measured per cycle, the same
+// way in both modes except where said:
+//   - fall (ladder only): cut → the witness's own tier is audio-only (its
+//     banner's data-tier);
 //   - gap: the longest stretch without a new audio packet from the witness at
 //     the judge during the cut's first 10 s (RTCRtpReceiver.getSynchronizationSources
 //     polled every 5 ms);
-//   - audio kbit/s and concealment at the judge over the last 10 s of the cut;
-//   - back: restore → the witness's tier is video again.
+//   - audio kbit/s (Opus payload) and concealment at the judge, the witness's
+//     video frames the judge decoded, and all media payload the judge received
+//     from the witness, over the last 10 s of the cut;
+//   - back: restore → the judge decodes the witness's camera at ≥ 10 frames/s
+//     again (a 1 s window); with the ladder also restore → the witness's tier
+//     is video again.
 import { Session, join } from './lib/session.mjs';
 import { waitFor, waitForFlowingMedia } from './lib/wait.mjs';
 
-const CYCLES = Number(process.argv[2] || 5);
+const args = process.argv.slice(2);
+const PLAIN = args.includes('--plain');
+const CYCLES = Number(args.find((a) => /^\d+$/.test(a)) || 5);
 // Each cut comes this long after full video is back, so that no cycle starts
 // within the ladder's flap window (60 s) of the last climb: every cycle then
 // measures a recovery from a first outage, not the caution the ladder shows a
 // link that keeps failing right after it recovers (crates/ladder tests that).
-const STABLE_MS = 65000;
+// Plain WebRTC has no such memory; its cuts come sooner.
+const STABLE_MS = PLAIN ? 20000 : 65000;
 const shown = new Map();
 const HOLD_MS = 20000;
+const FPS_BACK = 10;
 
 const GAP_PROBE = `(() => {
   const g = { last: null, max: 0, on: false };
@@ -51,55 +63,93 @@ try {
   await judge.page.context().addInitScript(GAP_PROBE);
   const witness = await session.open('witness');
   const links = await session.createMeeting(judge, 'Ladder benchmark');
-  await join(judge, links.host, 'Judge');
-  await join(witness, links.guest, 'Witness');
+  const mode = (link) => {
+    const u = new URL(link);
+    if (PLAIN) u.searchParams.set('ladder', 'off');
+    return u.toString();
+  };
+  await join(judge, mode(links.host), 'Judge');
+  await join(witness, mode(links.guest), 'Witness');
   await waitForFlowingMedia(judge, 1);
   const banner = witness.page.getByTestId('quality-banner');
   const tier = async () => ((await banner.count()) ? banner.getAttribute('data-tier') : 'video_high');
-  const audio = async () => {
+  // What the judge has received from the witness so far.
+  const received = async () => {
     const [pc] = await judge.stats();
-    return pc.audio.reduce((a, s) => ({ bytes: a.bytes + s.bytes, concealed: a.concealed + s.concealed, samples: a.samples + s.samples }),
-      { bytes: 0, concealed: 0, samples: 0 });
+    const sum = (list, key) => list.reduce((a, s) => a + s[key], 0);
+    return {
+      at: Date.now(),
+      audio: sum(pc.audio, 'bytes'),
+      concealed: sum(pc.audio, 'concealed'),
+      samples: sum(pc.audio, 'samples'),
+      video: sum(pc.video, 'bytes'),
+      frames: sum(pc.video, 'frames'),
+    };
   };
+  const fps = async () => {
+    const a = await received();
+    await judge.page.waitForTimeout(1000); // measuring interval between two counter readings
+    const b = await received();
+    return ((b.frames - a.frames) * 1000) / (b.at - a.at);
+  };
+  const until = (from, ms, what) =>
+    waitFor(async () => Date.now() - from, (t) => t >= ms, { timeoutMs: ms + 5000, intervalMs: 100, what });
   const rows = [];
   for (let i = 0; i < CYCLES; i++) {
-    await waitFor(tier, (t) => t === 'video_high', { timeoutMs: 90000, intervalMs: 200, what: 'full video before the cut' });
-    if (i > 0) {
-      const high = Date.now();
-      await waitFor(async () => Date.now() - high, (ms) => ms >= STABLE_MS, { timeoutMs: STABLE_MS + 5000, intervalMs: 500, what: 'a stable link' });
-    }
+    if (!PLAIN) await waitFor(tier, (t) => t === 'video_high', { timeoutMs: 90000, intervalMs: 200, what: 'full video before the cut' });
+    if (i > 0) await until(Date.now(), STABLE_MS, 'a stable link');
+    await waitFor(fps, (f) => f >= FPS_BACK, { timeoutMs: 60000, intervalMs: 0, what: 'full video before the cut' });
     await judge.page.evaluate(() => Object.assign(window.__gap, { last: null, max: 0, on: true }));
     const cut = Date.now();
     console.log(`cut at ${((cut - t0) / 1000).toFixed(1)}s`);
     session.net.shape(witness.host, 64);
-    await waitFor(tier, (t) => t === 'audio_slides' || t === 'audio_minimal', { timeoutMs: 20000, intervalMs: 50, what: 'fall' });
-    const fall = Date.now() - cut;
-    await waitFor(async () => Date.now() - cut, (ms) => ms >= 10000, { timeoutMs: 12000, intervalMs: 100, what: '10 s into the cut' });
+    let fall = null;
+    if (!PLAIN) {
+      await waitFor(tier, (t) => t === 'audio_slides' || t === 'audio_minimal', { timeoutMs: 20000, intervalMs: 50, what: 'fall' });
+      fall = Date.now() - cut;
+    }
+    await until(cut, 10000, '10 s into the cut');
     const gap = await judge.page.evaluate(() => { window.__gap.on = false; return window.__gap.max; });
-    const a0 = await audio();
-    await waitFor(async () => Date.now() - cut, (ms) => ms >= HOLD_MS, { timeoutMs: HOLD_MS, intervalMs: 100, what: 'end of the cut' });
-    const a1 = await audio();
-    const kbit = ((a1.bytes - a0.bytes) * 8) / ((HOLD_MS - 10000) / 1000) / 1000;
-    const concealment = (a1.concealed - a0.concealed) / Math.max(1, a1.samples - a0.samples);
+    const a = await received();
+    await until(cut, HOLD_MS, 'end of the cut');
+    const b = await received();
+    const secs = (b.at - a.at) / 1000;
+    const kbit = ((b.audio - a.audio) * 8) / secs / 1000;
+    const totalKbit = ((b.audio - a.audio + b.video - a.video) * 8) / secs / 1000;
+    const frames = b.frames - a.frames;
+    const concealment = (b.concealed - a.concealed) / Math.max(1, b.samples - a.samples);
     const restored = Date.now();
     console.log(`restored at ${((restored - t0) / 1000).toFixed(1)}s`);
     session.net.unshape(witness.host);
-    await waitFor(tier, (t) => t === 'video_low' || t === 'video_high', { timeoutMs: 60000, intervalMs: 50, what: 'video back' });
-    const back = Date.now() - restored;
-    rows.push({ fall, gap, kbit, concealment, back });
+    let tierBack = null;
+    const seen = waitFor(fps, (f) => f >= FPS_BACK, { timeoutMs: 90000, intervalMs: 0, what: 'video seen again' })
+      .then(() => Date.now() - restored);
+    if (!PLAIN) {
+      await waitFor(tier, (t) => t === 'video_low' || t === 'video_high', { timeoutMs: 60000, intervalMs: 50, what: 'video back' });
+      tierBack = Date.now() - restored;
+    }
+    const back = await seen;
+    rows.push({ fall, gap, kbit, totalKbit, concealment, frames, back, tierBack });
     if (process.env.SALA_BENCH_VERBOSE) {
-      for (const b of session.browsers) {
-        console.log(b.consoleLines.slice(shown.get(b.consoleLines) || 0).filter((l) => l.includes(' tier')).join('\n'));
-        shown.set(b.consoleLines, b.consoleLines.length);
+      for (const br of session.browsers) {
+        console.log(br.consoleLines.slice(shown.get(br.consoleLines) || 0).filter((l) => l.includes(' tier')).join('\n'));
+        shown.set(br.consoleLines, br.consoleLines.length);
       }
     }
-    console.log(`cycle ${i + 1}: fall ${fall} ms, longest audio gap ${gap.toFixed(0)} ms, audio ${kbit.toFixed(1)} kbit/s, concealment ${(concealment * 100).toFixed(1)}%, video back ${back} ms`);
+    console.log(`cycle ${i + 1}: ${PLAIN ? '' : `fall ${fall} ms, `}longest audio gap ${gap.toFixed(0)} ms, ` +
+      `audio ${kbit.toFixed(1)} kbit/s, concealment ${(concealment * 100).toFixed(1)}%, ` +
+      `${frames} video frames and ${totalKbit.toFixed(1)} kbit/s of media in the cut's last 10 s, ` +
+      `video seen again ${back} ms${PLAIN ? '' : ` (tier ${tierBack} ms)`}`);
   }
   const col = (k) => rows.map((r) => r[k]);
-  console.log(`\n${rows.length} cycles: fall p50 ${pct(col('fall'), 50)} ms p95 ${pct(col('fall'), 95)} ms; ` +
-    `longest audio gap p50 ${pct(col('gap'), 50).toFixed(0)} ms max ${Math.max(...col('gap')).toFixed(0)} ms; ` +
-    `audio on the thin link p50 ${pct(col('kbit'), 50).toFixed(1)} kbit/s, concealment p50 ${(pct(col('concealment'), 50) * 100).toFixed(1)}%; ` +
-    `video back p50 ${pct(col('back'), 50)} ms p95 ${pct(col('back'), 95)} ms`);
+  const p = (k, q, digits = 0) => pct(col(k), q).toFixed(digits);
+  console.log(`\n${PLAIN ? 'plain WebRTC (?ladder=off)' : 'ladder'}, ${rows.length} cycles:` +
+    (PLAIN ? '' : ` fall p50 ${p('fall', 50)} ms p95 ${p('fall', 95)} ms;`) +
+    ` longest audio gap p50 ${p('gap', 50)} ms max ${Math.max(...col('gap')).toFixed(0)} ms;` +
+    ` audio p50 ${p('kbit', 50, 1)} kbit/s, concealment p50 ${(pct(col('concealment'), 50) * 100).toFixed(1)}% max ${(Math.max(...col('concealment')) * 100).toFixed(1)}%;` +
+    ` video frames in 10 s p50 ${p('frames', 50)}; media p50 ${p('totalKbit', 50, 1)} kbit/s;` +
+    ` video seen again p50 ${p('back', 50)} ms p95 ${p('back', 95)} ms` +
+    (PLAIN ? '' : `; tier back p50 ${p('tierBack', 50)} ms p95 ${p('tierBack', 95)} ms`));
 } catch (err) {
   for (const b of session.browsers) console.error(b.consoleLines.filter((l) => l.includes('tier')).slice(-60).join('\n'));
   throw err;

@@ -14,7 +14,9 @@ const USAGE: &str = "usage: cargo xtask <command>
   setup [--browser]     install the toolchain (and Chromium for tests) without building
   build                 build the client (release) and the server
   screenshots [DIR]     screenshots of every screen, English and Khmer (default target/screenshots)
-  bench size|join       client size; join-to-first-media times (see docs/BENCHMARKS.md)";
+  bench size|join|ladder [--plain] [CYCLES]
+                        client size; join-to-first-media times; the thin-link ladder,
+                        or the same link with plain WebRTC (see docs/BENCHMARKS.md)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,7 +26,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::all(args.iter().any(|a| a == "--browser")),
         Some("build") => setup::all(false).and_then(|()| build(false)),
         Some("screenshots") => screenshots(args.get(1).map(String::as_str)),
-        Some("bench") => test::bench(args.get(1).map(String::as_str)),
+        Some("bench") => test::bench(args.get(1).map(String::as_str), args.get(2..).unwrap_or(&[])),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

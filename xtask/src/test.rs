@@ -145,7 +145,7 @@ pub fn run_all() -> Result<()> {
     }
 }
 
-pub fn bench(which: Option<&str>) -> Result<()> {
+pub fn bench(which: Option<&str>, rest: &[String]) -> Result<()> {
     match which {
         Some("size") => {
             setup::all(false)?;
@@ -160,12 +160,14 @@ pub fn bench(which: Option<&str>) -> Result<()> {
             require_root("the browser benchmarks")?;
             build(false)?;
             let server = root().join("target/debug/sala-server");
-            cmd("node", &[&format!("tests/e2e/bench-{which}.mjs")])
-                .env("SALA_SERVER_BIN", &server)
-                .run()
+            let mut node = cmd("node", &[&format!("tests/e2e/bench-{which}.mjs")]);
+            for arg in rest {
+                node = node.arg(arg);
+            }
+            node.env("SALA_SERVER_BIN", &server).run()
         }
         _ => Err(Error::Other(
-            "usage: cargo xtask bench size|join|ladder".into(),
+            "usage: cargo xtask bench size|join|ladder [--plain] [CYCLES]".into(),
         )),
     }
 }

@@ -10,7 +10,8 @@
 //! - **Down fast.** When the link cannot carry the current tier (estimated
 //!   capacity below what the tier needs, heavy loss, or freezes/concealment on
 //!   the receive side) for [`Config::sustain`], go straight to the highest tier
-//!   that fits, several steps at once if need be.
+//!   that fits, several steps at once if need be; sooner
+//!   ([`Config::sustain_collapse`]) when that is two or more steps down.
 //! - **Up cautiously.** After [`Config::hold_off`] of a quiet link (no loss, no
 //!   congestion signal) probe one tier up. If the probe meets trouble within
 //!   [`Config::probe_window`], fall back and double the hold-off.
@@ -137,6 +138,10 @@ pub struct Config {
     pub needs_bps: [u32; 4],
     /// How long trouble must last before stepping down.
     pub sustain: u64,
+    /// How long trouble must last when it points two or more tiers down: a
+    /// collapse (a cut link, a handover) fills the bottleneck's queue, audio
+    /// included, within a second, so two readings in a row suffice.
+    pub sustain_collapse: u64,
     /// Quiet time before a probe up; doubled after each failed probe in a row,
     /// up to [`Config::probe_interval_max`] on a link that has not flapped, so
     /// video comes back soon after a long outage.
@@ -177,6 +182,7 @@ impl Default for Config {
             //           AudioMinimal AudioSlides VideoLow  VideoHigh
             needs_bps: [0, 30_000, 180_000, 500_000],
             sustain: 1_000,
+            sustain_collapse: 500,
             settle: 2_500,
             hold_off: 4_000,
             probe_interval_max: 16_000,
@@ -361,7 +367,13 @@ impl Controller {
                     None => (now, wanted),
                 };
                 self.trouble = Some((since, lowest, reason));
-                if now.since(since) >= self.config.sustain {
+                let collapse = tier_index(self.announced) >= tier_index(lowest) + 2;
+                let sustain = if collapse {
+                    self.config.sustain_collapse
+                } else {
+                    self.config.sustain
+                };
+                if now.since(since) >= sustain {
                     // One flap per climb: the further falls of the same
                     // trouble are not new evidence of an unstable link.
                     if self
