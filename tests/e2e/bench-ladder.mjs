@@ -19,6 +19,7 @@
 //     is video again.
 import { Session, join } from './lib/session.mjs';
 import { waitFor, waitForFlowingMedia } from './lib/wait.mjs';
+import { T0 } from './lib/browser.mjs';
 
 const args = process.argv.slice(2);
 const PLAIN = args.includes('--plain');
@@ -58,7 +59,7 @@ const pct = (xs, p) => {
 
 const session = await Session.start(`${process.pid}b`);
 try {
-  const t0 = Date.now();
+  const t0 = T0;
   const judge = await session.open('judge');
   await judge.page.context().addInitScript(GAP_PROBE);
   const witness = await session.open('witness');

@@ -16,7 +16,7 @@
 //!   congestion signal) probe one tier up. If the probe meets trouble within
 //!   [`Config::probe_window`], fall back and double the hold-off.
 //! - **Never flap.** A fall soon after a climb (within [`Config::flap_window`])
-//!   is a flap. While flaps are remembered ([`Config::flap_memory`]) the
+//!   is a flap (a climb whose probe failed is already undone and counted). While flaps are remembered ([`Config::flap_memory`]) the
 //!   hold-off is [`Config::flap_hold_off`] times 4 per further flap (times 2
 //!   per failed probe), up to [`Config::max_hold_off`]: a link cut again and
 //!   again within a minute of recovering is treated as unstable, and video
@@ -428,6 +428,9 @@ impl Controller {
             self.probe = None;
             self.quiet_since = None;
             self.failed_probes += 1;
+            // The climb is undone and counted (the hold-off doubles); a fall
+            // from the tier the probe started at is not a flap of it.
+            self.last_climb = None;
             // Back to where the probe started, or lower if even that no longer fits.
             let fits = s
                 .capacity_bps

@@ -187,7 +187,26 @@ fn slow_decay_steps_down_as_each_tier_stops_fitting() {
         );
     }
     assert_eq!(r.tier_at(90_000), AudioSlides);
-    assert!(r.decisions.len() <= 6, "{:?}", r.decisions);
+    // Two falls, each straight to the tier that fits; the probes in between
+    // fail at once and come ever further apart.
+    let falls: Vec<QualityTier> = r
+        .decisions
+        .iter()
+        .filter(|d| d.reason == Reason::Capacity)
+        .map(|d| d.tier)
+        .collect();
+    assert_eq!(falls, [VideoLow, AudioSlides], "{:?}", r.decisions);
+    let probes: Vec<u64> = r
+        .decisions
+        .iter()
+        .filter(|d| d.reason == Reason::Probe)
+        .map(|d| d.at.0)
+        .collect();
+    assert!(probes.len() <= 4, "{:?}", r.decisions);
+    assert!(
+        probes.windows(3).all(|w| w[2] - w[1] >= w[1] - w[0]),
+        "{probes:?}"
+    );
 }
 
 #[test]
@@ -566,6 +585,40 @@ fn after_a_long_spell_at_the_audio_floor_video_returns_within_eight_seconds() {
         video - 70_000 <= 8_000,
         "video back after {} ms: {:?}",
         video - 70_000,
+        r.decisions
+    );
+}
+
+#[test]
+fn a_fall_after_a_failed_probe_is_not_a_flap() {
+    // Thin from 10 s: the first probe of video fails; then the link sinks
+    // below audio + slides for a while (a fall from the tier the probe
+    // started from, not from the one it tried), and at 40 s it is restored.
+    // The failed probe already counted against the link; the fall must not
+    // count again as a flap, or video would wait the flap hold-off (30 s).
+    let at = |t: u64| {
+        link(match t {
+            0..10_000 => GOOD,
+            10_000..16_000 => THIN,
+            16_000..25_000 => 20_000,
+            25_000..40_000 => THIN,
+            _ => GOOD,
+        })
+    };
+    let r = run(VideoHigh, 90_000, at, &[]);
+    let failed: Vec<u64> = r
+        .decisions
+        .iter()
+        .filter(|d| d.reason == Reason::ProbeFailed)
+        .map(|d| d.at.0)
+        .collect();
+    assert!(failed.first().is_some_and(|t| *t < 16_000), "{:?}", r.decisions);
+    assert_eq!(r.tier_at(24_000), AudioMinimal, "{:?}", r.decisions);
+    let video = r.first(40_000, |t| t >= VideoLow).expect("video back");
+    assert!(
+        video - 40_000 <= 10_000,
+        "video back after {} ms: {:?}",
+        video - 40_000,
         r.decisions
     );
 }

@@ -5,6 +5,9 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** When this test process started: every browser's console lines are timed from it. */
+export const T0 = Date.now();
+
 const CHROMIUM = process.env.SALA_CHROMIUM || '/usr/bin/chromium';
 
 // Records every RTCPeerConnection and WebSocket the app makes, so tests can read
@@ -99,8 +102,7 @@ export async function launchBrowser(host, origin, { name = host.ns, media = 'all
   await context.grantPermissions([...granted, 'clipboard-read', 'clipboard-write'], { origin });
   const page = context.pages()[0] || (await context.newPage());
   const consoleLines = [];
-  const t0 = Date.now();
-  const at = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
+  const at = () => `${((Date.now() - T0) / 1000).toFixed(1)}s`;
   page.on('console', (m) => consoleLines.push(`[${name} ${at()}] ${m.type()}: ${m.text()}`));
   page.on('pageerror', (e) => consoleLines.push(`[${name} ${at()}] pageerror: ${e.message}`));
   return {
