@@ -60,7 +60,9 @@ pub fn set_optional_max_bitrate(
 /// A parameter of the page's query string (`?name=value`), if present.
 pub fn query_param(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
 }
 
 /// Milliseconds on the page's monotonic clock (`performance.now()`).

@@ -21,11 +21,13 @@ impl Engine {
     /// browser's own choice.
     fn wanted_ptime(&self) -> Option<u32> {
         let thin = self.ladder.receive_tier().min(self.ladder.send_tier());
-        self.ladder.adapts().then_some(if thin < QualityTier::VideoLow {
-            sdp::THIN_PTIME_MS
-        } else {
-            sdp::NORMAL_PTIME_MS
-        })
+        self.ladder
+            .adapts()
+            .then_some(if thin < QualityTier::VideoLow {
+                sdp::THIN_PTIME_MS
+            } else {
+                sdp::NORMAL_PTIME_MS
+            })
     }
 
     /// After our tiers crossed between video and audio: renegotiate every

@@ -14,6 +14,9 @@ pub struct Counters {
     pub rtt_s: Option<f64>,
     /// `fractionLost` the far end reported for what we send (latest RTCP).
     pub remote_fraction_lost: Option<f64>,
+    /// How many such reports have come (`roundTripTimeMeasurements`; 0 when
+    /// the browser does not count them).
+    pub loss_reports: f64,
     /// The camera encoder is held back by bandwidth.
     pub bandwidth_limited: bool,
     pub bytes_sent: f64,
@@ -43,9 +46,13 @@ impl Counters {
 /// What the uplink and the downlink looked like between two readings `dt_ms`
 /// apart. Counters that went backwards (a connection closed) read as unknown.
 pub fn samples(prev: &Counters, cur: &Counters, dt_ms: u64) -> (Sample, Sample) {
+    // A report stands until the next one (a second or more apart for audio):
+    // read again, it would be old loss counted anew, e.g. the loss of a cut
+    // failing a probe seconds after the link came back.
+    let fresh = cur.loss_reports == 0.0 || cur.loss_reports > prev.loss_reports;
     let up = Sample {
         capacity_bps: cur.available_out_bps.map(|b| b as u32),
-        loss: cur.remote_fraction_lost.map(|f| f as f32),
+        loss: cur.remote_fraction_lost.filter(|_| fresh).map(|f| f as f32),
         rtt_ms: cur.rtt_s.map(|s| (s * 1000.0) as u32),
         stress: None,
         limitation: if cur.bandwidth_limited {
@@ -124,6 +131,7 @@ pub fn read(report: &JsValue) -> Counters {
             Some("remote-inbound-rtp") if text(&stat, "kind").as_deref() == Some("audio") => {
                 c.remote_fraction_lost =
                     max_opt(c.remote_fraction_lost, num(&stat, "fractionLost"));
+                c.loss_reports += num(&stat, "roundTripTimeMeasurements").unwrap_or(0.0);
             }
             Some("outbound-rtp")
                 if js_sys::Reflect::get(&stat, &"active".into())
@@ -184,6 +192,23 @@ mod tests {
             Some(0.25),
             "a quarter of the second frozen beats 10% concealment"
         );
+    }
+
+    #[test]
+    fn a_loss_report_counts_once() {
+        let report = |n: f64| Counters {
+            remote_fraction_lost: Some(0.3),
+            loss_reports: n,
+            ..Counters::default()
+        };
+        assert_eq!(samples(&report(4.0), &report(5.0), 500).0.loss, Some(0.3));
+        assert_eq!(
+            samples(&report(5.0), &report(5.0), 500).0.loss,
+            None,
+            "the same report again"
+        );
+        // A browser that does not count reports: every reading is taken as it is.
+        assert_eq!(samples(&report(0.0), &report(0.0), 500).0.loss, Some(0.3));
     }
 
     #[test]

@@ -26,7 +26,10 @@ fn main() -> ExitCode {
         Some("setup") => setup::all(args.iter().any(|a| a == "--browser")),
         Some("build") => setup::all(false).and_then(|()| build(false)),
         Some("screenshots") => screenshots(args.get(1).map(String::as_str)),
-        Some("bench") => test::bench(args.get(1).map(String::as_str), args.get(2..).unwrap_or(&[])),
+        Some("bench") => test::bench(
+            args.get(1).map(String::as_str),
+            args.get(2..).unwrap_or(&[]),
+        ),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -369,7 +369,12 @@ fn fast_oscillation_stays_down() {
         |t| link(if (t / 1_000) % 2 == 0 { GOOD } else { THIN }),
         &[],
     );
-    assert_eq!(r.first(0, |t| t <= AudioSlides), Some(1_500), "{:?}", r.decisions);
+    assert_eq!(
+        r.first(0, |t| t <= AudioSlides),
+        Some(1_500),
+        "{:?}",
+        r.decisions
+    );
     let steps = &r.timeline[4..];
     let down = steps.iter().filter(|(_, t)| *t <= AudioSlides).count();
     assert!(
@@ -612,7 +617,11 @@ fn a_fall_after_a_failed_probe_is_not_a_flap() {
         .filter(|d| d.reason == Reason::ProbeFailed)
         .map(|d| d.at.0)
         .collect();
-    assert!(failed.first().is_some_and(|t| *t < 16_000), "{:?}", r.decisions);
+    assert!(
+        failed.first().is_some_and(|t| *t < 16_000),
+        "{:?}",
+        r.decisions
+    );
     assert_eq!(r.tier_at(24_000), AudioMinimal, "{:?}", r.decisions);
     let video = r.first(40_000, |t| t >= VideoLow).expect("video back");
     assert!(
