@@ -17,10 +17,12 @@ impl Engine {
 
     /// The audio packet time for a connection, both ways: longer while our
     /// downlink or our uplink is on an audio tier (a thin uplink drowns in
-    /// packet headers as surely as a thin downlink). Without the ladder, the
+    /// packet headers as surely as a thin downlink), probes not counted: a
+    /// renegotiation over a thin link for every probe would cost more than it
+    /// saves, and its glitch would fail the probe. Without the ladder, the
     /// browser's own choice.
     fn wanted_ptime(&self) -> Option<u32> {
-        let thin = self.ladder.receive_tier().min(self.ladder.send_tier());
+        let thin = self.ladder.settled_tier();
         self.ladder
             .adapts()
             .then_some(if thin < QualityTier::VideoLow {

@@ -141,6 +141,18 @@ impl Ladder {
         self.down.tier()
     }
 
+    /// The lower of our uplink's and our downlink's tiers, probes not counted
+    /// (see [`Controller::settled_tier`]).
+    pub fn settled_tier(&self) -> QualityTier {
+        let up = self
+            .up
+            .values()
+            .map(Controller::settled_tier)
+            .max()
+            .unwrap_or(self.initial_send_tier());
+        up.min(self.down.settled_tier())
+    }
+
     pub fn saver(&self) -> DataSaver {
         self.saver
     }
@@ -303,9 +315,10 @@ impl Engine {
             });
             self.apply_limits().await;
             self.announce();
-            self.ask_for_ptime().await;
             self.want_images();
         }
+        // Also when a probe held, which is no decision.
+        self.ask_for_ptime().await;
     }
 
     /// Puts every connection's encoders on the plan for its tier: ours,

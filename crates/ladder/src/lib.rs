@@ -315,6 +315,15 @@ impl Controller {
         self.announced
     }
 
+    /// The tier in force or, while a probe is on, the one it started from:
+    /// what a costly change (a renegotiation) should follow, so that it
+    /// happens once a tier has held, not for every probe, and a probe is not
+    /// judged on the glitch it causes.
+    pub fn settled_tier(&self) -> QualityTier {
+        self.probe
+            .map_or(self.announced, |p| p.from.min(self.preference.cap()))
+    }
+
     pub fn preference(&self) -> Preference {
         self.preference
     }

@@ -631,3 +631,38 @@ fn a_fall_after_a_failed_probe_is_not_a_flap() {
         r.decisions
     );
 }
+
+#[test]
+fn a_probe_is_not_settled_until_it_held() {
+    // Thin for 10 s, then good: the first probe of video after the restore
+    // is in force at once but settled only once its window is over.
+    let config = Config::default();
+    let mut c = Controller::new(config, AudioSlides);
+    let mut t = 0;
+    let mut probe_at = None;
+    while t <= 30_000 {
+        let l = link(if t < 10_000 { THIN } else { GOOD });
+        c.handle_sample(Millis(t), observe(&config, c.tier(), l));
+        while let Some(d) = c.poll_decision() {
+            if d.reason == Reason::Probe && d.tier == VideoLow && t >= 10_000 && probe_at.is_none()
+            {
+                probe_at = Some(t);
+            }
+        }
+        if let Some(p) = probe_at {
+            let window = config.probe_window[tier_index(VideoLow)];
+            if t < p + window {
+                assert_eq!(
+                    (c.tier(), c.settled_tier()),
+                    (VideoLow, AudioSlides),
+                    "at {t}"
+                );
+            } else if t == p + window {
+                assert_eq!(c.settled_tier(), VideoLow, "held at {t}");
+                return;
+            }
+        }
+        t += STEP;
+    }
+    panic!("no probe of video held: first at {probe_at:?}");
+}

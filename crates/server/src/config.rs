@@ -3,7 +3,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use sala_protocol::IceServer;
+use sala_protocol::{IceServer, MeetingId};
+use sala_record::Digest;
 
 /// Sala signaling and rooms server.
 #[derive(Clone, Debug, clap::Parser)]
@@ -41,6 +42,46 @@ pub struct Config {
     /// STUN/TURN URL handed to clients, e.g. stun:stun.example.org:3478 (repeatable).
     #[arg(long = "ice-server", env = "SALA_ICE_SERVER", value_delimiter = ',')]
     pub ice_servers: Vec<String>,
+
+    /// Without a command, serve.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Clone, Debug, clap::Subcommand)]
+pub enum Command {
+    /// A meeting's record (the hash-chained event log), read from the
+    /// database in --data-dir; the server need not run.
+    #[command(subcommand)]
+    Record(RecordCommand),
+}
+
+#[derive(Clone, Debug, clap::Subcommand)]
+pub enum RecordCommand {
+    /// Checks the chain and names the first entry that was edited, deleted,
+    /// inserted or moved. Exit status 0 if whole, 1 if broken.
+    Verify {
+        /// The meeting's id (the part of its link after /m/).
+        #[arg(value_parser = MeetingId::parse)]
+        meeting: MeetingId,
+        /// A head digest from an earlier export: it must still be in the
+        /// chain (catches entries removed at the end).
+        #[arg(long)]
+        head: Option<Digest>,
+    },
+    /// Writes the record to stdout, checked, as a readable text or as JSON.
+    Export {
+        #[arg(value_parser = MeetingId::parse)]
+        meeting: MeetingId,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Text)]
+        format: ExportFormat,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Text,
+    Json,
 }
 
 impl Config {
@@ -54,6 +95,7 @@ impl Config {
             tls_key: None,
             allow_origins: Vec::new(),
             ice_servers: Vec::new(),
+            command: None,
         }
     }
 

@@ -6,10 +6,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::{params, Connection, OptionalExtension};
 use rusqlite_migration::{Migrations, M};
 use sala_protocol::{
-    Deck, DeckId, HostKey, ImageFormat, ImageId, MeetingId, MeetingInfo, MeetingTitle, Role,
+    Deck, DeckId, HostKey, ImageFormat, ImageId, MeetingId, MeetingInfo, MeetingTitle,
 };
 
-use crate::room::RoomEvent;
+use crate::room::{EventKind, RoomEvent};
+use sala_record::{Chain, Digest, Entry, Event, Row};
 
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "sala.sqlite3";
@@ -17,6 +18,7 @@ pub const DB_FILE: &str = "sala.sqlite3";
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/0001_init.sql")),
     M::up(include_str!("../migrations/0002_slides.sql")),
+    M::up(include_str!("../migrations/0003_record.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -48,7 +50,9 @@ impl Db {
     pub fn open_in_dir(dir: &Path) -> Result<Self, DbError> {
         let mut conn = Connection::open(dir.join(DB_FILE))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // Every commit reaches the disk before it returns: the record's
+        // events are acknowledged only once durable (see `Db::append`).
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         Migrations::from_slice(MIGRATIONS).to_latest(&mut conn)?;
@@ -107,39 +111,116 @@ impl Db {
         .await
     }
 
+    /// Appends `event` to `meeting`'s record and returns the stored row. It
+    /// returns once the row is committed with `synchronous = FULL`: an event
+    /// acknowledged to anyone survives a crash of the server or the machine.
+    pub async fn append(
+        &self,
+        meeting: MeetingId,
+        event: Event,
+        at_ms: i64,
+    ) -> Result<Row, DbError> {
+        self.with(move |c| {
+            let tx = c.unchecked_transaction()?;
+            let last = last_row(&tx, &meeting)?;
+            let row = Chain::after(meeting.clone(), last.as_ref()).next(at_ms, &event);
+            tx.execute(
+                "INSERT INTO record (meeting_id, seq, at, event, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    meeting.as_str(),
+                    row.entry.seq as i64,
+                    row.entry.at_ms,
+                    row.entry.event,
+                    row.prev.to_string(),
+                    row.hash.to_string()
+                ],
+            )?;
+            tx.commit()?;
+            Ok(row)
+        })
+        .await
+    }
+
+    /// A participation event of the room, into the record.
     pub async fn record(
         &self,
         meeting: MeetingId,
         event: RoomEvent,
         at_ms: i64,
-    ) -> Result<(), DbError> {
+    ) -> Result<Row, DbError> {
+        let RoomEvent {
+            peer,
+            name,
+            role,
+            kind,
+        } = event;
+        let event = match kind {
+            EventKind::Joined => Event::Joined { peer, name, role },
+            EventKind::Left => Event::Left { peer, name },
+            EventKind::Lost => Event::Lost { peer, name },
+            EventKind::Resumed => Event::Resumed { peer, name },
+        };
+        self.append(meeting, event, at_ms).await
+    }
+
+    /// Every row of `meeting`'s record, in order.
+    pub async fn record_rows(&self, meeting: MeetingId) -> Result<Vec<Row>, DbError> {
         self.with(move |c| {
-            let role = match event.role {
-                Role::Host => "host",
-                Role::Guest => "guest",
-            };
-            c.execute(
-                "INSERT INTO participation (meeting_id, peer_id, name, role, event, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![meeting.as_str(), event.peer.0 as i64, event.name.as_str(), role, event.kind.as_str(), at_ms],
+            let mut stmt = c.prepare(
+                "SELECT seq, at, event, prev, hash FROM record WHERE meeting_id = ?1 ORDER BY seq",
             )?;
-            Ok(())
+            let rows = stmt.query_map([meeting.as_str()], read_row)?;
+            rows.map(|r| r?).collect()
         })
         .await
     }
 
-    /// Participation events of a meeting as `(peer, event)` in insertion order.
+    /// Participation events of a meeting as `(peer, event)`, in order.
     pub async fn participation(&self, meeting: MeetingId) -> Result<Vec<(u64, String)>, DbError> {
-        self.with(move |c| {
-            let mut stmt = c.prepare(
-                "SELECT peer_id, event FROM participation WHERE meeting_id = ?1 ORDER BY rowid",
-            )?;
-            let rows = stmt.query_map([meeting.as_str()], |r| {
-                Ok((r.get::<_, i64>(0)? as u64, r.get(1)?))
-            })?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        })
-        .await
+        let rows = self.record_rows(meeting).await?;
+        rows.iter()
+            .map(|row| {
+                let event: Event = serde_json::from_str(&row.entry.event).map_err(|e| {
+                    DbError::Corrupt(format!("record entry {}: {e}", row.entry.seq))
+                })?;
+                Ok(match event {
+                    Event::Joined { peer, .. } => (peer.0, "joined"),
+                    Event::Left { peer, .. } => (peer.0, "left"),
+                    Event::Lost { peer, .. } => (peer.0, "lost"),
+                    Event::Resumed { peer, .. } => (peer.0, "resumed"),
+                })
+                .map(|(p, e)| (p, e.to_owned()))
+            })
+            .collect()
     }
+}
+
+fn last_row(c: &Connection, meeting: &MeetingId) -> Result<Option<Row>, DbError> {
+    c.query_row(
+        "SELECT seq, at, event, prev, hash FROM record WHERE meeting_id = ?1 ORDER BY seq DESC LIMIT 1",
+        [meeting.as_str()],
+        read_row,
+    )
+    .optional()?
+    .transpose()
+}
+
+/// A stored row; a digest that does not parse is a corrupt database.
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Row, DbError>> {
+    let seq: i64 = r.get(0)?;
+    let digest = |i: usize| -> rusqlite::Result<Result<Digest, DbError>> {
+        let text: String = r.get(i)?;
+        Ok(text
+            .parse()
+            .map_err(|e| DbError::Corrupt(format!("record entry {seq}: {e}"))))
+    };
+    let (prev, hash) = (digest(3)?, digest(4)?);
+    let entry = Entry {
+        seq: seq as u64,
+        at_ms: r.get(1)?,
+        event: r.get(2)?,
+    };
+    Ok(prev.and_then(|prev| hash.map(|hash| Row { entry, prev, hash })))
 }
 
 /// A rendered image to store under its content id.

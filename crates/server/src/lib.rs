@@ -6,6 +6,7 @@
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod record;
 pub mod room;
 
 use std::path::PathBuf;

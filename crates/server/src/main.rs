@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
+use sala_server::config::{Command, ExportFormat, RecordCommand};
+use sala_server::record::Report;
 use sala_server::{app, AppState, Config, Db};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -35,6 +37,9 @@ async fn main() -> ExitCode {
 }
 
 async fn run(config: Config) -> Result<(), BoxError> {
+    if let Some(Command::Record(command)) = &config.command {
+        return record(&config, command.clone()).await;
+    }
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| format!("cannot create data dir {}: {e}", config.data_dir.display()))?;
     let db = Db::open_in_dir(&config.data_dir)?;
@@ -56,6 +61,40 @@ async fn run(config: Config) -> Result<(), BoxError> {
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, state.sockets_closed()).await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// `sala-server record …`: reads the database, never creates one.
+async fn record(config: &Config, command: RecordCommand) -> Result<(), BoxError> {
+    if !config.data_dir.join(sala_server::db::DB_FILE).is_file() {
+        return Err(format!("no Sala database in {}", config.data_dir.display()).into());
+    }
+    let db = Db::open_in_dir(&config.data_dir)?;
+    let (meeting, head) = match &command {
+        RecordCommand::Verify { meeting, head } => (meeting.clone(), *head),
+        RecordCommand::Export { meeting, .. } => (meeting.clone(), None),
+    };
+    let report = Report::load(&db, meeting, head).await?;
+    match command {
+        RecordCommand::Verify { .. } => println!("{}", report.verdict_line()),
+        RecordCommand::Export {
+            format: ExportFormat::Text,
+            ..
+        } => print!("{}", report.text()),
+        RecordCommand::Export {
+            format: ExportFormat::Json,
+            ..
+        } => {
+            println!("{:#}", report.json());
+        }
+    }
+    match report.verdict {
+        Ok(_) => Ok(()),
+        Err(b) => Err(format!(
+            "the record of meeting {} is broken at {b}",
+            report.meeting.id
+        )
+        .into()),
+    }
 }
 
 /// The one line on stdout, for scripts waiting for the server.
