@@ -11,7 +11,7 @@ use sala_protocol::{
 use tokio::sync::mpsc;
 use tracing::{debug, error, info, warn};
 
-use super::machine::{ConnId, Input, Output, Room, RoomEvent};
+use super::machine::{ConnId, Input, Output, Room};
 use super::registry::Registry;
 use crate::db::{now_ms, Db};
 
@@ -105,7 +105,7 @@ pub(crate) struct Actor {
     pub(crate) room: Room,
     pub(crate) rx: mpsc::Receiver<Command>,
     pub(crate) conns: HashMap<ConnId, mpsc::Sender<Outbound>>,
-    pub(crate) records: mpsc::UnboundedSender<(RoomEvent, i64)>,
+    pub(crate) db: Db,
     pub(crate) registry: Registry,
     /// The machine said `Empty` and the room still has nobody.
     pub(crate) idle: bool,
@@ -123,7 +123,7 @@ impl Actor {
                 },
                 () = sleep_until(deadline) => self.room.handle_timeout(Instant::now()),
             }
-            self.flush();
+            self.flush().await;
             if self.idle {
                 if self.room.peer_count() > 0 {
                     self.idle = false;
@@ -180,8 +180,10 @@ impl Actor {
         }
     }
 
-    /// Carries out everything the machine asked for.
-    fn flush(&mut self) {
+    /// Carries out everything the machine asked for, in order. A record is
+    /// committed before anything after it is sent: what follows it (the
+    /// Welcome of a join, say) acknowledges it.
+    async fn flush(&mut self) {
         loop {
             let mut stalled = Vec::new();
             while let Some(out) = self.room.poll_output() {
@@ -201,7 +203,10 @@ impl Actor {
                     }
                     Output::Record(event) => {
                         info!(meeting = %self.meeting, peer = %event.peer, role = ?event.role, event = event.kind.as_str(), "participation");
-                        let _ = self.records.send((event, now_ms()));
+                        if let Err(e) = self.db.record(self.meeting.clone(), event, now_ms()).await
+                        {
+                            error!(meeting = %self.meeting, error = %e, "could not record participation");
+                        }
                     }
                     Output::Empty => self.idle = true,
                 }
@@ -226,18 +231,5 @@ async fn sleep_until(deadline: Option<tokio::time::Instant>) {
     match deadline {
         Some(d) => tokio::time::sleep_until(d).await,
         None => std::future::pending().await,
-    }
-}
-
-/// Writes one room's participation events in order.
-pub(crate) async fn record_writer(
-    db: Db,
-    meeting: MeetingId,
-    mut rx: mpsc::UnboundedReceiver<(RoomEvent, i64)>,
-) {
-    while let Some((event, at)) = rx.recv().await {
-        if let Err(e) = db.record(meeting.clone(), event, at).await {
-            error!(meeting = %meeting, error = %e, "could not record participation");
-        }
     }
 }

@@ -93,7 +93,8 @@ pub enum Output {
         conn: ConnId,
         error: Option<ErrorCode>,
     },
-    /// Persist a participation event.
+    /// Persist a participation event. The shell commits it before it
+    /// carries out the outputs after it: they acknowledge it.
     Record(RoomEvent),
     /// The room has had no peer for [`EMPTY_LINGER`]; the shell may drop it.
     Empty,
@@ -265,6 +266,10 @@ impl Room {
             role,
             media,
         };
+        // Recorded first: the shell commits it before it sends what
+        // follows, so the others' PeerJoined and the Welcome acknowledge a
+        // durable join.
+        self.record(&info, EventKind::Joined);
         for other in self.attached_except(id) {
             self.send(other, ServerMsg::PeerJoined { peer: info.clone() });
         }
@@ -282,7 +287,6 @@ impl Room {
         self.empty_since = None;
         self.empty_reported = false;
         self.welcome(conn, id, false);
-        self.record(&info, EventKind::Joined);
     }
 
     fn resume(
@@ -311,6 +315,7 @@ impl Room {
             }
             Link::Detached { buffer, .. } => buffer,
         };
+        self.record(&info, EventKind::Resumed);
         self.welcome(conn, id, true);
         for (from, signal) in buffered {
             self.send(conn, ServerMsg::Signal { from, signal });
@@ -329,7 +334,6 @@ impl Room {
                 );
             }
         }
-        self.record(&info, EventKind::Resumed);
     }
 
     fn welcome(&mut self, conn: ConnId, id: PeerId, resumed: bool) {
@@ -429,6 +433,11 @@ impl Room {
         if let Link::Attached(conn) = peer.link {
             self.conns.remove(&conn);
         }
+        let kind = match reason {
+            LeaveReason::Left => EventKind::Left,
+            LeaveReason::Lost => EventKind::Lost,
+        };
+        self.record(&peer.info, kind);
         for other in self.attached_except(id) {
             self.send(other, ServerMsg::PeerLeft { peer: id, reason });
         }
@@ -439,11 +448,6 @@ impl Room {
         {
             self.set_presentation(None);
         }
-        let kind = match reason {
-            LeaveReason::Left => EventKind::Left,
-            LeaveReason::Lost => EventKind::Lost,
-        };
-        self.record(&peer.info, kind);
         self.mark_if_empty(now);
     }
 

@@ -8,7 +8,7 @@ use std::time::Instant;
 use sala_protocol::{HostKey, IceServer, MeetingId, MeetingInfo};
 use tokio::sync::mpsc::{self, error::TrySendError};
 
-use super::actor::{record_writer, Actor, Command, JoinRequest, RoomHandle, INBOX};
+use super::actor::{Actor, Command, JoinRequest, RoomHandle, INBOX};
 use super::machine::Room;
 use crate::db::{Db, DbError};
 
@@ -127,20 +127,14 @@ impl Registry {
             .next_generation
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let (tx, rx) = mpsc::channel(INBOX);
-        let (records, records_rx) = mpsc::unbounded_channel();
         let meeting = info.id.clone();
-        tokio::spawn(record_writer(
-            self.0.db.clone(),
-            meeting.clone(),
-            records_rx,
-        ));
         let actor = Actor {
             meeting,
             generation,
             room: Room::new(Instant::now(), info, host_key, self.0.ice_servers.clone()),
             rx,
             conns: HashMap::new(),
-            records,
+            db: self.0.db.clone(),
             registry: self.clone(),
             idle: false,
         };

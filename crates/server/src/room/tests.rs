@@ -128,16 +128,15 @@ fn err(c: u64, error: ErrorCode) -> Output {
 
 /// Expected outputs of a fresh guest join of conn `c` as peer `n` with peers `1..n` attached on conns `1..n`.
 fn joined(c: u64, n: u64) -> Vec<Output> {
-    let mut out: Vec<Output> = (1..n)
-        .map(|o| {
-            send(
-                o,
-                ServerMsg::PeerJoined {
-                    peer: info(n, Role::Guest),
-                },
-            )
-        })
-        .collect();
+    let mut out = vec![record(n, Role::Guest, EventKind::Joined)];
+    out.extend((1..n).map(|o| {
+        send(
+            o,
+            ServerMsg::PeerJoined {
+                peer: info(n, Role::Guest),
+            },
+        )
+    }));
     out.push(welcome(
         c,
         info(n, Role::Guest),
@@ -145,7 +144,6 @@ fn joined(c: u64, n: u64) -> Vec<Output> {
         n as u8,
         false,
     ));
-    out.push(record(n, Role::Guest, EventKind::Joined));
     out
 }
 
@@ -329,6 +327,7 @@ fn scenarios() {
                             conn: ConnId(2),
                             error: None,
                         },
+                        record(2, Role::Guest, EventKind::Left),
                         send(
                             1,
                             ServerMsg::PeerLeft {
@@ -336,7 +335,6 @@ fn scenarios() {
                                 reason: LeaveReason::Left,
                             },
                         ),
-                        record(2, Role::Guest, EventKind::Left),
                     ],
                 ),
                 In(6 * SEC, msg(2, ClientMsg::Ping { nonce: 1 }), vec![]),
@@ -373,6 +371,7 @@ fn scenarios() {
                 Tick(
                     60 * SEC,
                     vec![
+                        record(2, Role::Guest, EventKind::Lost),
                         send(
                             1,
                             ServerMsg::PeerLeft {
@@ -380,7 +379,6 @@ fn scenarios() {
                                 reason: LeaveReason::Lost,
                             },
                         ),
-                        record(2, Role::Guest, EventKind::Lost),
                     ],
                 ),
                 Timeout(None),
@@ -395,6 +393,7 @@ fn scenarios() {
                     SEC,
                     guest(2, 2),
                     vec![
+                        record(2, Role::Guest, EventKind::Joined),
                         welcome(
                             2,
                             info(2, Role::Guest),
@@ -402,7 +401,6 @@ fn scenarios() {
                             2,
                             false,
                         ),
-                        record(2, Role::Guest, EventKind::Joined),
                     ],
                 ),
             ],
@@ -439,6 +437,7 @@ fn scenarios() {
                     10 * SEC,
                     join(7, 2, None, Some(token(2))),
                     vec![
+                        record(2, Role::Guest, EventKind::Resumed),
                         welcome(7, info(2, Role::Guest), vec![info(1, Role::Guest)], 2, true),
                         send(
                             7,
@@ -455,7 +454,6 @@ fn scenarios() {
                             },
                         ),
                         send(1, ServerMsg::PeerResumed { peer: PeerId(2) }),
-                        record(2, Role::Guest, EventKind::Resumed),
                     ],
                 ),
                 Timeout(None),
@@ -492,9 +490,9 @@ fn scenarios() {
                             conn: ConnId(2),
                             error: Some(ErrorCode::SessionReplaced),
                         },
+                        record(2, Role::Guest, EventKind::Resumed),
                         welcome(8, info(2, Role::Guest), vec![info(1, Role::Guest)], 2, true),
                         send(1, ServerMsg::PeerResumed { peer: PeerId(2) }),
-                        record(2, Role::Guest, EventKind::Resumed),
                     ],
                 ),
                 // The replaced socket's late messages and disconnect change nothing.
@@ -530,6 +528,7 @@ fn scenarios() {
                     1,
                     rejoin(9, 2, 20),
                     vec![
+                        record(2, Role::Guest, EventKind::Resumed),
                         welcome(
                             9,
                             info(2, Role::Guest),
@@ -538,7 +537,6 @@ fn scenarios() {
                             true,
                         ),
                         send(1, ServerMsg::PeerResumed { peer: PeerId(2) }),
-                        record(2, Role::Guest, EventKind::Resumed),
                     ],
                 ),
                 // The welcome with token 20 never arrived; the socket died too.
@@ -547,6 +545,7 @@ fn scenarios() {
                     3,
                     rejoin(10, 2, 21),
                     vec![
+                        record(2, Role::Guest, EventKind::Resumed),
                         welcome(
                             10,
                             info(2, Role::Guest),
@@ -555,7 +554,6 @@ fn scenarios() {
                             true,
                         ),
                         send(1, ServerMsg::PeerResumed { peer: PeerId(2) }),
-                        record(2, Role::Guest, EventKind::Resumed),
                     ],
                 ),
             ],
@@ -571,6 +569,7 @@ fn scenarios() {
                     60 * SEC,
                     join(9, 3, None, Some(token(2))),
                     vec![
+                        record(2, Role::Guest, EventKind::Lost),
                         send(
                             1,
                             ServerMsg::PeerLeft {
@@ -578,8 +577,8 @@ fn scenarios() {
                                 reason: LeaveReason::Lost,
                             },
                         ),
-                        record(2, Role::Guest, EventKind::Lost),
                         err(9, ErrorCode::ResumeExpired),
+                        record(3, Role::Guest, EventKind::Joined),
                         send(
                             1,
                             ServerMsg::PeerJoined {
@@ -593,7 +592,6 @@ fn scenarios() {
                             3,
                             false,
                         ),
-                        record(3, Role::Guest, EventKind::Joined),
                     ],
                 ),
             ],
@@ -613,8 +611,8 @@ fn scenarios() {
                     0,
                     join(1, 1, Some(host_key()), None),
                     vec![
-                        welcome(1, info(1, Role::Host), vec![], 1, false),
                         record(1, Role::Host, EventKind::Joined),
+                        welcome(1, info(1, Role::Host), vec![], 1, false),
                     ],
                 ),
                 In(
@@ -629,6 +627,7 @@ fn scenarios() {
                     0,
                     guest(3, 2),
                     vec![
+                        record(2, Role::Guest, EventKind::Joined),
                         send(
                             1,
                             ServerMsg::PeerJoined {
@@ -636,7 +635,6 @@ fn scenarios() {
                             },
                         ),
                         welcome(3, info(2, Role::Guest), vec![info(1, Role::Host)], 2, false),
-                        record(2, Role::Guest, EventKind::Joined),
                     ],
                 ),
             ],
@@ -672,10 +670,13 @@ fn capacity_counts_listed_peers() {
         }],
     ));
     // Once someone leaves, a newcomer fits.
-    let mut left = vec![Output::Close {
-        conn: ConnId(2),
-        error: None,
-    }];
+    let mut left = vec![
+        Output::Close {
+            conn: ConnId(2),
+            error: None,
+        },
+        record(2, Role::Guest, EventKind::Left),
+    ];
     left.extend((3..=cap).map(|o| {
         send(
             o,
@@ -685,7 +686,6 @@ fn capacity_counts_listed_peers() {
             },
         )
     }));
-    left.push(record(2, Role::Guest, EventKind::Left));
     steps.push(In(SEC, msg(2, ClientMsg::Leave), left));
     run("capacity", steps);
 
@@ -851,7 +851,7 @@ fn presenting_scenarios() {
                 In(3, present(2, 2), vec![send(1, showing(2, 2)), send(2, showing(2, 2))]),
                 In(4, guest(3, 3), {
                     let mut out = joined(3, 3);
-                    if let Output::Send { msg: ServerMsg::Welcome { presentation, .. }, .. } = &mut out[2] {
+                    if let Output::Send { msg: ServerMsg::Welcome { presentation, .. }, .. } = &mut out[3] {
                         *presentation = Some(sala_protocol::Presentation { presenter: PeerId(2), deck: deck(), pages: 5, page: 2 });
                     }
                     out
@@ -866,9 +866,9 @@ fn presenting_scenarios() {
                 In(1, present(2, 0), vec![send(1, showing(2, 0)), send(2, showing(2, 0))]),
                 In(2, msg(2, ClientMsg::Leave), vec![
                     Output::Close { conn: ConnId(2), error: None },
+                    record(2, Role::Guest, EventKind::Left),
                     send(1, ServerMsg::PeerLeft { peer: PeerId(2), reason: LeaveReason::Left }),
                     send(1, no_presentation.clone()),
-                    record(2, Role::Guest, EventKind::Left),
                 ]),
             ],
         ),
@@ -882,10 +882,11 @@ fn presenting_scenarios() {
                 In(3, msg(1, ClientMsg::ScreenStill { still: still() }), vec![send(2, ServerMsg::ScreenStill { peer: PeerId(1), still: still() })]),
                 In(4, guest(3, 3), {
                     let mut out = joined(3, 3);
-                    if let Output::Send { msg: ServerMsg::Welcome { peers, .. }, .. } = &mut out[2] {
-                        peers[0].media = sharing();
-                    }
-                    out.insert(3, send(3, ServerMsg::ScreenStill { peer: PeerId(1), still: still() }));
+                    let Output::Send { msg: ServerMsg::Welcome { peers, .. }, .. } = &mut out[3] else {
+                        panic!("joined(3, 3) is record, 2 × PeerJoined, Welcome");
+                    };
+                    peers[0].media = sharing();
+                    out.insert(4, send(3, ServerMsg::ScreenStill { peer: PeerId(1), still: still() }));
                     out
                 }),
                 In(5, msg(1, ClientMsg::Media { media: media(true) }), vec![
