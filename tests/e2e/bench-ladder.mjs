@@ -11,11 +11,14 @@
 //   - gap: the longest stretch without a new audio packet from the witness at
 //     the judge during the cut's first 10 s (RTCRtpReceiver.getSynchronizationSources
 //     polled every 5 ms);
-//   - audio kbit/s (Opus payload) and concealment at the judge, the witness's
+//   - audio kbit/s (Opus payload, and on the wire: payload + RTP headers
+//     (headerBytesReceived) + 38 bytes a packet for SRTP's tag, UDP and IPv4)
+//     and concealment at the judge, the witness's
 //     video frames the judge decoded, and all media payload the judge received
 //     from the witness, over the last 10 s of the cut;
-//   - back: restore → the judge decodes the witness's camera at ≥ 10 frames/s
-//     again (a 1 s window); with the ladder also restore → the witness's tier
+//   - audio on the wire over 5 s of full video before the cut;
+//   - back: restore → the judge decodes the witness's camera at ≥ 5 frames/s
+//     again (a 1 s window; low video runs at up to 10); with the ladder also restore → the witness's tier
 //     is video again.
 import { Session, join } from './lib/session.mjs';
 import { waitFor, waitForFlowingMedia } from './lib/wait.mjs';
@@ -32,7 +35,9 @@ const CYCLES = Number(args.find((a) => /^\d+$/.test(a)) || 5);
 const STABLE_MS = PLAIN ? 20000 : 65000;
 const shown = new Map();
 const HOLD_MS = 20000;
-const FPS_BACK = 10;
+// Full video decodes at ~24 frames/s; low video is capped at 10.
+const FPS_FULL = 15;
+const FPS_BACK = 5;
 
 const GAP_PROBE = `(() => {
   const g = { last: null, max: 0, on: false };
@@ -81,6 +86,7 @@ try {
     return {
       at: Date.now(),
       audio: sum(pc.audio, 'bytes'),
+      audioWire: sum(pc.audio, 'bytes') + sum(pc.audio, 'headerBytes') + 38 * sum(pc.audio, 'packets'),
       concealed: sum(pc.audio, 'concealed'),
       samples: sum(pc.audio, 'samples'),
       video: sum(pc.video, 'bytes'),
@@ -99,7 +105,12 @@ try {
   for (let i = 0; i < CYCLES; i++) {
     if (!PLAIN) await waitFor(tier, (t) => t === 'video_high', { timeoutMs: 90000, intervalMs: 200, what: 'full video before the cut' });
     if (i > 0) await until(Date.now(), STABLE_MS, 'a stable link');
-    await waitFor(fps, (f) => f >= FPS_BACK, { timeoutMs: 60000, intervalMs: 0, what: 'full video before the cut' });
+    await waitFor(fps, (f) => f >= FPS_FULL, { timeoutMs: 60000, intervalMs: 0, what: 'full video before the cut' });
+    // Audio on the good link, for comparison with the cut.
+    const g0 = await received();
+    await until(g0.at, 5000, '5 s of full video');
+    const g1 = await received();
+    const goodKbit = ((g1.audioWire - g0.audioWire) * 8) / ((g1.at - g0.at) / 1000) / 1000;
     await judge.page.evaluate(() => Object.assign(window.__gap, { last: null, max: 0, on: true }));
     const cut = Date.now();
     console.log(`cut at ${((cut - t0) / 1000).toFixed(1)}s`);
@@ -116,6 +127,7 @@ try {
     const b = await received();
     const secs = (b.at - a.at) / 1000;
     const kbit = ((b.audio - a.audio) * 8) / secs / 1000;
+    const wireKbit = ((b.audioWire - a.audioWire) * 8) / secs / 1000;
     const totalKbit = ((b.audio - a.audio + b.video - a.video) * 8) / secs / 1000;
     const frames = b.frames - a.frames;
     const concealment = (b.concealed - a.concealed) / Math.max(1, b.samples - a.samples);
@@ -130,7 +142,7 @@ try {
       tierBack = Date.now() - restored;
     }
     const back = await seen;
-    rows.push({ fall, gap, kbit, totalKbit, concealment, frames, back, tierBack });
+    rows.push({ fall, gap, goodKbit, kbit, wireKbit, totalKbit, concealment, frames, back, tierBack });
     if (process.env.SALA_BENCH_VERBOSE) {
       for (const br of session.browsers) {
         console.log(br.consoleLines.slice(shown.get(br.consoleLines) || 0).filter((l) => l.includes(' tier')).join('\n'));
@@ -138,7 +150,7 @@ try {
       }
     }
     console.log(`cycle ${i + 1}: ${PLAIN ? '' : `fall ${fall} ms, `}longest audio gap ${gap.toFixed(0)} ms, ` +
-      `audio ${kbit.toFixed(1)} kbit/s, concealment ${(concealment * 100).toFixed(1)}%, ` +
+      `audio ${kbit.toFixed(1)} kbit/s (${wireKbit.toFixed(1)} on the wire; ${goodKbit.toFixed(1)} before the cut), concealment ${(concealment * 100).toFixed(1)}%, ` +
       `${frames} video frames and ${totalKbit.toFixed(1)} kbit/s of media in the cut's last 10 s, ` +
       `video seen again ${back} ms${PLAIN ? '' : ` (tier ${tierBack} ms)`}`);
   }
@@ -147,7 +159,7 @@ try {
   console.log(`\n${PLAIN ? 'plain WebRTC (?ladder=off)' : 'ladder'}, ${rows.length} cycles:` +
     (PLAIN ? '' : ` fall p50 ${p('fall', 50)} ms p95 ${p('fall', 95)} ms;`) +
     ` longest audio gap p50 ${p('gap', 50)} ms max ${Math.max(...col('gap')).toFixed(0)} ms;` +
-    ` audio p50 ${p('kbit', 50, 1)} kbit/s, concealment p50 ${(pct(col('concealment'), 50) * 100).toFixed(1)}% max ${(Math.max(...col('concealment')) * 100).toFixed(1)}%;` +
+    ` audio p50 ${p('kbit', 50, 1)} kbit/s (${p('wireKbit', 50, 1)} on the wire; ${p('goodKbit', 50, 1)} on the wire before the cut), concealment p50 ${(pct(col('concealment'), 50) * 100).toFixed(1)}% max ${(Math.max(...col('concealment')) * 100).toFixed(1)}%;` +
     ` video frames in 10 s p50 ${p('frames', 50)}; media p50 ${p('totalKbit', 50, 1)} kbit/s;` +
     ` video seen again p50 ${p('back', 50)} ms p95 ${p('back', 95)} ms` +
     (PLAIN ? '' : `; tier back p50 ${p('tierBack', 50)} ms p95 ${p('tierBack', 95)} ms`));

@@ -16,7 +16,8 @@
 //!   congestion signal) probe one tier up. If the probe meets trouble within
 //!   [`Config::probe_window`], fall back and double the hold-off.
 //! - **Never flap.** A fall soon after a climb (within [`Config::flap_window`])
-//!   is a flap (a climb whose probe failed is already undone and counted). While flaps are remembered ([`Config::flap_memory`]) the
+//!   is a flap (a climb whose probe failed is already undone and counted; a
+//!   fall between the audio tiers moves only the Opus ceiling and is none). While flaps are remembered ([`Config::flap_memory`]) the
 //!   hold-off is [`Config::flap_hold_off`] times 4 per further flap (times 2
 //!   per failed probe), up to [`Config::max_hold_off`]: a link cut again and
 //!   again within a minute of recovering is treated as unstable, and video
@@ -384,11 +385,13 @@ impl Controller {
                 };
                 if now.since(since) >= sustain {
                     // One flap per climb: the further falls of the same
-                    // trouble are not new evidence of an unstable link.
-                    if self
-                        .last_climb
-                        .take()
-                        .is_some_and(|c| now.since(c) <= self.config.flap_window)
+                    // trouble are not new evidence of an unstable link. And
+                    // only a fall from video is one: between the audio tiers
+                    // only the Opus ceiling moves, which is no reason to
+                    // distrust video later.
+                    let climbed = self.last_climb.take();
+                    if self.auto >= QualityTier::VideoLow
+                        && climbed.is_some_and(|c| now.since(c) <= self.config.flap_window)
                     {
                         self.flaps.push(now);
                     }

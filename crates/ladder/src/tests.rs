@@ -666,3 +666,42 @@ fn a_probe_is_not_settled_until_it_held() {
     }
     panic!("no probe of video held: first at {probe_at:?}");
 }
+
+#[test]
+fn flapping_between_the_audio_tiers_does_not_hold_video_back() {
+    // Below audio + slides, then enough for it long enough for a probe to
+    // hold, then below again (the Opus ceiling went up and down, nothing
+    // else), then recovered: that swing is no reason to distrust video.
+    let at = |t: u64| {
+        link(match t {
+            0..10_000 => GOOD,
+            10_000..15_000 => 20_000,
+            15_000..19_000 => 45_000,
+            19_000..22_000 => 20_000,
+            22_000..60_000 => 45_000,
+            _ => GOOD,
+        })
+    };
+    let r = run(VideoHigh, 120_000, at, &[]);
+    let held = r.decisions.windows(2).any(|w| {
+        w[0].tier == AudioSlides
+            && w[0].reason == Reason::Probe
+            && w[1].tier == AudioMinimal
+            && w[1].reason == Reason::Capacity
+    });
+    assert!(
+        held,
+        "a probe to audio + slides held, then a fall: {:?}",
+        r.decisions
+    );
+    // Failed probes of video during the thin spell space the next one out
+    // to at most `probe_interval_max`; a flap would have meant 30 s and more.
+    let video = r.first(60_000, |t| t >= VideoLow).expect("video back");
+    let bound = Config::default().probe_interval_max + STEP;
+    assert!(
+        video - 60_000 <= bound,
+        "video back after {} ms: {:?}",
+        video - 60_000,
+        r.decisions
+    );
+}

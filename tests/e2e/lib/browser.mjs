@@ -49,7 +49,7 @@ const INSTRUMENT = `(() => {
           if (s.type !== 'inbound-rtp') return;
           if (s.kind === 'audio') {
             entry.audio.push({ mid: s.mid, bytes: s.bytesReceived || 0, packets: s.packetsReceived || 0,
-              concealed: s.concealedSamples || 0, samples: s.totalSamplesReceived || 0 });
+              headerBytes: s.headerBytesReceived || 0, concealed: s.concealedSamples || 0, samples: s.totalSamplesReceived || 0 });
           } else {
             entry.video.push({ mid: s.mid, bytes: s.bytesReceived || 0, frames: s.framesDecoded || 0,
               width: s.frameWidth || 0, height: s.frameHeight || 0 });
