@@ -1,7 +1,7 @@
 //! JS errors mapped to enums at the boundary; nothing past here sees a `JsValue` error.
 
 use crate::i18n::Text;
-use sala_protocol::{ApiErrorCode, ErrorCode};
+use sala_protocol::{ApiErrorCode, ErrorCode, InviteRefusal};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Why the camera, microphone or screen could not be captured.
@@ -63,6 +63,8 @@ pub enum CallEnd {
     /// Client and server speak different protocol versions.
     VersionMismatch,
     BadHostKey,
+    /// The invitation in the link did not let us in, and why.
+    InviteRefused(InviteRefusal),
 }
 
 impl CallEnd {
@@ -74,6 +76,7 @@ impl CallEnd {
             ErrorCode::SessionReplaced => Some(Self::Replaced),
             ErrorCode::UnsupportedProtocol { .. } => Some(Self::VersionMismatch),
             ErrorCode::BadHostKey => Some(Self::BadHostKey),
+            ErrorCode::InviteRefused { reason } => Some(Self::InviteRefused(reason)),
             ErrorCode::Malformed
             | ErrorCode::TooLarge { .. }
             | ErrorCode::NotJoined
@@ -97,6 +100,16 @@ impl CallEnd {
             Self::Replaced => Text::SessionReplaced,
             Self::VersionMismatch => Text::ReloadForNewVersion,
             Self::BadHostKey => Text::HostKeyRejected,
+            Self::InviteRefused(reason) => match reason {
+                InviteRefusal::Expired => Text::InviteExpired,
+                InviteRefusal::NotYetValid => Text::InviteNotYetValid,
+                InviteRefusal::Revoked => Text::InviteRevoked,
+                InviteRefusal::AlreadyUsed => Text::InviteAlreadyUsed,
+                InviteRefusal::MeetingEnded => Text::MeetingEnded,
+                InviteRefusal::WrongMeeting => Text::InviteWrongMeeting,
+                InviteRefusal::Tampered => Text::InviteTampered,
+                InviteRefusal::Removed => Text::RemovedByHost,
+            },
         }
     }
 }

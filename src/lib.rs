@@ -9,6 +9,7 @@ pub mod error;
 pub mod hooks;
 pub mod i18n;
 pub mod pages;
+pub mod pass;
 pub mod state;
 
 pub use app::App;

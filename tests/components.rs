@@ -258,7 +258,7 @@ async fn tile_shows_initials_mute_and_host_without_video() {
 async fn tile_shows_a_participant_on_a_thin_link() {
     let m = mount::<Tile>(TileProps {
         name: DisplayName::parse("Witness").unwrap(),
-        role: Role::Guest,
+        role: Role::Participant,
         media: MediaState {
             mic: true,
             camera: false,

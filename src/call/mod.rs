@@ -19,13 +19,14 @@ mod slides;
 mod stats;
 
 use crate::error::CallEnd;
+use crate::pass::{self, Pass};
 use crate::state::{Action, DataSaver};
 use futures::channel::mpsc::{self, UnboundedSender};
 use futures::StreamExt;
 use local::LocalMedia;
 use media::Kind;
 use peer::{Peer, PeerEvent};
-use sala_protocol::{ClientMsg, DisplayName, HostKey, IceServer, MeetingId, PeerId, ResumeToken};
+use sala_protocol::{ClientMsg, DisplayName, HolderKey, IceServer, MeetingId, PeerId, ResumeToken};
 use signaling::{Socket, SocketEvent};
 use std::collections::HashMap;
 use wasm_bindgen::closure::Closure;
@@ -72,13 +73,9 @@ pub struct CallHandle {
 }
 
 impl CallHandle {
-    pub fn start(
-        meeting: MeetingId,
-        host_key: Option<HostKey>,
-        dispatch: Callback<Action>,
-    ) -> Self {
+    pub fn start(meeting: MeetingId, pass: Pass, dispatch: Callback<Action>) -> Self {
         let (tx, mut rx) = mpsc::unbounded();
-        let mut engine = Engine::new(meeting, host_key, dispatch, tx.clone());
+        let mut engine = Engine::new(meeting, pass, dispatch, tx.clone());
         wasm_bindgen_futures::spawn_local(async move {
             engine.capture().await;
             while let Some(event) = rx.next().await {
@@ -105,7 +102,10 @@ impl Drop for CallHandle {
 
 struct Engine {
     meeting: MeetingId,
-    host_key: Option<HostKey>,
+    /// How our link lets us in.
+    pass: Pass,
+    /// Our key for an invitation (see `pass::holder_key`).
+    holder: Option<HolderKey>,
     dispatch: Callback<Action>,
     events: UnboundedSender<Event>,
     local: LocalMedia,
@@ -134,13 +134,15 @@ struct Engine {
 impl Engine {
     fn new(
         meeting: MeetingId,
-        host_key: Option<HostKey>,
+        pass: Pass,
         dispatch: Callback<Action>,
         events: UnboundedSender<Event>,
     ) -> Self {
+        let holder = pass.invite().and_then(|_| pass::holder_key());
         Self {
             meeting,
-            host_key,
+            pass,
+            holder,
             dispatch,
             events,
             local: LocalMedia::empty(),

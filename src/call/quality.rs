@@ -50,6 +50,9 @@ pub struct Ladder {
     saver: DataSaver,
     /// Previous reading per connection.
     prev: HashMap<PeerId, (Millis, Counters)>,
+    /// The latest samples fed, to say in the log why a probe failed.
+    last_up: HashMap<PeerId, Sample>,
+    last_down: Option<Sample>,
     /// When the last reading started.
     last_tick: Option<Millis>,
     /// Bytes per minute over the last hour, oldest first.
@@ -74,6 +77,8 @@ impl Ladder {
             down: Controller::new(Config::default(), QualityTier::VideoHigh),
             saver,
             prev: HashMap::new(),
+            last_up: HashMap::new(),
+            last_down: None,
             last_tick: None,
             minutes: VecDeque::new(),
             ticker: None,
@@ -178,6 +183,7 @@ impl Ladder {
     pub fn forget(&mut self, peer: PeerId) {
         self.up.remove(&peer);
         self.prev.remove(&peer);
+        self.last_up.remove(&peer);
     }
 
     /// Adds the bytes moved since the last reading to this minute's bucket.
@@ -272,11 +278,13 @@ impl Engine {
                 let controller = self.ladder.up(now, id);
                 controller.set_needs(limits::needs(n));
                 controller.handle_sample(now, up);
+                self.ladder.last_up.insert(id, up);
                 downs.push((down, their_send));
             }
         }
         if let Some(down) = downlink_sample(&downs) {
             self.ladder.down.handle_sample(now, down);
+            self.ladder.last_down = Some(down);
         }
         let last_hour = self.ladder.count(now, moved);
         if now.0 / 1000 != now.0.saturating_sub(u64::from(TICK_MS)) / 1000 {
@@ -298,14 +306,16 @@ impl Engine {
 
     async fn act_on_decisions(&mut self) {
         let mut changed = false;
-        for c in self.ladder.up.values_mut() {
+        for (id, c) in &mut self.ladder.up {
             while let Some(d) = c.poll_decision() {
-                js::info("send tier", d.tier.as_str(), d.reason.as_str());
+                let why = explain(d.reason, self.ladder.last_up.get(id));
+                js::info("send tier", d.tier.as_str(), &why);
                 changed = true;
             }
         }
         while let Some(d) = self.ladder.down.poll_decision() {
-            js::info("receive tier", d.tier.as_str(), d.reason.as_str());
+            let why = explain(d.reason, self.ladder.last_down.as_ref());
+            js::info("receive tier", d.tier.as_str(), &why);
             changed = true;
         }
         if changed {
@@ -332,6 +342,22 @@ impl Engine {
             }
         }
     }
+}
+
+/// A decision's reason for the log, with the sample behind a fall (in
+/// kbit/s and per mille: integers keep float formatting out of the client).
+fn explain(reason: sala_ladder::Reason, sample: Option<&Sample>) -> String {
+    let Some(s) = sample.filter(|_| reason != sala_ladder::Reason::Probe) else {
+        return reason.as_str().to_owned();
+    };
+    let permille = |x: Option<f32>| x.map_or(-1, |x| (x * 1000.0) as i32);
+    format!(
+        "{} (capacity {} kbit/s, loss {}‰, stress {}‰)",
+        reason.as_str(),
+        s.capacity_bps.map_or(-1, |c| (c / 1000) as i64),
+        permille(s.loss),
+        permille(s.stress)
+    )
 }
 
 /// Our downlink as the best connection sees it: trouble on every connection

@@ -29,8 +29,10 @@ impl Engine {
             meeting: self.meeting.clone(),
             name,
             media: self.media_state(),
-            host_key: self.host_key.clone(),
+            host_key: self.pass.host_key(),
             resume: self.resume.clone(),
+            invite: self.pass.invite(),
+            holder: self.holder.clone(),
         });
         self.socket = Some(socket);
         self.last_heard_ms = js::now_ms();

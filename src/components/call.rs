@@ -2,14 +2,15 @@ use crate::components::call_ended::CallEnded;
 use crate::components::join_form::JoinForm;
 use crate::components::room::Room;
 use crate::hooks::use_call;
+use crate::pass::Pass;
 use crate::state::Phase;
-use sala_protocol::{HostKey, MeetingInfo};
+use sala_protocol::MeetingInfo;
 use yew::prelude::*;
 
 #[derive(PartialEq, Properties)]
 pub struct CallProps {
     pub meeting: MeetingInfo,
-    pub host_key: Option<HostKey>,
+    pub pass: Pass,
     pub on_rejoin: Callback<()>,
 }
 
@@ -17,7 +18,7 @@ pub struct CallProps {
 /// Mounting it starts capture; unmounting it leaves and releases the devices.
 #[function_component]
 pub fn Call(props: &CallProps) -> Html {
-    let (state, command) = use_call(props.meeting.id.clone(), props.host_key.clone());
+    let (state, command) = use_call(props.meeting.id.clone(), props.pass.clone());
     match &state.phase {
         Phase::PreJoin | Phase::Joining => html! {
             <JoinForm title={props.meeting.title.clone()} media={state.media.clone()} local={state.local.clone()}

@@ -1,6 +1,7 @@
 use crate::call::{CallHandle, Command};
+use crate::pass::Pass;
 use crate::state::State;
-use sala_protocol::{HostKey, MeetingId};
+use sala_protocol::MeetingId;
 use yew::prelude::*;
 
 /// Runs the call engine for `meeting` while the calling component is mounted.
@@ -8,23 +9,20 @@ use yew::prelude::*;
 /// On unmount the engine leaves the meeting and stops camera, microphone and screen.
 ///
 /// ```ignore
-/// let (state, command) = use_call(meeting_id, host_key);
+/// let (state, command) = use_call(meeting_id, pass);
 /// let mute = command.reform(|_| Command::SetMic(false));
 /// ```
 #[hook]
-pub fn use_call(
-    meeting: MeetingId,
-    host_key: Option<HostKey>,
-) -> (UseReducerHandle<State>, Callback<Command>) {
+pub fn use_call(meeting: MeetingId, pass: Pass) -> (UseReducerHandle<State>, Callback<Command>) {
     let state = use_reducer(State::default);
     let command = use_state(Callback::<Command>::noop);
     {
         let dispatcher = state.dispatcher();
         let set_command = command.setter();
-        use_effect_with((meeting, host_key), move |(meeting, host_key)| {
+        use_effect_with((meeting, pass), move |(meeting, pass)| {
             let handle = CallHandle::start(
                 meeting.clone(),
-                host_key.clone(),
+                pass.clone(),
                 Callback::from(move |a| dispatcher.dispatch(a)),
             );
             set_command.set(handle.callback());

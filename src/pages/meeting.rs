@@ -2,7 +2,8 @@ use crate::api;
 use crate::components::call::Call;
 use crate::error::ApiFailure;
 use crate::i18n::{use_tr, Text};
-use sala_protocol::{HostKey, MeetingId, MeetingInfo};
+use crate::pass::Pass;
+use sala_protocol::{MeetingId, MeetingInfo};
 use yew::prelude::*;
 
 /// Loading of the meeting a link points to.
@@ -11,14 +12,6 @@ enum Load {
     Loading,
     Ready(MeetingInfo),
     Failed(ApiFailure),
-}
-
-/// The host key travels in the URL fragment (`#host=…`), which browsers never
-/// send to servers or in `Referer`.
-fn host_key_from_fragment() -> Option<HostKey> {
-    let hash = web_sys::window()?.location().hash().ok()?;
-    let key = hash.strip_prefix("#host=")?;
-    HostKey::parse(key).ok()
 }
 
 #[derive(PartialEq, Properties)]
@@ -33,7 +26,7 @@ pub fn MeetingPage(props: &MeetingPageProps) -> Html {
     let id = MeetingId::parse(&props.id).ok();
     let load = use_state(|| Load::Loading);
     let attempt = use_state(|| 0u32);
-    let host_key = use_memo((), |()| host_key_from_fragment());
+    let pass = use_memo((), |()| Pass::from_page());
     {
         let load = load.clone();
         use_effect_with(id.clone(), move |id| {
@@ -55,6 +48,14 @@ pub fn MeetingPage(props: &MeetingPageProps) -> Html {
         let attempt = attempt.clone();
         Callback::from(move |()| attempt.set(*attempt + 1))
     };
+    let Ok(pass) = (*pass).clone() else {
+        return html! {
+            <section class="card" data-testid="meeting-error">
+                <h1>{ tr.t(Text::InviteTampered) }</h1>
+                <a class="button secondary" href="/">{ tr.t(Text::BackHome) }</a>
+            </section>
+        };
+    };
     match &*load {
         Load::Loading => html! { <p class="loading" aria-busy="true">{ tr.t(Text::Loading) }</p> },
         Load::Failed(err) => html! {
@@ -64,7 +65,7 @@ pub fn MeetingPage(props: &MeetingPageProps) -> Html {
             </section>
         },
         Load::Ready(info) => html! {
-            <Call key={*attempt} meeting={info.clone()} host_key={(*host_key).clone()} {on_rejoin} />
+            <Call key={*attempt} meeting={info.clone()} {pass} {on_rejoin} />
         },
     }
 }

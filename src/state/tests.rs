@@ -5,7 +5,7 @@ fn peer(id: u64, name: &str) -> PeerInfo {
     PeerInfo {
         id: PeerId(id),
         name: DisplayName::parse(name).unwrap(),
-        role: Role::Guest,
+        role: Role::Participant,
         media: MediaState {
             mic: true,
             camera: true,

@@ -14,6 +14,8 @@ pub enum IdError {
     Length { expected: usize },
     #[error("identifier contains a character outside its alphabet")]
     Alphabet,
+    #[error("identifier must be 1 to {max} characters long")]
+    Span { max: usize },
 }
 
 fn encode(bytes: [u8; 16]) -> String {
@@ -99,6 +101,17 @@ secret_id!(
     /// Secret that lets a reconnecting socket take back its place in a meeting.
     ResumeToken
 );
+secret_id!(
+    /// One invitation (an invite link), to withdraw it or see it in the record.
+    #[derive(Debug)]
+    InviteId
+);
+secret_id!(
+    /// A browser's own secret for one invitation, kept on the device: the
+    /// holder of a single-use invitation comes back in with it (after a
+    /// reload or a long outage), nobody else does.
+    HolderKey
+);
 
 // Secrets never show in logs.
 impl fmt::Debug for HostKey {
@@ -106,9 +119,61 @@ impl fmt::Debug for HostKey {
         f.write_str("HostKey(..)")
     }
 }
+impl fmt::Debug for HolderKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HolderKey(..)")
+    }
+}
 impl fmt::Debug for ResumeToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("ResumeToken(..)")
+    }
+}
+
+/// A signed invitation as it travels (from an invite link's URL fragment to the
+/// server over the WebSocket). Opaque here: only the server that signed it can
+/// read and check it. Up to [`InviteToken::MAX_LEN`] URL-safe characters.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct InviteToken(String);
+
+impl InviteToken {
+    pub const MAX_LEN: usize = 512;
+
+    pub fn parse(s: &str) -> Result<Self, IdError> {
+        Self::try_from(s.to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for InviteToken {
+    type Error = IdError;
+    fn try_from(s: String) -> Result<Self, IdError> {
+        if s.is_empty() || s.len() > Self::MAX_LEN {
+            return Err(IdError::Span { max: Self::MAX_LEN });
+        }
+        if !s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        {
+            return Err(IdError::Alphabet);
+        }
+        Ok(Self(s))
+    }
+}
+
+impl From<InviteToken> for String {
+    fn from(t: InviteToken) -> String {
+        t.0
+    }
+}
+
+impl fmt::Debug for InviteToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("InviteToken(..)")
     }
 }
 

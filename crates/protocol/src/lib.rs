@@ -31,7 +31,10 @@ mod slides;
 mod tag_first;
 mod text;
 
-pub use ids::{DeckId, HostKey, IdError, MeetingId, PeerId, ResumeToken, StreamId};
+pub use ids::{
+    DeckId, HolderKey, HostKey, IdError, InviteId, InviteToken, MeetingId, PeerId, ResumeToken,
+    StreamId,
+};
 pub use slides::{
     Deck, ImageFormat, ImageId, Presentation, Rendition, SlidePage, SlidePageError, MAX_DECK_BYTES,
     MAX_DECK_PAGES, MAX_RENDITIONS, MAX_STILL_BYTES,
@@ -67,14 +70,53 @@ pub const HEARTBEAT_TIMEOUT_SECS: u64 = 15;
 /// Most participants in one meeting while media flows as a full mesh.
 pub const MESH_CAPACITY: usize = 12;
 
-/// Role of a participant. Hearings (a later capability) add more roles.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Role of a participant: what they may do, checked by the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
-    /// Opened the host link of the meeting.
+    /// Chairs the meeting or presides over the hearing (the judge); opened
+    /// the host link or a host invite.
     Host,
-    /// Opened the guest link.
-    Guest,
+    /// Helps the host with the same controls (the clerk).
+    CoHost,
+    /// Takes part: counsel, an official. A meeting's guest link gives this
+    /// role (stored records from before roles call it "guest").
+    #[serde(alias = "guest")]
+    Participant,
+    /// Gives testimony; in a hearing, waits outside until called.
+    Witness,
+    /// Interprets for the others.
+    Interpreter,
+    /// The public gallery: receives, never sends media.
+    Observer,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Host,
+        Role::CoHost,
+        Role::Participant,
+        Role::Witness,
+        Role::Interpreter,
+        Role::Observer,
+    ];
+
+    /// The role's name on the wire and in the record.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Host => "host",
+            Self::CoHost => "co_host",
+            Self::Participant => "participant",
+            Self::Witness => "witness",
+            Self::Interpreter => "interpreter",
+            Self::Observer => "observer",
+        }
+    }
+
+    /// Host and co-host: the ones who run the meeting.
+    pub fn moderates(self) -> bool {
+        matches!(self, Self::Host | Self::CoHost)
+    }
 }
 
 /// How media flows between participants of a meeting.
@@ -204,6 +246,13 @@ pub enum ClientMsg {
         /// Present when reconnecting within the grace period.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         resume: Option<ResumeToken>,
+        /// A signed invitation from an invite link (its URL fragment): it
+        /// gives its role.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        invite: Option<InviteToken>,
+        /// This browser's key for `invite` (see [`HolderKey`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        holder: Option<HolderKey>,
     },
     /// Relay `signal` to one other peer of the meeting.
     Signal { to: PeerId, signal: Signal },
@@ -336,6 +385,64 @@ pub enum ErrorCode {
     NotPresenter,
     #[error("there is no screen share to attach a still to")]
     NotSharing,
+    #[error("the invitation is refused: {reason}")]
+    InviteRefused { reason: InviteRefusal },
+}
+
+/// Why an invitation does not let its holder in. Each has its own message on
+/// the join page and its own row in the record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+pub enum InviteRefusal {
+    #[error("it has expired")]
+    Expired,
+    #[error("it is not valid yet")]
+    NotYetValid,
+    #[error("the host has withdrawn it")]
+    Revoked,
+    #[error("it was for one use and has been used")]
+    AlreadyUsed,
+    #[error("the meeting has ended")]
+    MeetingEnded,
+    #[error("it is for another meeting")]
+    WrongMeeting,
+    #[error("it has been altered or is not from this server")]
+    Tampered,
+    #[error("its holder was removed from the meeting")]
+    Removed,
+}
+
+impl InviteRefusal {
+    pub const ALL: [InviteRefusal; 8] = [
+        Self::Expired,
+        Self::NotYetValid,
+        Self::Revoked,
+        Self::AlreadyUsed,
+        Self::MeetingEnded,
+        Self::WrongMeeting,
+        Self::Tampered,
+        Self::Removed,
+    ];
+
+    /// Its name on the wire and in the record.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Expired => "expired",
+            Self::NotYetValid => "not_yet_valid",
+            Self::Revoked => "revoked",
+            Self::AlreadyUsed => "already_used",
+            Self::MeetingEnded => "meeting_ended",
+            Self::WrongMeeting => "wrong_meeting",
+            Self::Tampered => "tampered",
+            Self::Removed => "removed",
+        }
+    }
+
+    /// The WebSocket close code of the refusal: 4460 and up, one each, so
+    /// that a client that missed the `Error` still knows which.
+    pub fn close_code(self) -> u16 {
+        4460 + Self::ALL.iter().position(|r| *r == self).unwrap_or(0) as u16
+    }
 }
 
 impl ErrorCode {
@@ -351,6 +458,7 @@ impl ErrorCode {
             Self::RateLimited => Some(4408),
             Self::ShuttingDown => Some(1001),
             Self::SessionReplaced => Some(4409),
+            Self::InviteRefused { reason } => Some(reason.close_code()),
             Self::Malformed
             | Self::NotJoined
             | Self::AlreadyJoined
@@ -381,6 +489,7 @@ impl ErrorCode {
             Self::SessionReplaced,
         ]
         .into_iter()
+        .chain(InviteRefusal::ALL.map(|reason| Self::InviteRefused { reason }))
         .find(|e| e.close_code() == Some(code))
     }
 }
@@ -397,6 +506,42 @@ pub struct MeetingCreated {
     pub meeting: MeetingInfo,
     /// Grants the host role; goes in the host link's URL fragment only.
     pub host_key: HostKey,
+}
+
+/// `POST /api/meetings/{id}/invites` body; the host key goes in the
+/// `Authorization: Bearer` header.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateInvite {
+    pub role: Role,
+    /// How long it lets people in, from now (at most [`MAX_INVITE_SECS`]).
+    pub valid_for_secs: u64,
+    /// Lets one person in, once.
+    #[serde(default)]
+    pub single_use: bool,
+}
+
+/// Longest validity of an invitation: 31 days.
+pub const MAX_INVITE_SECS: u64 = 31 * 24 * 3600;
+
+/// An invitation as its host sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteInfo {
+    pub id: InviteId,
+    pub role: Role,
+    /// Unix milliseconds.
+    pub not_before_ms: i64,
+    pub expires_ms: i64,
+    pub single_use: bool,
+    pub used: bool,
+    pub revoked: bool,
+}
+
+/// `POST /api/meetings/{id}/invites` answer. The token goes in the invite
+/// link's URL fragment only (`/m/{id}#invite={token}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteCreated {
+    pub invite: InviteInfo,
+    pub token: InviteToken,
 }
 
 /// Error body of every failed JSON API call.

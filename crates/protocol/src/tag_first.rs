@@ -216,6 +216,7 @@ impl Tagged for ErrorCode {
             "no_such_page" => variant!(map, ErrorCode::NoSuchPage {}),
             "not_presenter" => variant!(map, ErrorCode::NotPresenter {}),
             "not_sharing" => variant!(map, ErrorCode::NotSharing {}),
+            "invite_refused" => variant!(map, ErrorCode::InviteRefused { reason }),
             other => {
                 const VARIANTS: &[&str] = &[
                     "unknown_meeting",

@@ -51,6 +51,8 @@ fn every_client_message_round_trips() {
             media: media.clone(),
             host_key: Some(HostKey::from_random([1; 16])),
             resume: Some(ResumeToken::from_random([2; 16])),
+            invite: Some(InviteToken::parse("v1.eyJtIjoxfQ.c2ln-_").unwrap()),
+            holder: Some(HolderKey::from_random([3; 16])),
         },
         ClientMsg::Signal {
             to: PeerId(3),
@@ -188,7 +190,10 @@ fn every_server_message_round_trips() {
         ErrorCode::NoSuchPage,
         ErrorCode::NotPresenter,
         ErrorCode::NotSharing,
-    ] {
+    ]
+    .into_iter()
+    .chain(InviteRefusal::ALL.map(|reason| ErrorCode::InviteRefused { reason }))
+    {
         round_trip_server(ServerMsg::Error { error });
     }
 }
@@ -425,10 +430,20 @@ fn fatal_errors_map_to_close_codes_and_back() {
         ErrorCode::BadHostKey,
         ErrorCode::RateLimited,
         ErrorCode::SessionReplaced,
-    ] {
+    ]
+    .into_iter()
+    .chain(InviteRefusal::ALL.map(|reason| ErrorCode::InviteRefused { reason }))
+    {
         let close = code.close_code().unwrap();
         assert_eq!(ErrorCode::from_close_code(close), Some(code));
     }
+    let codes: std::collections::HashSet<u16> =
+        InviteRefusal::ALL.iter().map(|r| r.close_code()).collect();
+    assert_eq!(
+        codes.len(),
+        InviteRefusal::ALL.len(),
+        "one close code per refusal"
+    );
     assert_eq!(ErrorCode::Malformed.close_code(), None);
     assert_eq!(ErrorCode::from_close_code(1000), None);
 }
@@ -489,4 +504,51 @@ fn slide_pages_check_themselves() {
     assert!(serde_json::from_str::<ImageId>(&format!("\"{}\"", "A".repeat(64))).is_err());
     assert!(serde_json::from_str::<ImageId>("\"abc\"").is_err());
     assert!(serde_json::from_str::<SlidePage>("[]").is_err());
+}
+
+#[test]
+fn roles_and_refusals_have_pinned_names() {
+    for role in Role::ALL {
+        assert_eq!(serde_json::to_value(role).unwrap(), role.as_str());
+    }
+    // Records written before roles call a meeting's guest "guest".
+    assert_eq!(
+        serde_json::from_str::<Role>("\"guest\"").unwrap(),
+        Role::Participant
+    );
+    assert_eq!(
+        serde_json::to_string(&ServerMsg::Error {
+            error: ErrorCode::InviteRefused {
+                reason: InviteRefusal::AlreadyUsed
+            }
+        })
+        .unwrap(),
+        r#"{"type":"error","error":{"code":"invite_refused","reason":"already_used"}}"#
+    );
+    for reason in InviteRefusal::ALL {
+        assert_eq!(serde_json::to_value(reason).unwrap(), reason.as_str());
+    }
+}
+
+#[test]
+fn invite_tokens_are_url_safe_and_bounded() {
+    assert!(InviteToken::parse("v1.abc-_DEF.xyz").is_ok());
+    for bad in ["", "v1.a b", "v1.a+b", "v1.a/b", "v1.a=b"] {
+        assert!(InviteToken::parse(bad).is_err(), "{bad:?}");
+    }
+    assert!(InviteToken::parse(&"a".repeat(InviteToken::MAX_LEN)).is_ok());
+    assert_eq!(
+        InviteToken::parse(&"a".repeat(InviteToken::MAX_LEN + 1)),
+        Err(IdError::Span {
+            max: InviteToken::MAX_LEN
+        })
+    );
+    assert_eq!(
+        format!("{:?}", InviteToken::parse("v1.secret").unwrap()),
+        "InviteToken(..)"
+    );
+    assert_eq!(
+        format!("{:?}", HolderKey::from_random([1; 16])),
+        "HolderKey(..)"
+    );
 }

@@ -1,6 +1,6 @@
 //! What the record holds: one [`Event`] per entry, stored as JSON.
 
-use sala_protocol::{DisplayName, PeerId, Role};
+use sala_protocol::{DisplayName, InviteId, InviteRefusal, PeerId, Role};
 use serde::{Deserialize, Serialize};
 
 /// Something that happened in a meeting, as the record keeps it.
@@ -12,11 +12,14 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
-    /// A participant entered the meeting.
+    /// A participant entered the meeting (with the invitation that let
+    /// them in, if one did).
     Joined {
         peer: PeerId,
         name: DisplayName,
         role: Role,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        invite: Option<InviteId>,
     },
     /// A participant left on purpose (Leave, closed tab).
     Left { peer: PeerId, name: DisplayName },
@@ -24,15 +27,41 @@ pub enum Event {
     Lost { peer: PeerId, name: DisplayName },
     /// A participant's dropped connection came back in time.
     Resumed { peer: PeerId, name: DisplayName },
+    /// The host made an invitation.
+    InviteCreated {
+        invite: InviteId,
+        role: Role,
+        not_before_ms: i64,
+        expires_ms: i64,
+        single_use: bool,
+    },
+    /// The host withdrew an invitation.
+    InviteRevoked { invite: InviteId },
+    /// Someone was refused at the door: who they said they were, the
+    /// invitation they held (if it could be read) and why.
+    JoinRefused {
+        name: DisplayName,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        invite: Option<InviteId>,
+        reason: InviteRefusal,
+    },
 }
 
 impl Event {
     /// One line for a person reading the record.
     pub fn describe(&self) -> String {
         match self {
-            Self::Joined { peer, name, role } => {
+            Self::Joined {
+                peer,
+                name,
+                role,
+                invite,
+            } => {
+                let how = invite
+                    .as_ref()
+                    .map_or_else(String::new, |i| format!(" with invitation {i}"));
                 format!(
-                    "{name} (participant {}) joined as {}",
+                    "{name} (participant {}) joined as {}{how}",
                     peer.0,
                     role_name(*role)
                 )
@@ -44,6 +73,27 @@ impl Event {
             Self::Resumed { peer, name } => {
                 format!("{name} (participant {}) reconnected", peer.0)
             }
+            Self::InviteCreated {
+                invite,
+                role,
+                single_use,
+                ..
+            } => format!(
+                "invitation {invite} made for a {}{}",
+                role_name(*role),
+                if *single_use { ", single use" } else { "" }
+            ),
+            Self::InviteRevoked { invite } => format!("invitation {invite} withdrawn"),
+            Self::JoinRefused {
+                name,
+                invite,
+                reason,
+            } => {
+                let with = invite
+                    .as_ref()
+                    .map_or_else(String::new, |i| format!(" with invitation {i}"));
+                format!("{name} was refused{with}: {reason}")
+            }
         }
     }
 }
@@ -51,6 +101,10 @@ impl Event {
 fn role_name(role: Role) -> &'static str {
     match role {
         Role::Host => "host",
-        Role::Guest => "guest",
+        Role::CoHost => "co-host",
+        Role::Participant => "participant",
+        Role::Witness => "witness",
+        Role::Interpreter => "interpreter",
+        Role::Observer => "observer",
     }
 }

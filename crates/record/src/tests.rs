@@ -20,7 +20,8 @@ fn chain(n: u64) -> Vec<Row> {
                 Event::Joined {
                     peer: PeerId(i),
                     name: name(&format!("Person {i}")),
-                    role: Role::Guest,
+                    role: Role::Participant,
+                    invite: None,
                 }
             } else {
                 Event::Left {
@@ -235,6 +236,7 @@ fn the_stored_shape_of_events_is_pinned() {
         peer: PeerId(7),
         name: name("Sok Dara"),
         role: Role::Host,
+        invite: None,
     };
     assert_eq!(
         serde_json::to_string(&joined).unwrap(),

@@ -6,6 +6,7 @@
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod invite;
 pub mod record;
 pub mod room;
 
@@ -14,7 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 use tokio::sync::{watch, Semaphore};
 use tower_http::trace::TraceLayer;
@@ -33,6 +34,8 @@ pub struct AppState(Arc<Inner>);
 
 struct Inner {
     db: Db,
+    /// Signs and checks invitations.
+    secret: invite::Secret,
     rooms: Registry,
     dist: PathBuf,
     allowed_origins: Vec<String>,
@@ -50,10 +53,11 @@ pub const RENDERS_AT_ONCE: usize = 1;
 pub const RENDER_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl AppState {
-    pub fn new(db: Db, config: &Config) -> Self {
+    pub fn new(db: Db, secret: invite::Secret, config: &Config) -> Self {
         Self(Arc::new(Inner {
             rooms: Registry::new(db.clone(), config.ice_servers()),
             db,
+            secret,
             dist: config.dist.clone(),
             allowed_origins: config
                 .allow_origins
@@ -70,6 +74,10 @@ impl AppState {
 
     pub fn db(&self) -> &Db {
         &self.0.db
+    }
+
+    pub fn secret(&self) -> &invite::Secret {
+        &self.0.secret
     }
 
     pub fn rooms(&self) -> &Registry {
@@ -139,6 +147,14 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route("/meetings", post(http::meetings::create))
         .route("/meetings/{id}", get(http::meetings::get))
+        .route(
+            "/meetings/{id}/invites",
+            post(http::invites::create).get(http::invites::list),
+        )
+        .route(
+            "/meetings/{id}/invites/{invite}",
+            delete(http::invites::revoke),
+        )
         .route("/decks/{id}", get(http::slides::deck))
         .route("/slides/{file}", get(http::slides::image))
         .fallback(|| async { http::AppError::NotFound })

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use sala_server::config::{Command, ExportFormat, RecordCommand};
+use sala_server::invite::Secret;
 use sala_server::record::Report;
 use sala_server::{app, AppState, Config, Db};
 use tokio::net::TcpListener;
@@ -43,7 +44,13 @@ async fn run(config: Config) -> Result<(), BoxError> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| format!("cannot create data dir {}: {e}", config.data_dir.display()))?;
     let db = Db::open_in_dir(&config.data_dir)?;
-    let state = AppState::new(db, &config);
+    let secret = Secret::load_or_create(&config.data_dir, rand::random).map_err(|e| {
+        format!(
+            "cannot read or make the invitation key in {}: {e}",
+            config.data_dir.display()
+        )
+    })?;
+    let state = AppState::new(db, secret, &config);
     let listener = TcpListener::bind(config.bind)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;

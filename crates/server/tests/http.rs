@@ -26,7 +26,11 @@ fn env() -> Env {
     std::fs::create_dir_all(&config.data_dir).unwrap();
     let db = Db::open_in_dir(&config.data_dir).unwrap();
     Env {
-        app: app(AppState::new(db, &config)),
+        app: app(AppState::new(
+            db,
+            sala_server::invite::Secret::from_bytes([3; 32]),
+            &config,
+        )),
         _dir: dir,
     }
 }

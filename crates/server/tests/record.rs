@@ -37,7 +37,8 @@ fn joined(n: u64) -> Event {
     Event::Joined {
         peer: PeerId(n),
         name: DisplayName::parse(&format!("Witness {n}")).unwrap(),
-        role: Role::Guest,
+        role: Role::Participant,
+        invite: None,
     }
 }
 
@@ -84,7 +85,9 @@ async fn verify_names_the_first_damaged_entry_and_export_shows_the_record() {
     assert!(ok);
     assert!(text.contains("Record of \"Case 12/2026\""), "{text}");
     assert!(
-        text.contains("    3  2026-09-21T14:13:20.003Z  Witness 3 (participant 3) joined as guest"),
+        text.contains(
+            "    3  2026-09-21T14:13:20.003Z  Witness 3 (participant 3) joined as participant"
+        ),
         "{text}"
     );
     let (ok, json) = record_cmd(dir.path(), &["export", id, "--format", "json"]);
@@ -198,6 +201,8 @@ async fn join_until_gone(
             media: MediaState::default(),
             host_key: None,
             resume: None,
+            invite: None,
+            holder: None,
         };
         if ws
             .send(Message::text(serde_json::to_string(&join).unwrap()))

@@ -40,7 +40,11 @@ async fn server() -> Server {
         title: MeetingTitle::parse("Test").unwrap(),
     };
     db.create_meeting(info, host_key.clone(), 0).await.unwrap();
-    let state = AppState::new(db, &config);
+    let state = AppState::new(
+        db,
+        sala_server::invite::Secret::from_bytes([3; 32]),
+        &config,
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(axum::serve(listener, app(state.clone())).into_future());
@@ -79,6 +83,8 @@ fn join_msg(
         media: MediaState::default(),
         host_key,
         resume,
+        invite: None,
+        holder: None,
     }
 }
 
@@ -191,7 +197,7 @@ async fn two_peers_full_session() {
     assert!(!a.resumed);
 
     let mut b = join(&s, "Bo", None, None).await;
-    assert_eq!(b.you.role, Role::Guest);
+    assert_eq!(b.you.role, Role::Participant);
     assert!(b.you.id > a.you.id, "ids increase in join order");
     assert_eq!(b.peers, vec![a.you.clone()]);
     assert_eq!(

@@ -1,6 +1,7 @@
 //! HTTP handlers.
 
 pub mod error;
+pub mod invites;
 pub mod meetings;
 pub mod slides;
 pub mod static_files;

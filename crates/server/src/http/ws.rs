@@ -12,15 +12,18 @@ use axum::response::{IntoResponse, Response};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use sala_protocol::{
-    ClientMsg, ErrorCode, MeetingId, ServerMsg, HEARTBEAT_TIMEOUT_SECS, MAX_FRAME_BYTES,
-    PROTOCOL_VERSION,
+    ClientMsg, DisplayName, ErrorCode, HolderKey, InviteToken, MeetingId, ServerMsg,
+    HEARTBEAT_TIMEOUT_SECS, MAX_FRAME_BYTES, PROTOCOL_VERSION,
 };
+use sala_record::Event;
 use tokio::sync::{mpsc, oneshot, watch};
 use tracing::{debug, error, Instrument};
 
+use crate::db::{now_ms, DbError};
+use crate::invite;
 use crate::room::actor::{JoinRequest, Outbound, RoomHandle, OUTBOX};
 use crate::room::registry::JoinError;
-use crate::room::ConnId;
+use crate::room::{ConnId, Invited};
 use crate::AppState;
 
 /// How long a fatal error's `Error` and close frame may take to go out.
@@ -231,6 +234,8 @@ impl Receiver {
                 media,
                 host_key,
                 resume,
+                invite,
+                holder,
             } = msg
             else {
                 self.reply(ErrorCode::NotJoined).await;
@@ -244,6 +249,13 @@ impl Receiver {
                     })
                     .await;
             }
+            let invited = match invite {
+                None => None,
+                Some(token) => match self.admit(&meeting, &name, &token, holder).await {
+                    Ok(invited) => Some(invited),
+                    Err(end) => return end,
+                },
+            };
             let Some(tx) = self.tx.clone() else {
                 return RecvEnd::Gone;
             };
@@ -254,6 +266,7 @@ impl Receiver {
                 media,
                 host_key,
                 resume,
+                invited,
             };
             match self.state.rooms().join(meeting.clone(), req).await {
                 Ok(room) => {
@@ -271,6 +284,59 @@ impl Receiver {
                     error!(meeting = %meeting, error = %e, "could not look up meeting");
                     return RecvEnd::Gone;
                 }
+            }
+        }
+    }
+
+    /// Checks an invitation: its signature and times, then what the
+    /// database knows. A refusal is recorded in the meeting's record, then
+    /// sent. An unknown meeting gets the same answer as without an
+    /// invitation.
+    async fn admit(
+        &self,
+        meeting: &MeetingId,
+        name: &DisplayName,
+        token: &InviteToken,
+        holder: Option<HolderKey>,
+    ) -> Result<Invited, RecvEnd> {
+        let db = self.state.db();
+        let now = now_ms();
+        let failed = |e: DbError| {
+            error!(meeting = %meeting, error = %e, "could not check an invitation");
+            RecvEnd::Gone
+        };
+        if db.meeting(meeting.clone()).await.map_err(failed)?.is_none() {
+            return Err(self.fail(ErrorCode::UnknownMeeting).await);
+        }
+        let checked = invite::check(self.state.secret(), token, meeting, now);
+        let invite = match &checked {
+            Ok(claims) => Some(claims.invite.clone()),
+            Err(_) => None,
+        };
+        let verdict = match checked {
+            Ok(claims) => {
+                let role = claims.role;
+                let id = claims.invite.clone();
+                db.admit_invite(claims, holder, now)
+                    .await
+                    .map_err(failed)?
+                    .map(|()| Invited { invite: id, role })
+            }
+            Err(reason) => Err(reason),
+        };
+        match verdict {
+            Ok(invited) => Ok(invited),
+            Err(reason) => {
+                let refused = Event::JoinRefused {
+                    name: name.clone(),
+                    invite,
+                    reason,
+                };
+                db.append(meeting.clone(), refused, now)
+                    .await
+                    .map_err(failed)?;
+                tracing::info!(meeting = %meeting, reason = reason.as_str(), "invitation refused");
+                Err(self.fail(ErrorCode::InviteRefused { reason }).await)
             }
         }
     }

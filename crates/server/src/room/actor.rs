@@ -11,7 +11,7 @@ use sala_protocol::{
 use tokio::sync::mpsc;
 use tracing::{debug, error, info, warn};
 
-use super::machine::{ConnId, Input, Output, Room};
+use super::machine::{ConnId, Input, Invited, Join, Output, Room};
 use super::registry::Registry;
 use crate::db::{now_ms, Db};
 
@@ -37,6 +37,7 @@ pub struct JoinRequest {
     pub media: MediaState,
     pub host_key: Option<HostKey>,
     pub resume: Option<ResumeToken>,
+    pub invited: Option<Invited>,
 }
 
 #[derive(Debug)]
@@ -147,14 +148,15 @@ impl Actor {
                 let new_token = ResumeToken::from_random(rand::random());
                 self.room.handle(
                     now,
-                    Input::Join {
+                    Input::Join(Join {
                         conn: req.conn,
                         name: req.name,
                         media: req.media,
                         host_key: req.host_key,
                         resume: req.resume,
+                        invited: req.invited,
                         new_token,
-                    },
+                    }),
                 );
             }
             Command::Message { conn, msg } => self.room.handle(now, Input::Message { conn, msg }),

@@ -8,9 +8,9 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use sala_protocol::{
-    ClientMsg, DeckId, DisplayName, ErrorCode, HostKey, IceServer, LeaveReason, MediaState,
-    MeetingInfo, PeerId, PeerInfo, Presentation, ResumeToken, Role, ServerMsg, Signal, SlidePage,
-    Transport, MESH_CAPACITY, PROTOCOL_VERSION, RESUME_GRACE_SECS,
+    ClientMsg, DeckId, DisplayName, ErrorCode, HostKey, IceServer, InviteId, LeaveReason,
+    MediaState, MeetingInfo, PeerId, PeerInfo, Presentation, ResumeToken, Role, ServerMsg, Signal,
+    SlidePage, Transport, MESH_CAPACITY, PROTOCOL_VERSION, RESUME_GRACE_SECS,
 };
 
 mod presenting;
@@ -30,15 +30,7 @@ pub struct ConnId(pub u64);
 #[derive(Debug)]
 pub enum Input {
     /// A connection sent its `Join` (protocol version already checked).
-    Join {
-        conn: ConnId,
-        name: DisplayName,
-        media: MediaState,
-        host_key: Option<HostKey>,
-        resume: Option<ResumeToken>,
-        /// Fresh random token, handed out in the `Welcome` if the join succeeds.
-        new_token: ResumeToken,
-    },
+    Join(Join),
     /// A message from a connection after its `Join`.
     Message { conn: ConnId, msg: ClientMsg },
     /// The connection's socket is gone (closed, failed or silent).
@@ -73,6 +65,27 @@ impl EventKind {
     }
 }
 
+/// A connection's `Join`, as the room gets it.
+#[derive(Debug)]
+pub struct Join {
+    pub conn: ConnId,
+    pub name: DisplayName,
+    pub media: MediaState,
+    pub host_key: Option<HostKey>,
+    pub resume: Option<ResumeToken>,
+    /// A checked invitation: the role it gives.
+    pub invited: Option<Invited>,
+    /// Fresh random token, handed out in the `Welcome` if the join succeeds.
+    pub new_token: ResumeToken,
+}
+
+/// An invitation the shell has checked (signature, validity, database).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invited {
+    pub invite: InviteId,
+    pub role: Role,
+}
+
 /// A participation event of one peer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoomEvent {
@@ -80,6 +93,8 @@ pub struct RoomEvent {
     pub name: DisplayName,
     pub role: Role,
     pub kind: EventKind,
+    /// The invitation that let the peer in, if one did.
+    pub invite: Option<InviteId>,
 }
 
 /// What the shell must do.
@@ -119,6 +134,8 @@ struct Peer {
     link: Link,
     /// Latest still of this peer's screen share, for thin receivers.
     still: Option<SlidePage>,
+    /// The invitation that let this peer in.
+    invite: Option<InviteId>,
 }
 
 /// State of one meeting room.
@@ -171,14 +188,7 @@ impl Room {
         // A deadline that passed counts even if the shell's timer has not fired yet.
         self.handle_timeout(now);
         match input {
-            Input::Join {
-                conn,
-                name,
-                media,
-                host_key,
-                resume,
-                new_token,
-            } => self.join(conn, name, media, host_key, resume, new_token),
+            Input::Join(join) => self.join(join),
             Input::Message { conn, msg } => self.message(now, conn, msg),
             Input::Disconnected { conn } => self.disconnected(now, conn),
             Input::Present {
@@ -224,15 +234,16 @@ impl Room {
         }
     }
 
-    fn join(
-        &mut self,
-        conn: ConnId,
-        name: DisplayName,
-        media: MediaState,
-        host_key: Option<HostKey>,
-        resume: Option<ResumeToken>,
-        new_token: ResumeToken,
-    ) {
+    fn join(&mut self, join: Join) {
+        let Join {
+            conn,
+            name,
+            media,
+            host_key,
+            resume,
+            invited,
+            new_token,
+        } = join;
         if self.conns.contains_key(&conn) {
             return self.error(conn, ErrorCode::AlreadyJoined);
         }
@@ -255,11 +266,12 @@ impl Room {
         }
         let id = PeerId(self.next_peer);
         self.next_peer += 1;
-        let role = if host_key.is_some() {
-            Role::Host
-        } else {
-            Role::Guest
+        let role = match (&host_key, &invited) {
+            (Some(_), _) => Role::Host,
+            (None, Some(invited)) => invited.role,
+            (None, None) => Role::Participant,
         };
+        let invite = invited.map(|i| i.invite);
         let info = PeerInfo {
             id,
             name,
@@ -269,7 +281,7 @@ impl Room {
         // Recorded first: the shell commits it before it sends what
         // follows, so the others' PeerJoined and the Welcome acknowledge a
         // durable join.
-        self.record(&info, EventKind::Joined);
+        self.record(&info, invite.clone(), EventKind::Joined);
         for other in self.attached_except(id) {
             self.send(other, ServerMsg::PeerJoined { peer: info.clone() });
         }
@@ -281,6 +293,7 @@ impl Room {
                 previous_token: None,
                 link: Link::Attached(conn),
                 still: None,
+                invite,
             },
         );
         self.conns.insert(conn, id);
@@ -306,6 +319,7 @@ impl Room {
         let media_changed = peer.info.media != media;
         peer.info.media = media.clone();
         let info = peer.info.clone();
+        let invite = peer.invite.clone();
         self.conns.insert(conn, id);
         let buffered = match old {
             Link::Attached(old_conn) => {
@@ -315,7 +329,7 @@ impl Room {
             }
             Link::Detached { buffer, .. } => buffer,
         };
-        self.record(&info, EventKind::Resumed);
+        self.record(&info, invite, EventKind::Resumed);
         self.welcome(conn, id, true);
         for (from, signal) in buffered {
             self.send(conn, ServerMsg::Signal { from, signal });
@@ -437,7 +451,7 @@ impl Room {
             LeaveReason::Left => EventKind::Left,
             LeaveReason::Lost => EventKind::Lost,
         };
-        self.record(&peer.info, kind);
+        self.record(&peer.info, peer.invite.clone(), kind);
         for other in self.attached_except(id) {
             self.send(other, ServerMsg::PeerLeft { peer: id, reason });
         }
@@ -473,12 +487,13 @@ impl Room {
             .collect()
     }
 
-    fn record(&mut self, info: &PeerInfo, kind: EventKind) {
+    fn record(&mut self, info: &PeerInfo, invite: Option<InviteId>, kind: EventKind) {
         self.outputs.push_back(Output::Record(RoomEvent {
             peer: info.id,
             name: info.name.clone(),
             role: info.role,
             kind,
+            invite,
         }));
     }
 

@@ -8,5 +8,5 @@ pub mod registry;
 #[cfg(test)]
 mod tests;
 
-pub use machine::{ConnId, EventKind, Input, Output, Room, RoomEvent};
+pub use machine::{ConnId, EventKind, Input, Invited, Join, Output, Room, RoomEvent};
 pub use registry::Registry;

@@ -6,13 +6,14 @@
 use std::time::{Duration, Instant};
 
 use sala_protocol::{
-    ClientMsg, DeckId, DisplayName, ErrorCode, HostKey, IceServer, LeaveReason, MediaState,
-    MeetingId, MeetingInfo, MeetingTitle, PeerId, PeerInfo, ResumeToken, Role, SdpType, ServerMsg,
-    Signal, Transport, MESH_CAPACITY, PROTOCOL_VERSION,
+    ClientMsg, DeckId, DisplayName, ErrorCode, HostKey, IceServer, InviteId, LeaveReason,
+    MediaState, MeetingId, MeetingInfo, MeetingTitle, PeerId, PeerInfo, ResumeToken, Role, SdpType,
+    ServerMsg, Signal, Transport, MESH_CAPACITY, PROTOCOL_VERSION,
 };
 
 use super::machine::{
-    ConnId, EventKind, Input, Output, Room, RoomEvent, EMPTY_LINGER, RESUME_GRACE, SIGNAL_BUFFER,
+    ConnId, EventKind, Input, Invited, Join, Output, Room, RoomEvent, EMPTY_LINGER, RESUME_GRACE,
+    SIGNAL_BUFFER,
 };
 
 const SEC: u64 = 1000;
@@ -63,25 +64,27 @@ fn sdp(s: &str) -> Signal {
 
 /// Join of conn `c` named after peer `n`, given token `n`.
 fn join(c: u64, n: u64, key: Option<HostKey>, resume: Option<ResumeToken>) -> Input {
-    Input::Join {
+    Input::Join(Join {
         conn: ConnId(c),
         name: name(n),
         media: media(true),
         host_key: key,
         resume,
+        invited: None,
         new_token: token(n as u8),
-    }
+    })
 }
 /// Peer `n` comes back on conn `c` with its first token (`n`), handed `fresh`.
 fn rejoin(c: u64, n: u64, fresh: u8) -> Input {
-    Input::Join {
+    Input::Join(Join {
         conn: ConnId(c),
         name: name(n),
         media: media(true),
         host_key: None,
         resume: Some(token(n as u8)),
+        invited: None,
         new_token: token(fresh),
-    }
+    })
 }
 fn guest(c: u64, n: u64) -> Input {
     join(c, n, None, None)
@@ -120,6 +123,7 @@ fn record(id: u64, role: Role, kind: EventKind) -> Output {
         name: name(id),
         role,
         kind,
+        invite: None,
     })
 }
 fn err(c: u64, error: ErrorCode) -> Output {
@@ -128,19 +132,19 @@ fn err(c: u64, error: ErrorCode) -> Output {
 
 /// Expected outputs of a fresh guest join of conn `c` as peer `n` with peers `1..n` attached on conns `1..n`.
 fn joined(c: u64, n: u64) -> Vec<Output> {
-    let mut out = vec![record(n, Role::Guest, EventKind::Joined)];
+    let mut out = vec![record(n, Role::Participant, EventKind::Joined)];
     out.extend((1..n).map(|o| {
         send(
             o,
             ServerMsg::PeerJoined {
-                peer: info(n, Role::Guest),
+                peer: info(n, Role::Participant),
             },
         )
     }));
     out.push(welcome(
         c,
-        info(n, Role::Guest),
-        (1..n).map(|o| info(o, Role::Guest)).collect(),
+        info(n, Role::Participant),
+        (1..n).map(|o| info(o, Role::Participant)).collect(),
         n as u8,
         false,
     ));
@@ -327,7 +331,7 @@ fn scenarios() {
                             conn: ConnId(2),
                             error: None,
                         },
-                        record(2, Role::Guest, EventKind::Left),
+                        record(2, Role::Participant, EventKind::Left),
                         send(
                             1,
                             ServerMsg::PeerLeft {
@@ -347,7 +351,7 @@ fn scenarios() {
                             conn: ConnId(1),
                             error: None,
                         },
-                        record(1, Role::Guest, EventKind::Left),
+                        record(1, Role::Participant, EventKind::Left),
                     ],
                 ),
                 Timeout(Some(7 * SEC + EMPTY_LINGER.as_millis() as u64)),
@@ -371,7 +375,7 @@ fn scenarios() {
                 Tick(
                     60 * SEC,
                     vec![
-                        record(2, Role::Guest, EventKind::Lost),
+                        record(2, Role::Participant, EventKind::Lost),
                         send(
                             1,
                             ServerMsg::PeerLeft {
@@ -393,11 +397,11 @@ fn scenarios() {
                     SEC,
                     guest(2, 2),
                     vec![
-                        record(2, Role::Guest, EventKind::Joined),
+                        record(2, Role::Participant, EventKind::Joined),
                         welcome(
                             2,
-                            info(2, Role::Guest),
-                            vec![info(1, Role::Guest)],
+                            info(2, Role::Participant),
+                            vec![info(1, Role::Participant)],
                             2,
                             false,
                         ),
@@ -437,8 +441,14 @@ fn scenarios() {
                     10 * SEC,
                     join(7, 2, None, Some(token(2))),
                     vec![
-                        record(2, Role::Guest, EventKind::Resumed),
-                        welcome(7, info(2, Role::Guest), vec![info(1, Role::Guest)], 2, true),
+                        record(2, Role::Participant, EventKind::Resumed),
+                        welcome(
+                            7,
+                            info(2, Role::Participant),
+                            vec![info(1, Role::Participant)],
+                            2,
+                            true,
+                        ),
                         send(
                             7,
                             ServerMsg::Signal {
@@ -490,8 +500,14 @@ fn scenarios() {
                             conn: ConnId(2),
                             error: Some(ErrorCode::SessionReplaced),
                         },
-                        record(2, Role::Guest, EventKind::Resumed),
-                        welcome(8, info(2, Role::Guest), vec![info(1, Role::Guest)], 2, true),
+                        record(2, Role::Participant, EventKind::Resumed),
+                        welcome(
+                            8,
+                            info(2, Role::Participant),
+                            vec![info(1, Role::Participant)],
+                            2,
+                            true,
+                        ),
                         send(1, ServerMsg::PeerResumed { peer: PeerId(2) }),
                     ],
                 ),
@@ -528,11 +544,11 @@ fn scenarios() {
                     1,
                     rejoin(9, 2, 20),
                     vec![
-                        record(2, Role::Guest, EventKind::Resumed),
+                        record(2, Role::Participant, EventKind::Resumed),
                         welcome(
                             9,
-                            info(2, Role::Guest),
-                            vec![info(1, Role::Guest)],
+                            info(2, Role::Participant),
+                            vec![info(1, Role::Participant)],
                             20,
                             true,
                         ),
@@ -545,11 +561,11 @@ fn scenarios() {
                     3,
                     rejoin(10, 2, 21),
                     vec![
-                        record(2, Role::Guest, EventKind::Resumed),
+                        record(2, Role::Participant, EventKind::Resumed),
                         welcome(
                             10,
-                            info(2, Role::Guest),
-                            vec![info(1, Role::Guest)],
+                            info(2, Role::Participant),
+                            vec![info(1, Role::Participant)],
                             21,
                             true,
                         ),
@@ -569,7 +585,7 @@ fn scenarios() {
                     60 * SEC,
                     join(9, 3, None, Some(token(2))),
                     vec![
-                        record(2, Role::Guest, EventKind::Lost),
+                        record(2, Role::Participant, EventKind::Lost),
                         send(
                             1,
                             ServerMsg::PeerLeft {
@@ -578,17 +594,17 @@ fn scenarios() {
                             },
                         ),
                         err(9, ErrorCode::ResumeExpired),
-                        record(3, Role::Guest, EventKind::Joined),
+                        record(3, Role::Participant, EventKind::Joined),
                         send(
                             1,
                             ServerMsg::PeerJoined {
-                                peer: info(3, Role::Guest),
+                                peer: info(3, Role::Participant),
                             },
                         ),
                         welcome(
                             9,
-                            info(3, Role::Guest),
-                            vec![info(1, Role::Guest)],
+                            info(3, Role::Participant),
+                            vec![info(1, Role::Participant)],
                             3,
                             false,
                         ),
@@ -627,14 +643,82 @@ fn scenarios() {
                     0,
                     guest(3, 2),
                     vec![
-                        record(2, Role::Guest, EventKind::Joined),
+                        record(2, Role::Participant, EventKind::Joined),
                         send(
                             1,
                             ServerMsg::PeerJoined {
-                                peer: info(2, Role::Guest),
+                                peer: info(2, Role::Participant),
                             },
                         ),
-                        welcome(3, info(2, Role::Guest), vec![info(1, Role::Host)], 2, false),
+                        welcome(
+                            3,
+                            info(2, Role::Participant),
+                            vec![info(1, Role::Host)],
+                            2,
+                            false,
+                        ),
+                    ],
+                ),
+            ],
+        ),
+        (
+            "an invitation gives its role and is named in the record; a host key outranks it",
+            vec![
+                In(0, invited(1, 1, None, Role::Witness), {
+                    let mut out = joined(1, 1);
+                    out[0] = witness_record(1, EventKind::Joined);
+                    let Output::Send {
+                        msg: ServerMsg::Welcome { you, .. },
+                        ..
+                    } = &mut out[1]
+                    else {
+                        panic!("joined(1, 1) is record, Welcome");
+                    };
+                    you.role = Role::Witness;
+                    out
+                }),
+                In(
+                    0,
+                    invited(2, 2, Some(host_key()), Role::Observer),
+                    vec![
+                        Output::Record(RoomEvent {
+                            peer: PeerId(2),
+                            name: name(2),
+                            role: Role::Host,
+                            kind: EventKind::Joined,
+                            invite: Some(invite_id()),
+                        }),
+                        send(
+                            1,
+                            ServerMsg::PeerJoined {
+                                peer: info(2, Role::Host),
+                            },
+                        ),
+                        welcome(
+                            2,
+                            info(2, Role::Host),
+                            vec![info(1, Role::Witness)],
+                            2,
+                            false,
+                        ),
+                    ],
+                ),
+                In(
+                    1,
+                    msg(1, ClientMsg::Leave),
+                    vec![
+                        Output::Close {
+                            conn: ConnId(1),
+                            error: None,
+                        },
+                        witness_record(1, EventKind::Left),
+                        send(
+                            2,
+                            ServerMsg::PeerLeft {
+                                peer: PeerId(1),
+                                reason: LeaveReason::Left,
+                            },
+                        ),
                     ],
                 ),
             ],
@@ -643,6 +727,32 @@ fn scenarios() {
     for (name, steps) in cases {
         run(name, steps);
     }
+}
+
+fn invite_id() -> InviteId {
+    InviteId::from_random([4; 16])
+}
+
+/// Join of conn `c` as peer `n` with a checked invitation for `role`.
+fn invited(c: u64, n: u64, key: Option<HostKey>, role: Role) -> Input {
+    let Input::Join(mut join) = join(c, n, key, None) else {
+        unreachable!()
+    };
+    join.invited = Some(Invited {
+        invite: invite_id(),
+        role,
+    });
+    Input::Join(join)
+}
+
+fn witness_record(n: u64, kind: EventKind) -> Output {
+    Output::Record(RoomEvent {
+        peer: PeerId(n),
+        name: name(n),
+        role: Role::Witness,
+        kind,
+        invite: Some(invite_id()),
+    })
 }
 
 #[test]
@@ -675,7 +785,7 @@ fn capacity_counts_listed_peers() {
             conn: ConnId(2),
             error: None,
         },
-        record(2, Role::Guest, EventKind::Left),
+        record(2, Role::Participant, EventKind::Left),
     ];
     left.extend((3..=cap).map(|o| {
         send(
@@ -866,7 +976,7 @@ fn presenting_scenarios() {
                 In(1, present(2, 0), vec![send(1, showing(2, 0)), send(2, showing(2, 0))]),
                 In(2, msg(2, ClientMsg::Leave), vec![
                     Output::Close { conn: ConnId(2), error: None },
-                    record(2, Role::Guest, EventKind::Left),
+                    record(2, Role::Participant, EventKind::Left),
                     send(1, ServerMsg::PeerLeft { peer: PeerId(2), reason: LeaveReason::Left }),
                     send(1, no_presentation.clone()),
                 ]),

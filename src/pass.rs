@@ -1,0 +1,105 @@
+//! How a meeting link lets its holder in, read from its URL fragment (which
+//! browsers never send to a server, nor in `Referer`): `#host=KEY` (the host
+//! link), `#invite=TOKEN` (a signed invitation, with its role), or nothing
+//! (the meeting's guest link).
+
+use gloo_storage::{LocalStorage, Storage};
+use sala_protocol::{HolderKey, HostKey, InviteToken};
+
+const HOLDER_KEY: &str = "sala.holder";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pass {
+    Guest,
+    Host(HostKey),
+    Invite(InviteToken),
+}
+
+/// A fragment that names a pass it does not carry whole (a link cut short
+/// when copied, say).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DamagedLink;
+
+impl Pass {
+    /// The pass in a URL fragment (`location.hash`, with its `#`).
+    pub fn from_fragment(hash: &str) -> Result<Self, DamagedLink> {
+        let hash = hash.strip_prefix('#').unwrap_or(hash);
+        if let Some(key) = hash.strip_prefix("host=") {
+            HostKey::parse(key).map(Self::Host).map_err(|_| DamagedLink)
+        } else if let Some(token) = hash.strip_prefix("invite=") {
+            InviteToken::parse(token)
+                .map(Self::Invite)
+                .map_err(|_| DamagedLink)
+        } else {
+            Ok(Self::Guest)
+        }
+    }
+
+    /// The pass of the page's own address.
+    pub fn from_page() -> Result<Self, DamagedLink> {
+        let hash = web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default();
+        Self::from_fragment(&hash)
+    }
+
+    pub fn host_key(&self) -> Option<HostKey> {
+        match self {
+            Self::Host(key) => Some(key.clone()),
+            Self::Guest | Self::Invite(_) => None,
+        }
+    }
+
+    pub fn invite(&self) -> Option<InviteToken> {
+        match self {
+            Self::Invite(token) => Some(token.clone()),
+            Self::Guest | Self::Host(_) => None,
+        }
+    }
+}
+
+/// This browser's holder key: made once, kept on the device, so that the
+/// holder of a single-use invitation gets back in after a reload or a long
+/// outage. `None` if the browser can give no randomness (then a single-use
+/// invitation lets this browser in once).
+pub fn holder_key() -> Option<HolderKey> {
+    if let Some(key) = LocalStorage::get::<String>(HOLDER_KEY)
+        .ok()
+        .and_then(|k| HolderKey::parse(&k).ok())
+    {
+        return Some(key);
+    }
+    let mut bytes = [0u8; 16];
+    web_sys::window()?
+        .crypto()
+        .ok()?
+        .get_random_values_with_u8_array(&mut bytes)
+        .ok()?;
+    let key = HolderKey::from_random(bytes);
+    // Private mode may refuse to keep it; it still serves this page.
+    drop(LocalStorage::set(HOLDER_KEY, key.as_str()));
+    Some(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fragments_name_their_pass() {
+        let key = HostKey::from_random([1; 16]);
+        assert_eq!(Pass::from_fragment(""), Ok(Pass::Guest));
+        assert_eq!(Pass::from_fragment("#"), Ok(Pass::Guest));
+        assert_eq!(
+            Pass::from_fragment(&format!("#host={key}")),
+            Ok(Pass::Host(key))
+        );
+        assert_eq!(
+            Pass::from_fragment("#invite=v1.abc.def"),
+            Ok(Pass::Invite(InviteToken::parse("v1.abc.def").unwrap()))
+        );
+        assert_eq!(Pass::from_fragment("#host=short"), Err(DamagedLink));
+        assert_eq!(Pass::from_fragment("#invite="), Err(DamagedLink));
+        assert_eq!(Pass::from_fragment("#invite=v1.a b"), Err(DamagedLink));
+    }
+}
