@@ -49,7 +49,7 @@ pub struct Ladder {
     down: Controller,
     saver: DataSaver,
     /// Previous reading per connection.
-    prev: HashMap<PeerId, (Millis, Counters)>,
+    prev: HashMap<PeerId, Counters>,
     /// The latest samples fed, to say in the log why a probe failed.
     last_up: HashMap<PeerId, Sample>,
     last_down: Option<Sample>,
@@ -269,12 +269,12 @@ impl Engine {
                 }
             };
             let their_send = peer.remote_send;
-            if let Some((then, prev)) = self.ladder.prev.insert(id, (now, counters)) {
+            if let Some(prev) = self.ladder.prev.insert(id, counters) {
                 moved += (counters.bytes() - prev.bytes()).max(0.0) as u64;
                 if !self.ladder.adapts() {
                     continue;
                 }
-                let (up, down) = stats::samples(&prev, &counters, now.0.saturating_sub(then.0));
+                let (up, down) = stats::samples(&prev, &counters);
                 let controller = self.ladder.up(now, id);
                 controller.set_needs(limits::needs(n));
                 controller.handle_sample(now, up);

@@ -21,10 +21,11 @@ pub struct Counters {
     pub bandwidth_limited: bool,
     pub bytes_sent: f64,
     pub bytes_received: f64,
+    /// Received audio packets, and audio packets lost. Audio only: it always
+    /// flows, while a video stream's losses during a pause are counted only
+    /// when it resumes (seconds late, e.g. after a cut link came back).
     pub packets_received: f64,
     pub packets_lost: f64,
-    /// Seconds of frozen received video (`totalFreezesDuration`).
-    pub freeze_s: f64,
     /// Received audio samples concealed, and all received audio samples.
     pub concealed: f64,
     pub samples: f64,
@@ -43,9 +44,9 @@ impl Counters {
     }
 }
 
-/// What the uplink and the downlink looked like between two readings `dt_ms`
-/// apart. Counters that went backwards (a connection closed) read as unknown.
-pub fn samples(prev: &Counters, cur: &Counters, dt_ms: u64) -> (Sample, Sample) {
+/// What the uplink and the downlink looked like between two readings.
+/// Counters that went backwards (a connection closed) read as unknown.
+pub fn samples(prev: &Counters, cur: &Counters) -> (Sample, Sample) {
     // A report stands until the next one (a second or more apart for audio):
     // read again, it would be old loss counted anew, e.g. the loss of a cut
     // failing a probe seconds after the link came back.
@@ -68,22 +69,16 @@ pub fn samples(prev: &Counters, cur: &Counters, dt_ms: u64) -> (Sample, Sample) 
         (Some(r), Some(l)) if r + l > 0.0 => Some((l / (r + l)) as f32),
         _ => None,
     };
-    // A freeze is counted when the next frame arrives. One longer than the
-    // interval is video resuming after a pause (ours or the sender's), which
-    // says nothing about the link now.
-    let frozen = delta(prev.freeze_s, cur.freeze_s)
-        .map(|f| f * 1000.0 / dt_ms.max(1) as f64)
-        .filter(|ratio| *ratio <= 1.0);
-    let concealed = match (
+    // Stress is audio concealment. Video freezes are not the downlink's
+    // alone: a stream starting up (a probe, the end of a pause) freezes while
+    // its sender's encoder ramps up, and a downlink that drowns video drowns
+    // the audio in the same queue too.
+    let stress = match (
         delta(prev.concealed, cur.concealed),
         delta(prev.samples, cur.samples),
     ) {
-        (Some(c), Some(s)) if s > 0.0 => Some(c / s),
+        (Some(c), Some(s)) if s > 0.0 => Some((c / s).min(1.0) as f32),
         _ => None,
-    };
-    let stress = match (frozen, concealed) {
-        (None, None) => None,
-        (a, b) => Some(a.unwrap_or(0.0).max(b.unwrap_or(0.0)).min(1.0) as f32),
     };
     let down = Sample {
         capacity_bps: None,
@@ -142,10 +137,9 @@ pub fn read(report: &JsValue) -> Counters {
                 c.bandwidth_limited |=
                     text(&stat, "qualityLimitationReason").as_deref() == Some("bandwidth");
             }
-            Some("inbound-rtp") => {
+            Some("inbound-rtp") if text(&stat, "kind").as_deref() == Some("audio") => {
                 c.packets_received += num(&stat, "packetsReceived").unwrap_or(0.0);
                 c.packets_lost += num(&stat, "packetsLost").unwrap_or(0.0).max(0.0);
-                c.freeze_s += num(&stat, "totalFreezesDuration").unwrap_or(0.0);
                 c.concealed += num(&stat, "concealedSamples").unwrap_or(0.0);
                 c.samples += num(&stat, "totalSamplesReceived").unwrap_or(0.0);
             }
@@ -169,7 +163,6 @@ mod tests {
         let prev = Counters {
             packets_received: 100.0,
             packets_lost: 0.0,
-            freeze_s: 1.0,
             concealed: 0.0,
             samples: 48_000.0,
             ..a
@@ -177,21 +170,16 @@ mod tests {
         let cur = Counters {
             packets_received: 190.0,
             packets_lost: 10.0,
-            freeze_s: 1.25,
             concealed: 4_800.0,
             samples: 96_000.0,
             ..a
         };
-        let (up, down) = samples(&prev, &cur, 1_000);
+        let (up, down) = samples(&prev, &cur);
         assert_eq!(up.capacity_bps, Some(500_000));
         assert_eq!(up.rtt_ms, Some(200));
         assert_eq!(up.loss, Some(0.1));
         assert_eq!(down.loss, Some(0.1));
-        assert_eq!(
-            down.stress,
-            Some(0.25),
-            "a quarter of the second frozen beats 10% concealment"
-        );
+        assert_eq!(down.stress, Some(0.1), "10% of the audio concealed");
     }
 
     #[test]
@@ -201,27 +189,14 @@ mod tests {
             loss_reports: n,
             ..Counters::default()
         };
-        assert_eq!(samples(&report(4.0), &report(5.0), 500).0.loss, Some(0.3));
+        assert_eq!(samples(&report(4.0), &report(5.0)).0.loss, Some(0.3));
         assert_eq!(
-            samples(&report(5.0), &report(5.0), 500).0.loss,
+            samples(&report(5.0), &report(5.0)).0.loss,
             None,
             "the same report again"
         );
         // A browser that does not count reports: every reading is taken as it is.
-        assert_eq!(samples(&report(0.0), &report(0.0), 500).0.loss, Some(0.3));
-    }
-
-    #[test]
-    fn video_resuming_after_a_pause_is_not_stress() {
-        let prev = Counters {
-            freeze_s: 0.0,
-            ..Counters::default()
-        };
-        let cur = Counters {
-            freeze_s: 12.0,
-            ..Counters::default()
-        };
-        assert_eq!(samples(&prev, &cur, 500).1.stress, None);
+        assert_eq!(samples(&report(0.0), &report(0.0)).0.loss, Some(0.3));
     }
 
     #[test]
@@ -236,7 +211,7 @@ mod tests {
             packets_lost: 0.0,
             ..Counters::default()
         };
-        let (up, down) = samples(&prev, &cur, 500);
+        let (up, down) = samples(&prev, &cur);
         assert_eq!((down.loss, up.capacity_bps), (None, None));
     }
 }

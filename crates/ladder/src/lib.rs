@@ -64,8 +64,9 @@ pub struct Sample {
     pub loss: Option<f32>,
     /// Round-trip time in ms.
     pub rtt_ms: Option<u32>,
-    /// Receive side: fraction of the interval that video was frozen or audio
-    /// concealed, 0.0..=1.0.
+    /// Receive side: the share of received audio the decoder had to conceal
+    /// over the interval, 0.0..=1.0 (the shell leaves video freezes out: a
+    /// stream starting up freezes while its sender ramps up).
     pub stress: Option<f32>,
     pub limitation: Limitation,
 }
