@@ -3,8 +3,8 @@
 
 use crate::error::ApiFailure;
 use sala_protocol::{
-    ApiError, CreateMeeting, Deck, DeckId, MeetingCreated, MeetingId, MeetingInfo, MeetingTitle,
-    SlidePage,
+    ApiError, CreateInvite, CreateMeeting, Deck, DeckId, HostKey, InviteCreated, InviteId,
+    InviteInfo, MeetingCreated, MeetingId, MeetingInfo, MeetingTitle, SlidePage,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -19,21 +19,31 @@ enum Body<'a> {
     File(&'a web_sys::Blob),
 }
 
-/// `fetch(url)` with a body, if any: whether the status was 2xx, and the
-/// answer's text. `None` when there was no answer.
-async fn fetch(method: &str, url: &str, body: Body<'_>) -> Option<(bool, String)> {
+/// `fetch(url)` with a body, if any, as the host if `host` is given: whether
+/// the status was 2xx, and the answer's text. `None` when there was no answer.
+async fn fetch(
+    method: &str,
+    url: &str,
+    body: Body<'_>,
+    host: Option<&HostKey>,
+) -> Option<(bool, String)> {
     let init = RequestInit::new();
     init.set_method(method);
+    let headers = Headers::new().ok()?;
+    if let Some(key) = host {
+        headers
+            .set("Authorization", &format!("Bearer {key}"))
+            .ok()?;
+    }
     match body {
         Body::None => {}
         Body::Json(json) => {
-            let headers = Headers::new().ok()?;
             headers.set("Content-Type", "application/json").ok()?;
-            init.set_headers(&headers);
             init.set_body(&JsValue::from(json));
         }
         Body::File(blob) => init.set_body(blob),
     }
+    init.set_headers(&headers);
     let answer = JsFuture::from(web_sys::window()?.fetch_with_str_and_init(url, &init))
         .await
         .ok()?;
@@ -47,12 +57,25 @@ async fn call<T: DeserializeOwned>(
     method: &str,
     url: &str,
     body: Body<'_>,
+    host: Option<&HostKey>,
 ) -> Result<T, ApiFailure> {
-    let (ok, text) = fetch(method, url, body)
+    let text = call_as(method, url, body, host).await?;
+    serde_json::from_str(&text).map_err(|_| ApiFailure::Unreachable)
+}
+
+/// One API call, as the host if `host` is given: the answer's text, or the
+/// server's error body.
+async fn call_as(
+    method: &str,
+    url: &str,
+    body: Body<'_>,
+    host: Option<&HostKey>,
+) -> Result<String, ApiFailure> {
+    let (ok, text) = fetch(method, url, body, host)
         .await
         .ok_or(ApiFailure::Unreachable)?;
     if ok {
-        serde_json::from_str(&text).map_err(|_| ApiFailure::Unreachable)
+        Ok(text)
     } else {
         match serde_json::from_str::<ApiError>(&text) {
             Ok(body) => Err(ApiFailure::Refused(body.error)),
@@ -61,21 +84,50 @@ async fn call<T: DeserializeOwned>(
     }
 }
 
+/// The host makes an invitation.
+pub async fn create_invite(
+    meeting: &MeetingId,
+    host: &HostKey,
+    invite: &CreateInvite,
+) -> Result<InviteCreated, ApiFailure> {
+    let body = serde_json::to_string(invite).map_err(|_| ApiFailure::Unreachable)?;
+    let url = format!("/api/meetings/{meeting}/invites");
+    call("POST", &url, Body::Json(body), Some(host)).await
+}
+
+/// The host's invitations.
+pub async fn invites(meeting: &MeetingId, host: &HostKey) -> Result<Vec<InviteInfo>, ApiFailure> {
+    let url = format!("/api/meetings/{meeting}/invites");
+    call("GET", &url, Body::None, Some(host)).await
+}
+
+/// The host withdraws an invitation.
+pub async fn revoke_invite(
+    meeting: &MeetingId,
+    host: &HostKey,
+    invite: &InviteId,
+) -> Result<(), ApiFailure> {
+    let url = format!("/api/meetings/{meeting}/invites/{invite}");
+    call_as("DELETE", &url, Body::None, Some(host))
+        .await
+        .map(drop)
+}
+
 pub async fn create_meeting(title: MeetingTitle) -> Result<MeetingCreated, ApiFailure> {
     let body =
         serde_json::to_string(&CreateMeeting { title }).map_err(|_| ApiFailure::Unreachable)?;
-    call("POST", "/api/meetings", Body::Json(body)).await
+    call("POST", "/api/meetings", Body::Json(body), None).await
 }
 
 pub async fn get_meeting(id: &MeetingId) -> Result<MeetingInfo, ApiFailure> {
-    call("GET", &format!("/api/meetings/{id}"), Body::None).await
+    call("GET", &format!("/api/meetings/{id}"), Body::None, None).await
 }
 
 /// Uploads a PDF or picture; the server answers with its rendered pages.
 pub async fn upload_deck(meeting: &MeetingId, file: &web_sys::File) -> Result<Deck, ApiFailure> {
     let name = String::from(js_sys::encode_uri_component(&file.name()));
     let url = format!("/api/meetings/{meeting}/decks?name={name}");
-    call("POST", &url, Body::File(file)).await
+    call("POST", &url, Body::File(file), None).await
 }
 
 /// Uploads a still of a shared screen (PNG).
@@ -87,12 +139,13 @@ pub async fn upload_still(
         "POST",
         &format!("/api/meetings/{meeting}/stills"),
         Body::File(png),
+        None,
     )
     .await
 }
 
 pub async fn get_deck(id: &DeckId) -> Result<Deck, ApiFailure> {
-    call("GET", &format!("/api/decks/{id}"), Body::None).await
+    call("GET", &format!("/api/decks/{id}"), Body::None, None).await
 }
 
 /// A page image, whole; `None` if it did not arrive (the caller retries).

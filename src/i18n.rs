@@ -58,6 +58,26 @@ pub fn use_tr() -> Tr {
     Tr(lang)
 }
 
+impl Text {
+    /// A role's name.
+    pub fn role(role: sala_protocol::Role) -> Text {
+        use sala_protocol::Role;
+        match role {
+            Role::Host => Text::HostRole,
+            Role::CoHost => Text::CoHostRole,
+            Role::Participant => Text::ParticipantRole,
+            Role::Witness => Text::WitnessRole,
+            Role::Interpreter => Text::InterpreterRole,
+            Role::Observer => Text::ObserverRole,
+        }
+    }
+
+    /// The tag a role shows beside a name; none for a plain participant.
+    pub fn role_tag(role: sala_protocol::Role) -> Option<Text> {
+        (role != sala_protocol::Role::Participant).then(|| Text::role(role))
+    }
+}
+
 /// Every string the interface shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Text {
@@ -137,6 +157,27 @@ pub enum Text {
     SessionReplaced,
     ReloadForNewVersion,
     HostKeyRejected,
+    Invitations,
+    CoHostRole,
+    ParticipantRole,
+    WitnessRole,
+    InterpreterRole,
+    ObserverRole,
+    InviteRoleLabel,
+    ValidFor,
+    OneHour,
+    OneDay,
+    OneWeek,
+    SingleUse,
+    CreateInviteLink,
+    InviteLinkMade,
+    InviteLinkHint,
+    Withdraw,
+    InviteStatusUsed,
+    InviteStatusWithdrawn,
+    InviteStatusOpen,
+    InvitesUnavailable,
+    NoInvitesYet,
     InviteExpired,
     InviteNotYetValid,
     InviteRevoked,
@@ -241,6 +282,27 @@ impl Text {
             SessionReplaced => "You joined this meeting from another tab or device.",
             ReloadForNewVersion => "Sala was updated. Reload this page to continue.",
             HostKeyRejected => "This host link is not valid for this meeting.",
+            Invitations => "Invitations",
+            CoHostRole => "Co-host",
+            ParticipantRole => "Participant",
+            WitnessRole => "Witness",
+            InterpreterRole => "Interpreter",
+            ObserverRole => "Observer",
+            InviteRoleLabel => "Role",
+            ValidFor => "Valid for",
+            OneHour => "1 hour",
+            OneDay => "1 day",
+            OneWeek => "7 days",
+            SingleUse => "For one person only",
+            CreateInviteLink => "Create link",
+            InviteLinkMade => "Invitation link",
+            InviteLinkHint => "Send it only to the person it is for. You can withdraw it below.",
+            Withdraw => "Withdraw",
+            InviteStatusUsed => "Used",
+            InviteStatusWithdrawn => "Withdrawn",
+            InviteStatusOpen => "Not used yet",
+            InvitesUnavailable => "Invitations could not be loaded or made. Try again.",
+            NoInvitesYet => "No invitations yet.",
             InviteExpired => "This invitation has expired. Ask the host for a new link.",
             InviteNotYetValid => "This invitation is not valid yet. Open the link again at the time you were given.",
             InviteRevoked => "The host has withdrawn this invitation.",
@@ -345,6 +407,27 @@ impl Text {
             SessionReplaced => "អ្នកបានចូលរួមកិច្ចប្រជុំនេះពីផ្ទាំង ឬឧបករណ៍ផ្សេង។",
             ReloadForNewVersion => "Sala ត្រូវបានធ្វើបច្ចុប្បន្នភាព។ សូមផ្ទុកទំព័រនេះឡើងវិញ ដើម្បីបន្ត។",
             HostKeyRejected => "តំណម្ចាស់កិច្ចប្រជុំនេះ មិនត្រឹមត្រូវសម្រាប់កិច្ចប្រជុំនេះទេ។",
+            Invitations => "ការអញ្ជើញ",
+            CoHostRole => "សហម្ចាស់កិច្ចប្រជុំ",
+            ParticipantRole => "អ្នកចូលរួម",
+            WitnessRole => "សាក្សី",
+            InterpreterRole => "អ្នកបកប្រែ",
+            ObserverRole => "អ្នកសង្កេតការណ៍",
+            InviteRoleLabel => "តួនាទី",
+            ValidFor => "មានសុពលភាព",
+            OneHour => "១ ម៉ោង",
+            OneDay => "១ ថ្ងៃ",
+            OneWeek => "៧ ថ្ងៃ",
+            SingleUse => "សម្រាប់តែមនុស្សម្នាក់",
+            CreateInviteLink => "បង្កើតតំណ",
+            InviteLinkMade => "តំណអញ្ជើញ",
+            InviteLinkHint => "សូមផ្ញើវាទៅតែអ្នកដែលត្រូវបានអញ្ជើញប៉ុណ្ណោះ។ អ្នកអាចដកវាវិញនៅខាងក្រោម។",
+            Withdraw => "ដកវិញ",
+            InviteStatusUsed => "បានប្រើ",
+            InviteStatusWithdrawn => "បានដកវិញ",
+            InviteStatusOpen => "មិនទាន់ប្រើ",
+            InvitesUnavailable => "មិនអាចផ្ទុក ឬបង្កើតការអញ្ជើញបានទេ។ សូមព្យាយាមម្តងទៀត។",
+            NoInvitesYet => "មិនទាន់មានការអញ្ជើញនៅឡើយទេ។",
             InviteExpired => "ការអញ្ជើញនេះផុតកំណត់ហើយ។ សូមស្នើសុំតំណថ្មីពីម្ចាស់កិច្ចប្រជុំ។",
             InviteNotYetValid => "ការអញ្ជើញនេះមិនទាន់មានសុពលភាពនៅឡើយទេ។ សូមបើកតំណនេះម្តងទៀតនៅពេលវេលាដែលបានផ្តល់ឱ្យអ្នក។",
             InviteRevoked => "ម្ចាស់កិច្ចប្រជុំបានដកការអញ្ជើញនេះវិញហើយ។",

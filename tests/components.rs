@@ -179,6 +179,7 @@ async fn controls_send_the_opposite_of_the_current_state() {
         uploading: false,
         participants: 4,
         panel: Some(Panel::Devices),
+        hosting: true,
         on_command,
         on_panel,
     })
@@ -189,6 +190,7 @@ async fn controls_send_the_opposite_of_the_current_state() {
         "share-toggle",
         "list-toggle",
         "devices-toggle",
+        "invites-toggle",
         "leave",
     ] {
         m.click(&format!("[data-testid={id}]")).await;
@@ -202,7 +204,10 @@ async fn controls_send_the_opposite_of_the_current_state() {
             Command::Leave
         ]
     );
-    assert_eq!(*panels.borrow(), vec![Panel::Participants, Panel::Devices]);
+    assert_eq!(
+        *panels.borrow(),
+        vec![Panel::Participants, Panel::Devices, Panel::Invites]
+    );
     assert!(m.text("[data-testid=list-toggle]").contains("(4)"));
     assert_eq!(
         m.get("[data-testid=devices-toggle]")
@@ -345,4 +350,24 @@ async fn home_refuses_an_empty_title_without_calling_the_server() {
             .as_deref(),
         Some("true")
     );
+}
+
+#[wasm_bindgen_test]
+async fn only_the_host_link_offers_invitations() {
+    let (on_command, _) = recorder();
+    let (on_panel, _) = recorder();
+    let m = mount::<Controls>(ControlsProps {
+        mic: true,
+        camera: true,
+        sharing: false,
+        uploading: false,
+        participants: 2,
+        panel: None,
+        hosting: false,
+        on_command,
+        on_panel,
+    })
+    .await;
+    assert_eq!(m.count("[data-testid=invites-toggle]"), 0);
+    assert_eq!(m.count("[data-testid=devices-toggle]"), 1);
 }

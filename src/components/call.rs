@@ -26,7 +26,7 @@ pub fn Call(props: &CallProps) -> Html {
         },
         Phase::InCall | Phase::Reconnecting => {
             let snapshot = std::rc::Rc::new((*state).clone());
-            html! { <Room state={snapshot} on_command={command} /> }
+            html! { <Room state={snapshot} host_key={props.pass.host_key()} on_command={command} /> }
         }
         Phase::Ended(end) => html! { <CallEnded end={*end} on_rejoin={props.on_rejoin.clone()} /> },
     }

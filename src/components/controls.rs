@@ -23,6 +23,9 @@ pub struct ControlsProps {
     pub participants: usize,
     /// The side panel open now, if any.
     pub panel: Option<Panel>,
+    /// We came in by the host link: the invitations panel is ours.
+    #[prop_or_default]
+    pub hosting: bool,
     pub on_command: Callback<Command>,
     pub on_panel: Callback<Panel>,
 }
@@ -84,6 +87,9 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </label>
             { panel_button(Panel::Participants, Glyph::People, format!("{} ({})", tr.t(Text::Participants), props.participants), "list-toggle") }
             { panel_button(Panel::Devices, Glyph::Sliders, tr.t(Text::Devices).to_owned(), "devices-toggle") }
+            if props.hosting {
+                { panel_button(Panel::Invites, Glyph::Link, tr.t(Text::Invitations).to_owned(), "invites-toggle") }
+            }
             <button type="button" class="control leave" onclick={cmd.reform(|_| Command::Leave)} data-testid="leave">
                 <Icon glyph={Glyph::Leave} />
                 <span>{ tr.t(Text::Leave) }</span>

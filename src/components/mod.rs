@@ -7,6 +7,7 @@ pub mod copy_link;
 pub mod device_select;
 pub mod device_settings;
 pub mod icon;
+pub mod invite_panel;
 pub mod join_form;
 pub mod lang_switch;
 pub mod level_meter;

@@ -1,6 +1,6 @@
 use crate::components::icon::{Glyph, Icon};
 use crate::i18n::{use_tr, Text};
-use sala_protocol::{PeerInfo, Role};
+use sala_protocol::PeerInfo;
 use yew::prelude::*;
 
 #[derive(PartialEq, Properties)]
@@ -18,7 +18,9 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
             <li data-testid="participant" data-name={p.name.to_string()}>
                 <span class="participant-name">{ p.name.as_str() }</span>
                 if me { <span class="tag">{ tr.t(Text::You) }</span> }
-                if p.role == Role::Host { <span class="tag">{ tr.t(Text::HostRole) }</span> }
+                if let Some(role) = Text::role_tag(p.role) {
+                    <span class="tag role" data-testid="role-tag">{ tr.t(role) }</span>
+                }
                 <span class="participant-state">
                     <span title={tr.t(if p.media.mic { Text::Microphone } else { Text::Muted })}>
                         <Icon glyph={if p.media.mic { Glyph::Mic } else { Glyph::MicOff }} />

@@ -1,13 +1,14 @@
 use crate::call::Command;
 use crate::components::controls::Controls;
 use crate::components::device_settings::DeviceSettings;
+use crate::components::invite_panel::InvitePanel;
 use crate::components::media::{Media, Playback};
 use crate::components::participant_list::ParticipantList;
 use crate::components::slide_stage::{still, SlideStage};
 use crate::components::tile::Tile;
 use crate::i18n::{use_tr, Text};
 use crate::state::{DataSaver, Link, Phase, Quality, State, Upload};
-use sala_protocol::QualityTier;
+use sala_protocol::{HostKey, QualityTier};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -16,11 +17,16 @@ use yew::prelude::*;
 pub enum Panel {
     Participants,
     Devices,
+    /// The host's invitation links.
+    Invites,
 }
 
 #[derive(PartialEq, Properties)]
 pub struct RoomProps {
     pub state: Rc<State>,
+    /// Our host key, when we came in by the host link: we manage invitations.
+    #[prop_or_default]
+    pub host_key: Option<HostKey>,
     pub on_command: Callback<Command>,
 }
 
@@ -66,6 +72,12 @@ pub fn Room(props: &RoomProps) -> Html {
             <DeviceSettings devices={s.devices.clone()} local={s.local.clone()} quality={s.quality}
                 on_command={props.on_command.clone()} />
         },
+        Some(Panel::Invites) => match (&props.host_key, &s.meeting) {
+            (Some(key), Some(meeting)) => {
+                html! { <InvitePanel meeting={meeting.id.clone()} host_key={key.clone()} /> }
+            }
+            _ => html! {},
+        },
         None => html! {},
     };
     let on_panel = {
@@ -99,7 +111,8 @@ pub fn Room(props: &RoomProps) -> Html {
             { side }
             <Controls mic={s.local.mic} camera={s.local.camera} sharing={s.local.screen.is_some()}
                 uploading={s.slides.upload == Upload::Rendering}
-                participants={s.peers.len() + 1} panel={*panel} on_command={props.on_command.clone()} {on_panel} />
+                participants={s.peers.len() + 1} panel={*panel} hosting={props.host_key.is_some()}
+                on_command={props.on_command.clone()} {on_panel} />
         </section>
     }
 }

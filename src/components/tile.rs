@@ -71,7 +71,9 @@ pub fn Tile(props: &TileProps) -> Html {
                 }
                 <span class="tile-name">{ props.name.as_str() }</span>
                 if props.is_me { <span class="tag">{ tr.t(Text::You) }</span> }
-                if props.role == Role::Host { <span class="tag">{ tr.t(Text::HostRole) }</span> }
+                if let Some(role) = Text::role_tag(props.role) {
+                    <span class="tag role" data-testid="role-tag">{ tr.t(role) }</span>
+                }
                 if let Some(badge) = tier_badge {
                     <span class="tag tier" data-testid="tier-badge">{ tr.t(badge) }</span>
                 }

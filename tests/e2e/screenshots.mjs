@@ -96,6 +96,22 @@ try {
     await guest.page.getByTestId('leave').click();
     await guest.page.getByTestId('call-ended').waitFor();
     await shot(guest, `${lang}-8-left`);
+    // The host's invitations: a witness link made, then withdrawn; the
+    // guest opening it is told so.
+    await host.page.getByTestId('invites-toggle').click();
+    await host.page.getByTestId('invite-create').click();
+    await host.page.getByTestId('invite-link').waitFor();
+    await host.page.getByTestId('invite').first().waitFor();
+    await shot(host, `${lang}-6g-host-invites`);
+    const inviteLink = await host.page.getByTestId('invite-link').inputValue();
+    await host.page.getByTestId('invite-withdraw').first().click();
+    await host.page.getByTestId('invite-withdraw').first().waitFor({ state: 'detached' });
+    await guest.page.goto('about:blank'); // the link differs only in its fragment: load it afresh
+    await guest.page.goto(inviteLink);
+    await guest.page.getByTestId('name-input').fill(lang === 'km' ? 'សាក្សី' : 'Witness');
+    await guest.page.getByTestId('join-button').click();
+    await guest.page.getByTestId('call-ended').waitFor();
+    await shot(guest, `${lang}-8b-invite-withdrawn`);
     await host.page.getByTestId('leave').click();
     await host.page.goto(`${server.url}/m/${'a'.repeat(26)}`);
     await host.page.getByTestId('meeting-error').waitFor();

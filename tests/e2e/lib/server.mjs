@@ -36,6 +36,8 @@ export async function startServer(net, { port = 8080, timeoutMs = 15000 } = {}) 
   return {
     url,
     logs,
+    bin,
+    dataDir,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

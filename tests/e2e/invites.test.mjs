@@ -1,0 +1,108 @@
+// Invitations through the real UI: the host makes a link per role in the
+// room, a witness comes in by one with that role, and every refusal (used,
+// withdrawn, altered) shows its own message and leaves a row in the record.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { Session, join } from './lib/session.mjs';
+import { waitFor } from './lib/wait.mjs';
+
+let session;
+let judge;
+let links;
+
+before(async () => {
+  session = await Session.start(`${process.pid}i`);
+  judge = await session.open('judge');
+  links = await session.createMeeting(judge, 'Case 12/2026');
+  await join(judge, links.host, 'Judge');
+});
+
+after(() => session?.close());
+
+/** Makes an invitation in the judge's panel; returns its link. */
+async function invite(role, { single = true } = {}) {
+  const panel = judge.page.getByTestId('invite-panel');
+  if (!(await panel.count())) await judge.page.getByTestId('invites-toggle').click();
+  await judge.page.getByTestId('invite-role').selectOption(role);
+  const box = judge.page.getByTestId('invite-single');
+  if ((await box.isChecked()) !== single) await box.click();
+  const before = await judge.page.getByTestId('invite').count();
+  await judge.page.getByTestId('invite-create').click();
+  await waitFor(() => judge.page.getByTestId('invite').count(), (n) => n === before + 1, { what: `${role} invitation listed` });
+  return judge.page.getByTestId('invite-link').inputValue();
+}
+
+/** Opens `link` in a fresh browser and tries to join; returns the browser. */
+async function tryJoin(name, link) {
+  const b = await session.open(name);
+  await b.page.goto(link);
+  await b.page.getByTestId('name-input').fill(name);
+  await b.page.getByTestId('join-button').click();
+  return b;
+}
+
+async function ended(b) {
+  await b.page.getByTestId('call-ended').waitFor({ timeout: 10000 });
+  return b.page.getByTestId('call-ended').innerText();
+}
+
+test('a witness comes in by an invitation with the witness role', async () => {
+  const link = await invite('witness');
+  assert.match(link, /\/m\/[a-z2-7]{26}#invite=v1\./, 'the token rides in the fragment');
+  const witness = await tryJoin('Witness', link);
+  await witness.page.getByTestId('room').waitFor({ timeout: 15000 });
+  await waitFor(
+    () => judge.page.locator('[data-testid="tile"][data-name="Witness"] [data-testid="role-tag"]').allInnerTexts(),
+    (tags) => tags.join() === 'Witness',
+    { what: "the witness's role on the judge's screen" },
+  );
+  assert.equal(
+    await witness.page.locator('[data-testid="tile"][data-name="Judge"] [data-testid="role-tag"]').innerText(),
+    'Host',
+  );
+  assert.equal(await judge.page.getByTestId('invite').first().getAttribute('data-status'), 'Not used yet',
+    'the panel reads the list when it was made');
+});
+
+test('refusals: used by someone else, withdrawn, altered — each with its own message', async () => {
+  const once = await invite('interpreter');
+  const first = await tryJoin('Interpreter', once);
+  await first.page.getByTestId('room').waitFor({ timeout: 15000 });
+  // The same link in another browser.
+  assert.match(await ended(await tryJoin('Second', once)), /already been used/);
+  // The browser that used it comes back in (a reload).
+  await first.page.reload();
+  await first.page.getByTestId('name-input').fill('Interpreter');
+  await first.page.getByTestId('join-button').click();
+  await first.page.getByTestId('room').waitFor({ timeout: 15000 });
+
+  const gallery = await invite('observer', { single: false });
+  await judge.page.locator('[data-testid="invite"][data-role="observer"] [data-testid="invite-withdraw"]').click();
+  await waitFor(() => judge.page.locator('[data-testid="invite"][data-role="observer"]').getAttribute('data-status'),
+    (s) => s === 'Withdrawn', { what: 'observer invitation withdrawn' });
+  assert.match(await ended(await tryJoin('Gallery', gallery)), /withdrawn this invitation/);
+
+  // One character of the signature changed.
+  const altered = once.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+  assert.match(await ended(await tryJoin('Forger', altered)), /damaged or is not from this server/);
+  // A link cut short is told at once, before anything is sent.
+  const cut = await session.open('Cut');
+  await cut.page.goto(`${links.guest}#invite=`);
+  await cut.page.getByTestId('meeting-error').waitFor();
+  assert.match(await cut.page.getByTestId('meeting-error').innerText(), /damaged/);
+
+  // The record names each refusal, and its chain is whole.
+  const id = new URL(links.guest).pathname.split('/').pop();
+  const { bin, dataDir } = session.server;
+  const record = execFileSync(bin, ['--data-dir', dataDir, 'record', 'export', id], { encoding: 'utf8' });
+  assert.match(record, /Chain whole: \d+ entries/);
+  for (const line of [
+    /Second was refused with invitation [a-z2-7]{26}: it was for one use and has been used/,
+    /Gallery was refused with invitation [a-z2-7]{26}: the host has withdrawn it/,
+    /Forger was refused: it has been altered or is not from this server/,
+    /Witness \(participant \d+\) joined as witness with invitation/,
+  ]) {
+    assert.match(record, line);
+  }
+});
