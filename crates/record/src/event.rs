@@ -56,16 +56,12 @@ impl Event {
                 name,
                 role,
                 invite,
-            } => {
-                let how = invite
-                    .as_ref()
-                    .map_or_else(String::new, |i| format!(" with invitation {i}"));
-                format!(
-                    "{name} (participant {}) joined as {}{how}",
-                    peer.0,
-                    role_name(*role)
-                )
-            }
+            } => format!(
+                "{name} (participant {}) joined as {}{}",
+                peer.0,
+                role_name(*role),
+                with_invitation(invite.as_ref())
+            ),
             Self::Left { peer, name } => format!("{name} (participant {}) left", peer.0),
             Self::Lost { peer, name } => {
                 format!("{name} (participant {}) lost the connection", peer.0)
@@ -79,23 +75,25 @@ impl Event {
                 single_use,
                 ..
             } => format!(
-                "invitation {invite} made for a {}{}",
+                "invitation {invite} made for the role of {}{}",
                 role_name(*role),
-                if *single_use { ", single use" } else { "" }
+                if *single_use { ", for one person" } else { "" }
             ),
             Self::InviteRevoked { invite } => format!("invitation {invite} withdrawn"),
             Self::JoinRefused {
                 name,
                 invite,
                 reason,
-            } => {
-                let with = invite
-                    .as_ref()
-                    .map_or_else(String::new, |i| format!(" with invitation {i}"));
-                format!("{name} was refused{with}: {reason}")
-            }
+            } => format!(
+                "{name} was refused{}: {reason}",
+                with_invitation(invite.as_ref())
+            ),
         }
     }
+}
+
+fn with_invitation(invite: Option<&InviteId>) -> String {
+    invite.map_or_else(String::new, |i| format!(" with invitation {i}"))
 }
 
 fn role_name(role: Role) -> &'static str {

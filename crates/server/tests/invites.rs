@@ -2,8 +2,6 @@
 //! presented in `Join`, each refusal with its own error and its own row in
 //! the record.
 
-use std::future::IntoFuture;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::body::{to_bytes, Body};
@@ -11,53 +9,20 @@ use axum::http::{header, Request, StatusCode};
 use futures_util::{SinkExt, StreamExt};
 use sala_protocol::{
     ClientMsg, CreateInvite, DisplayName, ErrorCode, HolderKey, HostKey, InviteCreated, InviteId,
-    InviteInfo, InviteRefusal, InviteToken, MediaState, MeetingId, MeetingInfo, MeetingTitle, Role,
-    ServerMsg, PROTOCOL_VERSION,
+    InviteInfo, InviteRefusal, InviteToken, MediaState, MeetingId, Role, ServerMsg,
+    PROTOCOL_VERSION,
 };
 use sala_record::Event;
+use sala_server::app;
 use sala_server::invite::{self, Claims, Secret};
-use sala_server::{app, AppState, Config, Db};
 use tokio_tungstenite::tungstenite::Message;
 use tower::ServiceExt;
 
 const WAIT: Duration = Duration::from_secs(5);
 
-struct Server {
-    _dir: tempfile::TempDir,
-    addr: SocketAddr,
-    state: AppState,
-    meeting: MeetingId,
-    host_key: HostKey,
-}
+mod support;
 
-async fn meeting(db: &Db, n: u8) -> (MeetingId, HostKey) {
-    let id = MeetingId::from_random([n; 16]);
-    let key = HostKey::from_random([n + 100; 16]);
-    let info = MeetingInfo {
-        id: id.clone(),
-        title: MeetingTitle::parse("Hearing").unwrap(),
-    };
-    db.create_meeting(info, key.clone(), 0).await.unwrap();
-    (id, key)
-}
-
-async fn server() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config::new(dir.path(), dir.path().join("dist"));
-    let db = Db::open_in_dir(dir.path()).unwrap();
-    let (meeting, host_key) = meeting(&db, 1).await;
-    let state = AppState::new(db, Secret::from_bytes([3; 32]), &config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(axum::serve(listener, app(state.clone())).into_future());
-    Server {
-        _dir: dir,
-        addr,
-        state,
-        meeting,
-        host_key,
-    }
-}
+use support::{add_meeting, server, Server};
 
 impl Server {
     async fn api(&self, req: Request<Body>) -> (StatusCode, Vec<u8>) {
@@ -227,7 +192,7 @@ async fn every_refusal_has_its_own_error_and_record_row() {
     .unwrap();
     assert_ne!(signed, edited.as_str().rsplit_once('.').unwrap().0);
     let other_meeting = {
-        let (id, _) = meeting(s.state.db(), 2).await;
+        let (id, _) = add_meeting(s.state.db(), 2).await;
         let claims = Claims {
             meeting: id,
             ..other.clone()

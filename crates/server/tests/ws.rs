@@ -1,16 +1,13 @@
 //! A real server on 127.0.0.1:0 driven by tokio-tungstenite clients.
 
-use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use sala_protocol::{
-    ClientMsg, DisplayName, ErrorCode, HostKey, LeaveReason, MediaState, MeetingId, MeetingInfo,
-    MeetingTitle, PeerId, PeerInfo, ResumeToken, Role, SdpType, ServerMsg, Signal, MAX_FRAME_BYTES,
-    PROTOCOL_VERSION,
+    ClientMsg, DisplayName, ErrorCode, HostKey, LeaveReason, MediaState, MeetingId, PeerId,
+    PeerInfo, ResumeToken, Role, SdpType, ServerMsg, Signal, MAX_FRAME_BYTES, PROTOCOL_VERSION,
 };
-use sala_server::{app, AppState, Config, Db};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{self, Message};
@@ -21,47 +18,9 @@ type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 /// Bound on every wait for a message; tests never sleep to synchronise.
 const WAIT: Duration = Duration::from_secs(5);
 
-struct Server {
-    _dir: tempfile::TempDir,
-    addr: SocketAddr,
-    state: AppState,
-    meeting: MeetingId,
-    host_key: HostKey,
-}
+mod support;
 
-async fn server() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config::new(dir.path(), dir.path().join("dist"));
-    let db = Db::open_in_dir(dir.path()).unwrap();
-    let meeting = MeetingId::from_random(rand_bytes(1));
-    let host_key = HostKey::from_random(rand_bytes(2));
-    let info = MeetingInfo {
-        id: meeting.clone(),
-        title: MeetingTitle::parse("Test").unwrap(),
-    };
-    db.create_meeting(info, host_key.clone(), 0).await.unwrap();
-    let state = AppState::new(
-        db,
-        sala_server::invite::Secret::from_bytes([3; 32]),
-        &config,
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(axum::serve(listener, app(state.clone())).into_future());
-    Server {
-        _dir: dir,
-        addr,
-        state,
-        meeting,
-        host_key,
-    }
-}
-
-fn rand_bytes(seed: u8) -> [u8; 16] {
-    let mut b = [seed; 16];
-    b[..8].copy_from_slice(&std::process::id().to_be_bytes().repeat(2));
-    b
-}
+use support::{server, Server};
 
 async fn connect(addr: SocketAddr) -> Ws {
     tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))

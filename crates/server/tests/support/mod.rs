@@ -1,0 +1,47 @@
+//! A real server on 127.0.0.1:0 with one meeting, for the integration tests
+//! that drive it over sockets.
+
+use std::future::IntoFuture;
+use std::net::SocketAddr;
+
+use sala_protocol::{HostKey, MeetingId, MeetingInfo, MeetingTitle};
+use sala_server::invite::Secret;
+use sala_server::{app, AppState, Config, Db};
+
+pub struct Server {
+    _dir: tempfile::TempDir,
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub meeting: MeetingId,
+    pub host_key: HostKey,
+}
+
+/// Stores a meeting whose id and host key are made from `seed`.
+pub async fn add_meeting(db: &Db, seed: u8) -> (MeetingId, HostKey) {
+    let id = MeetingId::from_random([seed; 16]);
+    let key = HostKey::from_random([seed.wrapping_add(100); 16]);
+    let info = MeetingInfo {
+        id: id.clone(),
+        title: MeetingTitle::parse("Hearing").unwrap(),
+    };
+    db.create_meeting(info, key.clone(), 0).await.unwrap();
+    (id, key)
+}
+
+pub async fn server() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::new(dir.path(), dir.path().join("dist"));
+    let db = Db::open_in_dir(dir.path()).unwrap();
+    let (meeting, host_key) = add_meeting(&db, 1).await;
+    let state = AppState::new(db, Secret::from_bytes([3; 32]), &config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(axum::serve(listener, app(state.clone())).into_future());
+    Server {
+        _dir: dir,
+        addr,
+        state,
+        meeting,
+        host_key,
+    }
+}
