@@ -168,17 +168,20 @@ mod tests {
         InviteToken::parse(&format!("v1.{payload}.{tag}")).unwrap()
     }
 
+    /// What a case is, the token, the meeting it is shown to, when, and what it gives.
+    type Case = (
+        &'static str,
+        InviteToken,
+        MeetingId,
+        i64,
+        Result<Claims, InviteRefusal>,
+    );
+
     #[test]
     fn each_refusal_by_its_own_reason() {
         let token = sign(&secret(), &claims());
         let other_server = sign(&Secret::from_bytes([7; 32]), &claims());
-        let cases: [(
-            &str,
-            InviteToken,
-            MeetingId,
-            i64,
-            Result<Claims, InviteRefusal>,
-        ); 9] = [
+        let cases: [Case; 9] = [
             ("valid", token.clone(), meeting(1), 5_000, Ok(claims())),
             (
                 "first valid instant",

@@ -18,7 +18,7 @@ fn env() -> Env {
     std::fs::create_dir_all(dist.join("assets")).unwrap();
     std::fs::write(
         dist.join("index.html"),
-        "<!doctype html><title>Sala</title>",
+        "<!doctype html><title>Sala</title><script type=module>import init from '/sala.js'; await init();</script>",
     )
     .unwrap();
     std::fs::write(dist.join("sala-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
@@ -145,6 +145,14 @@ async fn spa_fallback_and_caching() {
             "{uri}"
         );
         assert_eq!(headers[header::CACHE_CONTROL], "no-cache", "{uri}");
+        let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(
+            csp.starts_with("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+            "{uri}: {csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{uri}: {csp}");
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
     }
     let (status, headers, body) = call(&env.app, get("/sala-0123456789abcdef_bg.wasm")).await;
     assert_eq!(status, StatusCode::OK);

@@ -483,3 +483,36 @@ async fn shutdown_closes_sockets_with_going_away() {
         .await
         .expect("sockets closed");
 }
+
+#[tokio::test]
+async fn a_flood_of_messages_is_cut_off_with_rate_limited() {
+    let s = server().await;
+    let mut ws = join(&s, "Flood", None, None).await.ws;
+    let ping = Message::text(serde_json::to_string(&ClientMsg::Ping { nonce: 1 }).unwrap());
+    // Far more than the bucket holds, faster than it refills.
+    for _ in 0..(sala_server::http::rate::BURST as usize + 100) {
+        if ws.feed(ping.clone()).await.is_err() {
+            break;
+        }
+    }
+    let _ = ws.flush().await;
+    let mut pongs = 0;
+    loop {
+        match frame(&mut ws).await {
+            Message::Text(t) => match serde_json::from_str(t.as_str()).unwrap() {
+                ServerMsg::Pong { .. } => pongs += 1,
+                ServerMsg::Error { error } => {
+                    assert_eq!(error, ErrorCode::RateLimited);
+                    break;
+                }
+                other => panic!("unexpected {other:?}"),
+            },
+            other => panic!("expected text, got {other:?}"),
+        }
+    }
+    expect_close(&mut ws, 4408).await;
+    assert!(
+        (250..=sala_server::http::rate::BURST as usize).contains(&pongs),
+        "{pongs} pings answered before the cut"
+    );
+}

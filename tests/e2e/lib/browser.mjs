@@ -35,9 +35,13 @@ const INSTRUMENT = `(() => {
   WS.prototype = NativeWS.prototype;
   Object.assign(WS, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
   window.WebSocket = WS;
+  // What the page's Content-Security-Policy refused.
+  const csp = [];
+  document.addEventListener('securitypolicyviolation', (e) => csp.push(e.violatedDirective + ' ' + e.blockedURI));
   window.__sala = {
     pcs,
     sockets,
+    csp,
     frames,
     async stats() {
       const out = [];

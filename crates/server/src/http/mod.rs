@@ -3,6 +3,7 @@
 pub mod error;
 pub mod invites;
 pub mod meetings;
+pub mod rate;
 pub mod slides;
 pub mod static_files;
 pub mod ws;

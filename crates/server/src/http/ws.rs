@@ -20,6 +20,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tracing::{debug, error, Instrument};
 
 use crate::db::{now_ms, DbError};
+use crate::http::rate;
 use crate::invite;
 use crate::room::actor::{JoinRequest, Outbound, RoomHandle, OUTBOX};
 use crate::room::registry::JoinError;
@@ -78,6 +79,7 @@ async fn run(state: AppState, conn: ConnId, socket: WebSocket) {
     let shutdown = state.shutdown_signal();
     let receiver = Receiver {
         conn,
+        bucket: rate::Bucket::new(std::time::Instant::now()),
         weak: tx.downgrade(),
         tx: Some(tx),
         room: None,
@@ -158,6 +160,8 @@ enum RecvEnd {
 struct Receiver {
     state: AppState,
     conn: ConnId,
+    /// This connection's message rate limit.
+    bucket: rate::Bucket,
     /// Strong sender until the room holds one; then only `weak`, so that the
     /// room dropping its sender ends the socket.
     tx: Option<mpsc::Sender<Outbound>>,
@@ -178,6 +182,10 @@ impl Receiver {
                 Ok(None) | Ok(Some(Err(_))) => return RecvEnd::Gone,
                 Ok(Some(Ok(frame))) => frame,
             };
+            let data = matches!(frame, Message::Text(_) | Message::Binary(_));
+            if data && !self.bucket.take(std::time::Instant::now()) {
+                return self.fail(ErrorCode::RateLimited).await;
+            }
             let text = match frame {
                 Message::Text(text) => text,
                 Message::Binary(_) => {
