@@ -65,6 +65,12 @@ pub enum CallEnd {
     BadHostKey,
     /// The invitation in the link did not let us in, and why.
     InviteRefused(InviteRefusal),
+    /// The host or a co-host sent us out.
+    Removed,
+    /// The meeting was ended for everyone.
+    MeetingEnded,
+    /// The room is closed to newcomers.
+    RoomLocked,
 }
 
 impl CallEnd {
@@ -77,6 +83,9 @@ impl CallEnd {
             ErrorCode::UnsupportedProtocol { .. } => Some(Self::VersionMismatch),
             ErrorCode::BadHostKey => Some(Self::BadHostKey),
             ErrorCode::InviteRefused { reason } => Some(Self::InviteRefused(reason)),
+            ErrorCode::Removed => Some(Self::Removed),
+            ErrorCode::MeetingEnded => Some(Self::MeetingEnded),
+            ErrorCode::RoomLocked => Some(Self::RoomLocked),
             ErrorCode::Malformed
             | ErrorCode::TooLarge { .. }
             | ErrorCode::NotJoined
@@ -88,7 +97,8 @@ impl CallEnd {
             | ErrorCode::UnknownDeck
             | ErrorCode::NoSuchPage
             | ErrorCode::NotPresenter
-            | ErrorCode::NotSharing => None,
+            | ErrorCode::NotSharing
+            | ErrorCode::NotAllowed => None,
         }
     }
 
@@ -110,6 +120,9 @@ impl CallEnd {
                 InviteRefusal::Tampered => Text::InviteTampered,
                 InviteRefusal::Removed => Text::RemovedByHost,
             },
+            Self::Removed => Text::RemovedByHost,
+            Self::MeetingEnded => Text::MeetingEnded,
+            Self::RoomLocked => Text::RoomIsLocked,
         }
     }
 }

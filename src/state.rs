@@ -162,6 +162,8 @@ pub struct State {
     pub peers: BTreeMap<PeerId, Participant>,
     pub quality: Quality,
     pub slides: Slides,
+    /// The host or a co-host closed the room to newcomers.
+    pub locked: bool,
 }
 
 impl Default for State {
@@ -180,6 +182,7 @@ impl Default for State {
             peers: BTreeMap::new(),
             quality: Quality::default(),
             slides: Slides::default(),
+            locked: false,
         }
     }
 }
@@ -229,6 +232,7 @@ pub enum Action {
     /// A page image arrived: its server path and object URL.
     SlideImage(String, String),
     Upload(Upload),
+    RoomLocked(bool),
     Ended(CallEnd),
 }
 
@@ -351,6 +355,7 @@ impl Reducible for State {
                 s.slides.stills.insert(id, still);
             }
             Action::Upload(upload) => s.slides.upload = upload,
+            Action::RoomLocked(locked) => s.locked = locked,
             Action::Ended(end) => {
                 s.phase = Phase::Ended(end);
                 s.peers.clear();

@@ -50,6 +50,12 @@ pub enum Command {
     PresentFile(web_sys::File),
     TurnPage(u32),
     StopPresenting,
+    /// Host or co-host: send someone out.
+    Remove(PeerId),
+    /// Host or co-host: close the room to newcomers, or open it.
+    SetLocked(bool),
+    /// Host or co-host: end the meeting for everyone.
+    EndForAll,
     Leave,
 }
 
@@ -245,6 +251,9 @@ impl Engine {
             Command::PresentFile(file) => return self.upload_deck(file),
             Command::TurnPage(page) => return self.send(ClientMsg::TurnPage { page }),
             Command::StopPresenting => return self.send(ClientMsg::StopPresenting),
+            Command::Remove(peer) => return self.send(ClientMsg::Remove { peer }),
+            Command::SetLocked(locked) => return self.send(ClientMsg::Lock { locked }),
+            Command::EndForAll => return self.send(ClientMsg::EndMeeting),
             Command::Leave => return self.end(Some(CallEnd::Left)),
         };
         self.emit(Action::MediaReady {

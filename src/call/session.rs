@@ -198,6 +198,7 @@ impl Engine {
             ServerMsg::Pong { .. } => {}
             ServerMsg::Presentation { presentation } => self.presentation(presentation),
             ServerMsg::ScreenStill { peer, still } => self.screen_still(peer, still),
+            ServerMsg::RoomLocked { locked } => self.emit(Action::RoomLocked(locked)),
             ServerMsg::Error { error } => match CallEnd::from_error(error) {
                 Some(end) => self.fatal = Some(end),
                 None => {

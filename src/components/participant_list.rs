@@ -1,19 +1,32 @@
+use crate::call::Command;
 use crate::components::icon::{Glyph, Icon};
 use crate::i18n::{use_tr, Text};
-use sala_protocol::PeerInfo;
+use sala_protocol::{PeerInfo, Role};
 use yew::prelude::*;
 
 #[derive(PartialEq, Properties)]
 pub struct ParticipantListProps {
     pub me: PeerInfo,
     pub others: Vec<PeerInfo>,
+    /// The room is closed to newcomers.
+    #[prop_or_default]
+    pub locked: bool,
+    #[prop_or_default]
+    pub on_command: Callback<Command>,
 }
 
 /// Everyone in the meeting, with their role and microphone/camera state.
+/// The host and co-hosts also get the room's controls: remove someone, lock
+/// the room, end the meeting for all (the server checks the role again).
 #[function_component]
 pub fn ParticipantList(props: &ParticipantListProps) -> Html {
     let tr = use_tr();
+    let confirming = use_state_eq(|| false);
+    let moderator = props.me.role.moderates();
+    let cmd = &props.on_command;
     let row = |p: &PeerInfo, me: bool| {
+        let removable = moderator && !me && (p.role != Role::Host || props.me.role == Role::Host);
+        let id = p.id;
         html! {
             <li data-testid="participant" data-name={p.name.to_string()}>
                 <span class="participant-name">{ p.name.as_str() }</span>
@@ -29,12 +42,45 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
                         <Icon glyph={if p.media.camera { Glyph::Camera } else { Glyph::CameraOff }} />
                     </span>
                 </span>
+                if removable {
+                    <button type="button" class="secondary small" data-testid="remove-participant"
+                        onclick={cmd.reform(move |_| Command::Remove(id))}>{ tr.t(Text::RemoveParticipant) }</button>
+                }
             </li>
         }
+    };
+    let locked = props.locked;
+    let controls = if moderator {
+        let set_confirming = |on: bool| {
+            let confirming = confirming.clone();
+            Callback::from(move |_| confirming.set(on))
+        };
+        html! {
+            <div class="room-controls">
+                <button type="button" class="secondary" aria-pressed={locked.to_string()} data-testid="lock-toggle"
+                    onclick={cmd.reform(move |_| Command::SetLocked(!locked))}>
+                    { tr.t(if locked { Text::UnlockMeeting } else { Text::LockMeeting }) }
+                </button>
+                if *confirming {
+                    <button type="button" class="danger" data-testid="end-confirm"
+                        onclick={cmd.reform(|_| Command::EndForAll)}>{ tr.t(Text::ConfirmEndForAll) }</button>
+                    <button type="button" class="secondary" onclick={set_confirming(false)}>{ tr.t(Text::Cancel) }</button>
+                } else {
+                    <button type="button" class="danger" data-testid="end-for-all"
+                        onclick={set_confirming(true)}>{ tr.t(Text::EndForAll) }</button>
+                }
+            </div>
+        }
+    } else {
+        html! {}
     };
     html! {
         <aside class="side-panel participants" data-testid="participant-list" aria-label={tr.t(Text::Participants)}>
             <h2>{ format!("{} ({})", tr.t(Text::Participants), props.others.len() + 1) }</h2>
+            if locked {
+                <p class="hint" data-testid="locked-note">{ tr.t(Text::MeetingLockedNote) }</p>
+            }
+            { controls }
             <ul>
                 { row(&props.me, true) }
                 { for props.others.iter().map(|p| row(p, false)) }

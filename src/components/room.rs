@@ -66,7 +66,8 @@ pub fn Room(props: &RoomProps) -> Html {
     let quality_banner = quality_text(&s.quality);
     let side = match *panel {
         Some(Panel::Participants) => html! {
-            <ParticipantList me={me_now.clone()} others={s.peers.values().map(|p| p.info.clone()).collect::<Vec<_>>()} />
+            <ParticipantList me={me_now.clone()} others={s.peers.values().map(|p| p.info.clone()).collect::<Vec<_>>()}
+                locked={s.locked} on_command={props.on_command.clone()} />
         },
         Some(Panel::Devices) => html! {
             <DeviceSettings devices={s.devices.clone()} local={s.local.clone()} quality={s.quality}

@@ -1,6 +1,7 @@
-// Invitations through the real UI: the host makes a link per role in the
-// room, a witness comes in by one with that role, and every refusal (used,
-// withdrawn, altered) shows its own message and leaves a row in the record.
+// Invitations and the host's controls through the real UI: the host makes a
+// link per role in the room, a witness comes in by one with that role, every
+// refusal (used, withdrawn, altered, removed, locked, ended) shows its own
+// message, and the record names each.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -10,6 +11,8 @@ import { waitFor } from './lib/wait.mjs';
 let session;
 let judge;
 let links;
+let witness;
+let witnessLink;
 
 before(async () => {
   session = await Session.start(`${process.pid}i`);
@@ -49,8 +52,9 @@ async function ended(b) {
 
 test('a witness comes in by an invitation with the witness role', async () => {
   const link = await invite('witness');
+  witnessLink = link;
   assert.match(link, /\/m\/[a-z2-7]{26}#invite=v1\./, 'the token rides in the fragment');
-  const witness = await tryJoin('Witness', link);
+  witness = await tryJoin('Witness', link);
   await witness.page.getByTestId('room').waitFor({ timeout: 15000 });
   await waitFor(
     () => judge.page.locator('[data-testid="tile"][data-name="Witness"] [data-testid="role-tag"]').allInnerTexts(),
@@ -102,6 +106,54 @@ test('refusals: used by someone else, withdrawn, altered — each with its own m
     /Gallery was refused with invitation [a-z2-7]{26}: the host has withdrawn it/,
     /Forger was refused: it has been altered or is not from this server/,
     /Witness \(participant \d+\) joined as witness with invitation/,
+  ]) {
+    assert.match(record, line);
+  }
+});
+
+/** Opens `link` afresh in `b` (a link may differ only in its fragment) and joins. */
+async function rejoin(b, link, name) {
+  await b.page.goto('about:blank');
+  await b.page.goto(link);
+  await b.page.getByTestId('name-input').fill(name);
+  await b.page.getByTestId('join-button').click();
+}
+
+test('the host removes the witness, locks the room, and ends the meeting for all', async () => {
+  await judge.page.getByTestId('list-toggle').click();
+  const row = judge.page.locator('[data-testid="participant"][data-name="Witness"]');
+  await row.getByTestId('remove-participant').click();
+  assert.match(await ended(witness), /removed you from this meeting/);
+  await waitFor(() => row.count(), (n) => n === 0, { what: 'the witness gone from the list' });
+  // The link it still holds lets it back in no more.
+  await rejoin(witness, witnessLink, 'Witness');
+  assert.match(await ended(witness), /removed you from this meeting/);
+
+  await judge.page.getByTestId('lock-toggle').click();
+  await judge.page.getByTestId('locked-note').waitFor();
+  const late = await tryJoin('Late', links.guest);
+  assert.match(await ended(late), /locked this meeting/);
+  await judge.page.getByTestId('lock-toggle').click();
+  await judge.page.getByTestId('locked-note').waitFor({ state: 'detached' });
+  await rejoin(late, links.guest, 'Late');
+  await late.page.getByTestId('room').waitFor({ timeout: 15000 });
+
+  await judge.page.getByTestId('end-for-all').click();
+  await judge.page.getByTestId('end-confirm').click();
+  for (const b of [judge, late]) assert.match(await ended(b), /This meeting has ended/);
+  const after = await tryJoin('After', links.guest);
+  assert.match(await ended(after), /This meeting has ended/);
+
+  const id = new URL(links.guest).pathname.split('/').pop();
+  const { bin, dataDir } = session.server;
+  const record = execFileSync(bin, ['--data-dir', dataDir, 'record', 'export', id], { encoding: 'utf8' });
+  assert.match(record, /Chain whole: \d+ entries/);
+  for (const line of [
+    /Witness \(participant \d+\) was removed by participant 1/,
+    /Witness was refused with invitation [a-z2-7]{26}: its holder was removed from the meeting/,
+    /participant 1 locked the meeting/,
+    /participant 1 opened the meeting again/,
+    /participant 1 ended the meeting/,
   ]) {
     assert.match(record, line);
   }

@@ -272,6 +272,14 @@ pub enum ClientMsg {
     ScreenStill { still: SlidePage },
     /// Leave the meeting for good (no resume).
     Leave,
+    /// Host or co-host: send `peer` out of the meeting; its invitation stops
+    /// working. Only the host may remove the host.
+    Remove { peer: PeerId },
+    /// Host or co-host: close the room to newcomers (`true`) or open it.
+    /// Those inside stay, and may come back after a dropped connection.
+    Lock { locked: bool },
+    /// Host or co-host: end the meeting for everyone; nobody can join again.
+    EndMeeting,
 }
 
 /// Why a peer left.
@@ -282,6 +290,8 @@ pub enum LeaveReason {
     Left,
     /// Its socket dropped and it did not come back within the grace period.
     Lost,
+    /// The host or a co-host removed it.
+    Removed,
 }
 
 /// Server → client messages over the WebSocket. The client decodes them with
@@ -340,6 +350,11 @@ pub enum ServerMsg {
         peer: PeerId,
         still: SlidePage,
     },
+    /// The room was locked or opened (also sent to a newcomer after `Welcome`
+    /// while it is locked).
+    RoomLocked {
+        locked: bool,
+    },
     /// Something the client sent was refused. When [`ErrorCode::close_code`] is
     /// `Some`, the server closes the socket with that code right after.
     Error {
@@ -387,6 +402,14 @@ pub enum ErrorCode {
     NotSharing,
     #[error("the invitation is refused: {reason}")]
     InviteRefused { reason: InviteRefusal },
+    #[error("only the host or a co-host can do that")]
+    NotAllowed,
+    #[error("the host removed you from the meeting")]
+    Removed,
+    #[error("the meeting has ended")]
+    MeetingEnded,
+    #[error("the host has locked the meeting")]
+    RoomLocked,
 }
 
 /// Why an invitation does not let its holder in. Each has its own message on
@@ -459,6 +482,9 @@ impl ErrorCode {
             Self::ShuttingDown => Some(1001),
             Self::SessionReplaced => Some(4409),
             Self::InviteRefused { reason } => Some(reason.close_code()),
+            Self::Removed => Some(4410),
+            Self::MeetingEnded => Some(4412),
+            Self::RoomLocked => Some(4423),
             Self::Malformed
             | Self::NotJoined
             | Self::AlreadyJoined
@@ -467,7 +493,8 @@ impl ErrorCode {
             | Self::UnknownDeck
             | Self::NoSuchPage
             | Self::NotPresenter
-            | Self::NotSharing => None,
+            | Self::NotSharing
+            | Self::NotAllowed => None,
         }
     }
 
@@ -487,6 +514,9 @@ impl ErrorCode {
             Self::RateLimited,
             Self::ShuttingDown,
             Self::SessionReplaced,
+            Self::Removed,
+            Self::MeetingEnded,
+            Self::RoomLocked,
         ]
         .into_iter()
         .chain(InviteRefusal::ALL.map(|reason| Self::InviteRefused { reason }))

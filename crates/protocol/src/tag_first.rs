@@ -146,6 +146,7 @@ impl Tagged for ServerMsg {
             "pong" => variant!(map, ServerMsg::Pong { nonce }),
             "presentation" => variant!(map, ServerMsg::Presentation { presentation }),
             "screen_still" => variant!(map, ServerMsg::ScreenStill { peer, still }),
+            "room_locked" => variant!(map, ServerMsg::RoomLocked { locked }),
             "error" => variant!(map, ServerMsg::Error { error: TagFirst }),
             other => {
                 const VARIANTS: &[&str] = &[
@@ -158,6 +159,7 @@ impl Tagged for ServerMsg {
                     "pong",
                     "presentation",
                     "screen_still",
+                    "room_locked",
                     "error",
                 ];
                 return Err(de::Error::unknown_variant(other, VARIANTS));
@@ -217,6 +219,10 @@ impl Tagged for ErrorCode {
             "not_presenter" => variant!(map, ErrorCode::NotPresenter {}),
             "not_sharing" => variant!(map, ErrorCode::NotSharing {}),
             "invite_refused" => variant!(map, ErrorCode::InviteRefused { reason }),
+            "not_allowed" => variant!(map, ErrorCode::NotAllowed {}),
+            "removed" => variant!(map, ErrorCode::Removed {}),
+            "meeting_ended" => variant!(map, ErrorCode::MeetingEnded {}),
+            "room_locked" => variant!(map, ErrorCode::RoomLocked {}),
             other => {
                 const VARIANTS: &[&str] = &[
                     "unknown_meeting",
@@ -236,6 +242,11 @@ impl Tagged for ErrorCode {
                     "no_such_page",
                     "not_presenter",
                     "not_sharing",
+                    "invite_refused",
+                    "not_allowed",
+                    "removed",
+                    "meeting_ended",
+                    "room_locked",
                 ];
                 return Err(de::Error::unknown_variant(other, VARIANTS));
             }

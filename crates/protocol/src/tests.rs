@@ -72,6 +72,9 @@ fn every_client_message_round_trips() {
         ClientMsg::Media { media },
         ClientMsg::Ping { nonce: 9 },
         ClientMsg::Leave,
+        ClientMsg::Remove { peer: PeerId(4) },
+        ClientMsg::Lock { locked: true },
+        ClientMsg::EndMeeting,
         ClientMsg::Present {
             deck: DeckId::from_random([5; 16]),
             page: 2,
@@ -130,6 +133,10 @@ fn every_server_message_round_trips() {
         ServerMsg::PeerLeft {
             peer: PeerId(1),
             reason: LeaveReason::Lost,
+        },
+        ServerMsg::PeerLeft {
+            peer: PeerId(2),
+            reason: LeaveReason::Removed,
         },
         ServerMsg::PeerMedia {
             peer: PeerId(1),
@@ -190,12 +197,17 @@ fn every_server_message_round_trips() {
         ErrorCode::NoSuchPage,
         ErrorCode::NotPresenter,
         ErrorCode::NotSharing,
+        ErrorCode::NotAllowed,
+        ErrorCode::Removed,
+        ErrorCode::MeetingEnded,
+        ErrorCode::RoomLocked,
     ]
     .into_iter()
     .chain(InviteRefusal::ALL.map(|reason| ErrorCode::InviteRefused { reason }))
     {
         round_trip_server(ServerMsg::Error { error });
     }
+    round_trip_server(ServerMsg::RoomLocked { locked: true });
 }
 
 /// Decodes with the client's decoder. Raw text, since `json!` sorts keys.
@@ -430,6 +442,9 @@ fn fatal_errors_map_to_close_codes_and_back() {
         ErrorCode::BadHostKey,
         ErrorCode::RateLimited,
         ErrorCode::SessionReplaced,
+        ErrorCode::Removed,
+        ErrorCode::MeetingEnded,
+        ErrorCode::RoomLocked,
     ]
     .into_iter()
     .chain(InviteRefusal::ALL.map(|reason| ErrorCode::InviteRefused { reason }))

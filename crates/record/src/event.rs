@@ -45,6 +45,19 @@ pub enum Event {
         invite: Option<InviteId>,
         reason: InviteRefusal,
     },
+    /// The host or a co-host (`by`) sent a participant out; the invitation
+    /// that let them in stops working.
+    Removed {
+        peer: PeerId,
+        name: DisplayName,
+        by: PeerId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        invite: Option<InviteId>,
+    },
+    /// The room was closed to newcomers (`locked`) or opened again.
+    RoomLocked { locked: bool, by: PeerId },
+    /// The meeting was ended for everyone; nobody can join it again.
+    MeetingEnded { by: PeerId },
 }
 
 impl Event {
@@ -88,6 +101,17 @@ impl Event {
                 "{name} was refused{}: {reason}",
                 with_invitation(invite.as_ref())
             ),
+            Self::Removed { peer, name, by, .. } => format!(
+                "{name} (participant {}) was removed by participant {}",
+                peer.0, by.0
+            ),
+            Self::RoomLocked { locked: true, by } => {
+                format!("participant {} locked the meeting", by.0)
+            }
+            Self::RoomLocked { locked: false, by } => {
+                format!("participant {} opened the meeting again", by.0)
+            }
+            Self::MeetingEnded { by } => format!("participant {} ended the meeting", by.0),
         }
     }
 }

@@ -11,7 +11,6 @@ use sala_protocol::{
 };
 
 use crate::invite::Claims;
-use crate::room::{EventKind, RoomEvent};
 use sala_record::{Chain, Digest, Entry, Event, Row};
 
 /// File name of the database inside the data directory.
@@ -94,6 +93,21 @@ impl Db {
         .await
     }
 
+    /// Whether `meeting` was ended for everyone.
+    pub async fn meeting_ended(&self, meeting: MeetingId) -> Result<bool, DbError> {
+        self.with(move |c| {
+            let ended: Option<Option<i64>> = c
+                .query_row(
+                    "SELECT ended_at FROM meetings WHERE id = ?1",
+                    [meeting.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok(ended.flatten().is_some())
+        })
+        .await
+    }
+
     /// The meeting and its host key, if it exists.
     pub async fn meeting(&self, id: MeetingId) -> Result<Option<(MeetingInfo, HostKey)>, DbError> {
         self.with(move |c| {
@@ -127,6 +141,25 @@ impl Db {
             let tx = c.unchecked_transaction()?;
             let last = last_row(&tx, &meeting)?;
             let row = Chain::after(meeting.clone(), last.as_ref()).next(at_ms, &event);
+            // What the event changes beyond the record, in the same transaction.
+            match &event {
+                Event::Removed {
+                    invite: Some(invite),
+                    ..
+                } => {
+                    tx.execute(
+                        "UPDATE invites SET removed_at = coalesce(removed_at, ?2) WHERE id = ?1",
+                        params![invite.as_str(), at_ms],
+                    )?;
+                }
+                Event::MeetingEnded { .. } => {
+                    tx.execute(
+                        "UPDATE meetings SET ended_at = coalesce(ended_at, ?2) WHERE id = ?1",
+                        params![meeting.as_str(), at_ms],
+                    )?;
+                }
+                _ => {}
+            }
             tx.execute(
                 "INSERT INTO record (meeting_id, seq, at, event, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
@@ -142,34 +175,6 @@ impl Db {
             Ok(row)
         })
         .await
-    }
-
-    /// A participation event of the room, into the record.
-    pub async fn record(
-        &self,
-        meeting: MeetingId,
-        event: RoomEvent,
-        at_ms: i64,
-    ) -> Result<Row, DbError> {
-        let RoomEvent {
-            peer,
-            name,
-            role,
-            kind,
-            invite,
-        } = event;
-        let event = match kind {
-            EventKind::Joined => Event::Joined {
-                peer,
-                name,
-                role,
-                invite,
-            },
-            EventKind::Left => Event::Left { peer, name },
-            EventKind::Lost => Event::Lost { peer, name },
-            EventKind::Resumed => Event::Resumed { peer, name },
-        };
-        self.append(meeting, event, at_ms).await
     }
 
     /// Every row of `meeting`'s record, in order.
@@ -196,9 +201,12 @@ impl Db {
                 Event::Left { peer, .. } => (peer, "left"),
                 Event::Lost { peer, .. } => (peer, "lost"),
                 Event::Resumed { peer, .. } => (peer, "resumed"),
+                Event::Removed { peer, .. } => (peer, "removed"),
                 Event::InviteCreated { .. }
                 | Event::InviteRevoked { .. }
-                | Event::JoinRefused { .. } => continue,
+                | Event::JoinRefused { .. }
+                | Event::RoomLocked { .. }
+                | Event::MeetingEnded { .. } => continue,
             };
             out.push((peer.0, what.to_owned()));
         }

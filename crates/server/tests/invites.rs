@@ -9,7 +9,7 @@ use axum::http::{header, Request, StatusCode};
 use futures_util::{SinkExt, StreamExt};
 use sala_protocol::{
     ClientMsg, CreateInvite, DisplayName, ErrorCode, HolderKey, HostKey, InviteCreated, InviteId,
-    InviteInfo, InviteRefusal, InviteToken, MediaState, MeetingId, Role, ServerMsg,
+    InviteInfo, InviteRefusal, InviteToken, MediaState, MeetingId, PeerInfo, Role, ServerMsg,
     PROTOCOL_VERSION,
 };
 use sala_record::Event;
@@ -99,6 +99,19 @@ impl Server {
         token: &InviteToken,
         holder: Option<HolderKey>,
     ) -> Result<Role, ErrorCode> {
+        self.enter(None, Some(token.clone()), holder)
+            .await
+            .map(|(_, you)| you.role)
+    }
+
+    /// Joins by the host key or an invitation: the open socket and who we
+    /// are, or the error (after which the socket must close with its code).
+    async fn enter(
+        &self,
+        host_key: Option<HostKey>,
+        invite: Option<InviteToken>,
+        holder: Option<HolderKey>,
+    ) -> Result<(Ws, PeerInfo), ErrorCode> {
         let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", self.addr))
             .await
             .unwrap();
@@ -107,30 +120,19 @@ impl Server {
             meeting: self.meeting.clone(),
             name: DisplayName::parse("Chan Sophea").unwrap(),
             media: MediaState::default(),
-            host_key: None,
+            host_key,
             resume: None,
-            invite: Some(token.clone()),
+            invite,
             holder,
         };
         ws.send(Message::text(serde_json::to_string(&join).unwrap()))
             .await
             .unwrap();
         loop {
-            let frame = tokio::time::timeout(WAIT, ws.next())
-                .await
-                .expect("an answer")
-                .expect("open")
-                .expect("no socket error");
-            let Message::Text(text) = frame else { continue };
-            match serde_json::from_str(text.as_str()).unwrap() {
-                ServerMsg::Welcome { you, .. } => return Ok(you.role),
+            match next_msg(&mut ws).await {
+                ServerMsg::Welcome { you, .. } => return Ok((ws, you)),
                 ServerMsg::Error { error } => {
-                    match tokio::time::timeout(WAIT, ws.next()).await.unwrap() {
-                        Some(Ok(Message::Close(Some(f)))) => {
-                            assert_eq!(Some(u16::from(f.code)), error.close_code(), "{error:?}");
-                        }
-                        other => panic!("expected the close after {error:?}, got {other:?}"),
-                    }
+                    expect_close(&mut ws, error).await;
                     return Err(error);
                 }
                 _ => {}
@@ -150,6 +152,33 @@ impl Server {
                 _ => None,
             })
             .collect()
+    }
+}
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// The next message, within [`WAIT`].
+async fn next_msg(ws: &mut Ws) -> ServerMsg {
+    loop {
+        let frame = tokio::time::timeout(WAIT, ws.next())
+            .await
+            .expect("an answer")
+            .expect("open")
+            .expect("no socket error");
+        if let Message::Text(text) = frame {
+            return serde_json::from_str(text.as_str()).unwrap();
+        }
+    }
+}
+
+/// The close frame that follows a fatal `error`.
+async fn expect_close(ws: &mut Ws, error: ErrorCode) {
+    match tokio::time::timeout(WAIT, ws.next()).await.unwrap() {
+        Some(Ok(Message::Close(Some(f)))) => {
+            assert_eq!(Some(u16::from(f.code)), error.close_code(), "{error:?}");
+        }
+        other => panic!("expected the close after {error:?}, got {other:?}"),
     }
 }
 
@@ -360,4 +389,80 @@ async fn only_the_host_manages_invitations() {
         ))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_removed_witness_cannot_come_back_and_an_ended_meeting_lets_nobody_in() {
+    let s = server().await;
+    let (mut host, _) = s.enter(Some(s.host_key.clone()), None, None).await.unwrap();
+    let witness = s.invite(Role::Witness, false).await;
+    let observer = s.invite(Role::Observer, false).await;
+    let (mut ws, me) = s
+        .enter(None, Some(witness.token.clone()), None)
+        .await
+        .unwrap();
+    assert_eq!(me.role, Role::Witness);
+    let remove = ClientMsg::Remove { peer: me.id };
+    host.send(Message::text(serde_json::to_string(&remove).unwrap()))
+        .await
+        .unwrap();
+    loop {
+        match next_msg(&mut ws).await {
+            ServerMsg::Error { error } => {
+                assert_eq!(error, ErrorCode::Removed);
+                expect_close(&mut ws, error).await;
+                break;
+            }
+            _ => continue,
+        }
+    }
+    // Back with the link it still has: refused, with its own reason.
+    assert_eq!(
+        s.join(&witness.token, None).await,
+        refused(InviteRefusal::Removed)
+    );
+
+    host.send(Message::text(
+        serde_json::to_string(&ClientMsg::EndMeeting).unwrap(),
+    ))
+    .await
+    .unwrap();
+    loop {
+        if let ServerMsg::Error { error } = next_msg(&mut host).await {
+            assert_eq!(error, ErrorCode::MeetingEnded);
+            expect_close(&mut host, error).await;
+            break;
+        }
+    }
+    // A link made before the end lets nobody in after it.
+    assert_eq!(
+        s.join(&observer.token, None).await,
+        refused(InviteRefusal::MeetingEnded)
+    );
+    assert_eq!(
+        s.enter(Some(s.host_key.clone()), None, None).await.err(),
+        Some(ErrorCode::MeetingEnded),
+        "not even the host"
+    );
+    assert_eq!(
+        s.refusals().await,
+        [InviteRefusal::Removed, InviteRefusal::MeetingEnded]
+    );
+    let kinds: Vec<String> = s
+        .state
+        .db()
+        .record_rows(s.meeting.clone())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let v: serde_json::Value = serde_json::from_str(&r.entry.event).unwrap();
+            v["type"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert!(
+        kinds.windows(2).any(|w| w == ["removed", "join_refused"]),
+        "{kinds:?}"
+    );
+    assert!(kinds.contains(&"meeting_ended".to_owned()), "{kinds:?}");
 }

@@ -204,10 +204,10 @@ impl Actor {
                         }
                     }
                     Output::Record(event) => {
-                        info!(meeting = %self.meeting, peer = %event.peer, role = ?event.role, event = event.kind.as_str(), "participation");
-                        if let Err(e) = self.db.record(self.meeting.clone(), event, now_ms()).await
+                        info!(meeting = %self.meeting, event = ?event, "record");
+                        if let Err(e) = self.db.append(self.meeting.clone(), event, now_ms()).await
                         {
-                            error!(meeting = %self.meeting, error = %e, "could not record participation");
+                            error!(meeting = %self.meeting, error = %e, "could not write to the record");
                         }
                     }
                     Output::Empty => self.idle = true,

@@ -13,6 +13,9 @@ use sala_protocol::{
     SlidePage, Transport, MESH_CAPACITY, PROTOCOL_VERSION, RESUME_GRACE_SECS,
 };
 
+use sala_record::Event;
+
+mod controls;
 mod presenting;
 
 /// How long a peer whose socket dropped keeps its place.
@@ -45,26 +48,6 @@ pub enum Input {
     },
 }
 
-/// Kind of a participation event worth persisting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventKind {
-    Joined,
-    Left,
-    Lost,
-    Resumed,
-}
-
-impl EventKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Joined => "joined",
-            Self::Left => "left",
-            Self::Lost => "lost",
-            Self::Resumed => "resumed",
-        }
-    }
-}
-
 /// A connection's `Join`, as the room gets it.
 #[derive(Debug)]
 pub struct Join {
@@ -86,17 +69,6 @@ pub struct Invited {
     pub role: Role,
 }
 
-/// A participation event of one peer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RoomEvent {
-    pub peer: PeerId,
-    pub name: DisplayName,
-    pub role: Role,
-    pub kind: EventKind,
-    /// The invitation that let the peer in, if one did.
-    pub invite: Option<InviteId>,
-}
-
 /// What the shell must do.
 #[derive(Debug, PartialEq)]
 pub enum Output {
@@ -108,9 +80,9 @@ pub enum Output {
         conn: ConnId,
         error: Option<ErrorCode>,
     },
-    /// Persist a participation event. The shell commits it before it
-    /// carries out the outputs after it: they acknowledge it.
-    Record(RoomEvent),
+    /// Append an event to the meeting's record. The shell commits it before
+    /// it carries out the outputs after it: they acknowledge it.
+    Record(Event),
     /// The room has had no peer for [`EMPTY_LINGER`]; the shell may drop it.
     Empty,
 }
@@ -152,6 +124,10 @@ pub struct Room {
     /// Since when the room has had no peer (`None` while it has some).
     empty_since: Option<Instant>,
     empty_reported: bool,
+    /// Closed to newcomers by the host or a co-host.
+    locked: bool,
+    /// Ended for everyone: nobody joins again.
+    ended: bool,
 }
 
 impl Room {
@@ -172,6 +148,8 @@ impl Room {
             presentation: None,
             empty_since: Some(now),
             empty_reported: false,
+            locked: false,
+            ended: false,
         }
     }
 
@@ -247,6 +225,9 @@ impl Room {
         if self.conns.contains_key(&conn) {
             return self.error(conn, ErrorCode::AlreadyJoined);
         }
+        if self.ended {
+            return self.close(conn, Some(ErrorCode::MeetingEnded));
+        }
         if host_key.as_ref().is_some_and(|k| *k != self.host_key) {
             return self.close(conn, Some(ErrorCode::BadHostKey));
         }
@@ -260,6 +241,10 @@ impl Room {
                 Some(id) => return self.resume(id, conn, media, token, new_token),
                 None => self.error(conn, ErrorCode::ResumeExpired),
             }
+        }
+        let moderator = host_key.is_some() || invited.as_ref().is_some_and(|i| i.role.moderates());
+        if self.locked && !moderator {
+            return self.close(conn, Some(ErrorCode::RoomLocked));
         }
         if self.peers.len() >= MESH_CAPACITY {
             return self.close(conn, Some(ErrorCode::MeetingFull));
@@ -281,7 +266,12 @@ impl Room {
         // Recorded first: the shell commits it before it sends what
         // follows, so the others' PeerJoined and the Welcome acknowledge a
         // durable join.
-        self.record(&info, invite.clone(), EventKind::Joined);
+        self.record(Event::Joined {
+            peer: info.id,
+            name: info.name.clone(),
+            role: info.role,
+            invite: invite.clone(),
+        });
         for other in self.attached_except(id) {
             self.send(other, ServerMsg::PeerJoined { peer: info.clone() });
         }
@@ -319,7 +309,6 @@ impl Room {
         let media_changed = peer.info.media != media;
         peer.info.media = media.clone();
         let info = peer.info.clone();
-        let invite = peer.invite.clone();
         self.conns.insert(conn, id);
         let buffered = match old {
             Link::Attached(old_conn) => {
@@ -329,7 +318,10 @@ impl Room {
             }
             Link::Detached { buffer, .. } => buffer,
         };
-        self.record(&info, invite, EventKind::Resumed);
+        self.record(Event::Resumed {
+            peer: info.id,
+            name: info.name.clone(),
+        });
         self.welcome(conn, id, true);
         for (from, signal) in buffered {
             self.send(conn, ServerMsg::Signal { from, signal });
@@ -370,6 +362,9 @@ impl Room {
         };
         self.send(conn, msg);
         self.send_stills(conn, id);
+        if self.locked {
+            self.send(conn, ServerMsg::RoomLocked { locked: true });
+        }
     }
 
     fn message(&mut self, now: Instant, conn: ConnId, msg: ClientMsg) {
@@ -407,6 +402,9 @@ impl Room {
             ClientMsg::TurnPage { page } => self.turn_page(conn, from, page),
             ClientMsg::StopPresenting => self.stop_presenting(conn, from),
             ClientMsg::ScreenStill { still } => self.screen_still(conn, from, still),
+            ClientMsg::Remove { peer } => self.remove_peer(now, conn, from, peer),
+            ClientMsg::Lock { locked } => self.set_locked(conn, from, locked),
+            ClientMsg::EndMeeting => self.end(now, conn, from),
         }
     }
 
@@ -440,18 +438,27 @@ impl Room {
         }
     }
 
+    /// `id` left or was lost: recorded, then dropped.
     fn remove(&mut self, now: Instant, id: PeerId, reason: LeaveReason) {
+        let Some(peer) = self.peers.get(&id) else {
+            return;
+        };
+        let name = peer.info.name.clone();
+        self.record(match reason {
+            LeaveReason::Lost => Event::Lost { peer: id, name },
+            LeaveReason::Left | LeaveReason::Removed => Event::Left { peer: id, name },
+        });
+        self.drop_peer(now, id, reason);
+    }
+
+    /// Forgets `id` and tells the others why it went.
+    fn drop_peer(&mut self, now: Instant, id: PeerId, reason: LeaveReason) {
         let Some(peer) = self.peers.remove(&id) else {
             return;
         };
         if let Link::Attached(conn) = peer.link {
             self.conns.remove(&conn);
         }
-        let kind = match reason {
-            LeaveReason::Left => EventKind::Left,
-            LeaveReason::Lost => EventKind::Lost,
-        };
-        self.record(&peer.info, peer.invite.clone(), kind);
         for other in self.attached_except(id) {
             self.send(other, ServerMsg::PeerLeft { peer: id, reason });
         }
@@ -487,14 +494,8 @@ impl Room {
             .collect()
     }
 
-    fn record(&mut self, info: &PeerInfo, invite: Option<InviteId>, kind: EventKind) {
-        self.outputs.push_back(Output::Record(RoomEvent {
-            peer: info.id,
-            name: info.name.clone(),
-            role: info.role,
-            kind,
-            invite,
-        }));
+    fn record(&mut self, event: Event) {
+        self.outputs.push_back(Output::Record(event));
     }
 
     fn send(&mut self, conn: ConnId, msg: ServerMsg) {

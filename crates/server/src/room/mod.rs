@@ -8,5 +8,5 @@ pub mod registry;
 #[cfg(test)]
 mod tests;
 
-pub use machine::{ConnId, EventKind, Input, Invited, Join, Output, Room, RoomEvent};
+pub use machine::{ConnId, Input, Invited, Join, Output, Room};
 pub use registry::Registry;

@@ -10,10 +10,10 @@ use sala_protocol::{
     MediaState, MeetingId, MeetingInfo, MeetingTitle, PeerId, PeerInfo, ResumeToken, Role, SdpType,
     ServerMsg, Signal, Transport, MESH_CAPACITY, PROTOCOL_VERSION,
 };
+use sala_record::Event;
 
 use super::machine::{
-    ConnId, EventKind, Input, Invited, Join, Output, Room, RoomEvent, EMPTY_LINGER, RESUME_GRACE,
-    SIGNAL_BUFFER,
+    ConnId, Input, Invited, Join, Output, Room, EMPTY_LINGER, RESUME_GRACE, SIGNAL_BUFFER,
 };
 
 const SEC: u64 = 1000;
@@ -117,13 +117,31 @@ fn welcome(c: u64, you: PeerInfo, peers: Vec<PeerInfo>, tok: u8, resumed: bool) 
         },
     )
 }
+/// The participation events the tables expect in the record.
+#[derive(Clone, Copy)]
+enum EventKind {
+    Joined,
+    Left,
+    Lost,
+    Resumed,
+}
+
 fn record(id: u64, role: Role, kind: EventKind) -> Output {
-    Output::Record(RoomEvent {
-        peer: PeerId(id),
-        name: name(id),
-        role,
-        kind,
-        invite: None,
+    event(id, role, kind, None)
+}
+
+fn event(id: u64, role: Role, kind: EventKind, invite: Option<InviteId>) -> Output {
+    let (peer, name) = (PeerId(id), name(id));
+    Output::Record(match kind {
+        EventKind::Joined => Event::Joined {
+            peer,
+            name,
+            role,
+            invite,
+        },
+        EventKind::Left => Event::Left { peer, name },
+        EventKind::Lost => Event::Lost { peer, name },
+        EventKind::Resumed => Event::Resumed { peer, name },
     })
 }
 fn err(c: u64, error: ErrorCode) -> Output {
@@ -681,13 +699,7 @@ fn scenarios() {
                     0,
                     invited(2, 2, Some(host_key()), Role::Observer),
                     vec![
-                        Output::Record(RoomEvent {
-                            peer: PeerId(2),
-                            name: name(2),
-                            role: Role::Host,
-                            kind: EventKind::Joined,
-                            invite: Some(invite_id()),
-                        }),
+                        event(2, Role::Host, EventKind::Joined, Some(invite_id())),
                         send(
                             1,
                             ServerMsg::PeerJoined {
@@ -746,13 +758,7 @@ fn invited(c: u64, n: u64, key: Option<HostKey>, role: Role) -> Input {
 }
 
 fn witness_record(n: u64, kind: EventKind) -> Output {
-    Output::Record(RoomEvent {
-        peer: PeerId(n),
-        name: name(n),
-        role: Role::Witness,
-        kind,
-        invite: Some(invite_id()),
-    })
+    event(n, Role::Witness, kind, Some(invite_id()))
 }
 
 #[test]
@@ -1009,5 +1015,271 @@ fn presenting_scenarios() {
     ];
     for (case, steps) in cases {
         run(case, steps);
+    }
+}
+
+/// A guest joining as peer `n` on conn `c` after the host (peer 1, conn 1)
+/// and guests `2..n`.
+fn joined_after_host(c: u64, n: u64) -> Vec<Output> {
+    let who = |o: u64| {
+        info(
+            o,
+            if o == 1 {
+                Role::Host
+            } else {
+                Role::Participant
+            },
+        )
+    };
+    let mut out = vec![record(n, Role::Participant, EventKind::Joined)];
+    out.extend((1..n).map(|o| send(o, ServerMsg::PeerJoined { peer: who(n) })));
+    out.push(welcome(
+        c,
+        who(n),
+        (1..n).map(who).collect(),
+        n as u8,
+        false,
+    ));
+    out
+}
+
+fn host_first() -> Step {
+    In(
+        0,
+        join(1, 1, Some(host_key()), None),
+        vec![
+            record(1, Role::Host, EventKind::Joined),
+            welcome(1, info(1, Role::Host), vec![], 1, false),
+        ],
+    )
+}
+
+fn left(to: &[u64], peer: u64, reason: LeaveReason) -> Vec<Output> {
+    to.iter()
+        .map(|c| {
+            send(
+                *c,
+                ServerMsg::PeerLeft {
+                    peer: PeerId(peer),
+                    reason,
+                },
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn host_controls() {
+    let close = |c: u64, error: ErrorCode| Output::Close {
+        conn: ConnId(c),
+        error: Some(error),
+    };
+    let cases = vec![
+        (
+            "the host removes a guest; a guest may not, nor may anyone remove themselves",
+            vec![
+                host_first(),
+                In(0, guest(2, 2), joined_after_host(2, 2)),
+                In(0, guest(3, 3), joined_after_host(3, 3)),
+                In(
+                    1,
+                    msg(2, ClientMsg::Remove { peer: PeerId(3) }),
+                    vec![err(2, ErrorCode::NotAllowed)],
+                ),
+                In(
+                    1,
+                    msg(1, ClientMsg::Remove { peer: PeerId(1) }),
+                    vec![err(1, ErrorCode::NotAllowed)],
+                ),
+                In(
+                    1,
+                    msg(1, ClientMsg::Remove { peer: PeerId(9) }),
+                    vec![err(1, ErrorCode::UnknownPeer)],
+                ),
+                In(2, msg(1, ClientMsg::Remove { peer: PeerId(3) }), {
+                    let mut out = vec![
+                        Output::Record(Event::Removed {
+                            peer: PeerId(3),
+                            name: name(3),
+                            by: PeerId(1),
+                            invite: None,
+                        }),
+                        close(3, ErrorCode::Removed),
+                    ];
+                    out.extend(left(&[1, 2], 3, LeaveReason::Removed));
+                    out
+                }),
+                // Its messages after that go nowhere.
+                In(3, msg(3, ClientMsg::Ping { nonce: 1 }), vec![]),
+            ],
+        ),
+        (
+            "a co-host removes a witness but not the host; the invitation is named",
+            vec![
+                host_first(),
+                In(0, invited(2, 2, None, Role::CoHost), {
+                    let mut out =
+                        vec![event(2, Role::CoHost, EventKind::Joined, Some(invite_id()))];
+                    out.push(send(
+                        1,
+                        ServerMsg::PeerJoined {
+                            peer: info(2, Role::CoHost),
+                        },
+                    ));
+                    out.push(welcome(
+                        2,
+                        info(2, Role::CoHost),
+                        vec![info(1, Role::Host)],
+                        2,
+                        false,
+                    ));
+                    out
+                }),
+                In(0, invited(3, 3, None, Role::Witness), {
+                    let mut out = vec![event(
+                        3,
+                        Role::Witness,
+                        EventKind::Joined,
+                        Some(invite_id()),
+                    )];
+                    out.push(send(
+                        1,
+                        ServerMsg::PeerJoined {
+                            peer: info(3, Role::Witness),
+                        },
+                    ));
+                    out.push(send(
+                        2,
+                        ServerMsg::PeerJoined {
+                            peer: info(3, Role::Witness),
+                        },
+                    ));
+                    out.push(welcome(
+                        3,
+                        info(3, Role::Witness),
+                        vec![info(1, Role::Host), info(2, Role::CoHost)],
+                        3,
+                        false,
+                    ));
+                    out
+                }),
+                In(
+                    1,
+                    msg(2, ClientMsg::Remove { peer: PeerId(1) }),
+                    vec![err(2, ErrorCode::NotAllowed)],
+                ),
+                In(2, msg(2, ClientMsg::Remove { peer: PeerId(3) }), {
+                    let mut out = vec![
+                        Output::Record(Event::Removed {
+                            peer: PeerId(3),
+                            name: name(3),
+                            by: PeerId(2),
+                            invite: Some(invite_id()),
+                        }),
+                        close(3, ErrorCode::Removed),
+                    ];
+                    out.extend(left(&[1, 2], 3, LeaveReason::Removed));
+                    out
+                }),
+            ],
+        ),
+        (
+            "a locked room keeps newcomers out but its host and those inside; opened again",
+            vec![
+                host_first(),
+                In(0, guest(2, 2), joined_after_host(2, 2)),
+                In(
+                    1,
+                    msg(2, ClientMsg::Lock { locked: true }),
+                    vec![err(2, ErrorCode::NotAllowed)],
+                ),
+                In(
+                    1,
+                    msg(1, ClientMsg::Lock { locked: true }),
+                    vec![
+                        Output::Record(Event::RoomLocked {
+                            locked: true,
+                            by: PeerId(1),
+                        }),
+                        send(1, ServerMsg::RoomLocked { locked: true }),
+                        send(2, ServerMsg::RoomLocked { locked: true }),
+                    ],
+                ),
+                In(2, msg(1, ClientMsg::Lock { locked: true }), vec![]),
+                In(3, guest(3, 3), vec![close(3, ErrorCode::RoomLocked)]),
+                // The guest's socket drops and it comes back: it is inside already.
+                In(4, Input::Disconnected { conn: ConnId(2) }, vec![]),
+                In(5, rejoin(4, 2, 12), {
+                    vec![
+                        Output::Record(Event::Resumed {
+                            peer: PeerId(2),
+                            name: name(2),
+                        }),
+                        welcome(
+                            4,
+                            info(2, Role::Participant),
+                            vec![info(1, Role::Host)],
+                            12,
+                            true,
+                        ),
+                        send(4, ServerMsg::RoomLocked { locked: true }),
+                        send(1, ServerMsg::PeerResumed { peer: PeerId(2) }),
+                    ]
+                }),
+                In(
+                    6,
+                    msg(1, ClientMsg::Lock { locked: false }),
+                    vec![
+                        Output::Record(Event::RoomLocked {
+                            locked: false,
+                            by: PeerId(1),
+                        }),
+                        send(1, ServerMsg::RoomLocked { locked: false }),
+                        send(4, ServerMsg::RoomLocked { locked: false }),
+                    ],
+                ),
+                In(7, guest(5, 3), {
+                    // Peer 2 is on conn 4 since its resume.
+                    let mut out = joined_after_host(5, 3);
+                    out[2] = send(
+                        4,
+                        ServerMsg::PeerJoined {
+                            peer: info(3, Role::Participant),
+                        },
+                    );
+                    out
+                }),
+            ],
+        ),
+        (
+            "ending the meeting closes everyone's socket and lets nobody in again",
+            vec![
+                host_first(),
+                In(0, guest(2, 2), joined_after_host(2, 2)),
+                In(
+                    1,
+                    msg(2, ClientMsg::EndMeeting),
+                    vec![err(2, ErrorCode::NotAllowed)],
+                ),
+                In(
+                    2,
+                    msg(1, ClientMsg::EndMeeting),
+                    vec![
+                        Output::Record(Event::MeetingEnded { by: PeerId(1) }),
+                        close(1, ErrorCode::MeetingEnded),
+                        close(2, ErrorCode::MeetingEnded),
+                    ],
+                ),
+                In(3, guest(3, 3), vec![close(3, ErrorCode::MeetingEnded)]),
+                In(
+                    3,
+                    join(4, 4, Some(host_key()), None),
+                    vec![close(4, ErrorCode::MeetingEnded)],
+                ),
+            ],
+        ),
+    ];
+    for (name, steps) in cases {
+        run(name, steps);
     }
 }

@@ -1,0 +1,85 @@
+//! The host's controls in the room machine (issue #4): remove someone, lock
+//! the room, end the meeting for all. Checked here, by the sender's role,
+//! whatever the client shows.
+
+use std::time::Instant;
+
+use sala_protocol::{ErrorCode, LeaveReason, PeerId, Role, ServerMsg};
+use sala_record::Event;
+
+use super::{ConnId, Link, Room};
+
+impl Room {
+    /// Whether `peer` runs the meeting (host or co-host).
+    fn moderates(&self, peer: PeerId) -> bool {
+        self.peers
+            .get(&peer)
+            .is_some_and(|p| p.info.role.moderates())
+    }
+
+    /// `by` sends `target` out of the meeting: it is told why and closed,
+    /// the others hear it left, and its invitation stops working (the shell
+    /// does that with the record's `Removed`).
+    pub(super) fn remove_peer(&mut self, now: Instant, conn: ConnId, by: PeerId, target: PeerId) {
+        if !self.moderates(by) || target == by {
+            return self.error(conn, ErrorCode::NotAllowed);
+        }
+        let Some(peer) = self.peers.get(&target) else {
+            return self.error(conn, ErrorCode::UnknownPeer);
+        };
+        let by_host = self
+            .peers
+            .get(&by)
+            .is_some_and(|p| p.info.role == Role::Host);
+        if peer.info.role == Role::Host && !by_host {
+            return self.error(conn, ErrorCode::NotAllowed);
+        }
+        let attached = match peer.link {
+            Link::Attached(c) => Some(c),
+            Link::Detached { .. } => None,
+        };
+        let removed = Event::Removed {
+            peer: target,
+            name: peer.info.name.clone(),
+            by,
+            invite: peer.invite.clone(),
+        };
+        self.record(removed);
+        if let Some(target_conn) = attached {
+            self.close(target_conn, Some(ErrorCode::Removed));
+        }
+        self.drop_peer(now, target, LeaveReason::Removed);
+    }
+
+    /// `by` closes the room to newcomers, or opens it again.
+    pub(super) fn set_locked(&mut self, conn: ConnId, by: PeerId, locked: bool) {
+        if !self.moderates(by) {
+            return self.error(conn, ErrorCode::NotAllowed);
+        }
+        if self.locked == locked {
+            return;
+        }
+        self.locked = locked;
+        self.record(Event::RoomLocked { locked, by });
+        for other in self.attached().map(|(_, c)| c).collect::<Vec<_>>() {
+            self.send(other, ServerMsg::RoomLocked { locked });
+        }
+    }
+
+    /// `by` ends the meeting: everyone is told and closed, and nobody can
+    /// join again (the shell marks it ended with the record's `MeetingEnded`).
+    pub(super) fn end(&mut self, now: Instant, conn: ConnId, by: PeerId) {
+        if !self.moderates(by) {
+            return self.error(conn, ErrorCode::NotAllowed);
+        }
+        self.record(Event::MeetingEnded { by });
+        self.ended = true;
+        for other in self.attached().map(|(_, c)| c).collect::<Vec<_>>() {
+            self.close(other, Some(ErrorCode::MeetingEnded));
+        }
+        self.peers.clear();
+        self.conns.clear();
+        self.set_presentation(None);
+        self.mark_if_empty(now);
+    }
+}
