@@ -46,11 +46,11 @@ async function tryJoin(name, link) {
 }
 
 async function ended(b) {
-  await b.page.getByTestId('call-ended').waitFor({ timeout: 10000 });
+  await b.page.getByTestId('call-ended').waitFor({ timeout: 20000 });
   return b.page.getByTestId('call-ended').innerText();
 }
 
-test('a witness comes in by an invitation with the witness role', async () => {
+test('a witness comes in by an invitation with the witness role', () => session.guard(async () => {
   const link = await invite('witness');
   witnessLink = link;
   assert.match(link, /\/m\/[a-z2-7]{26}#invite=v1\./, 'the token rides in the fragment');
@@ -67,14 +67,15 @@ test('a witness comes in by an invitation with the witness role', async () => {
   );
   assert.equal(await judge.page.getByTestId('invite').first().getAttribute('data-status'), 'Not used yet',
     'the panel reads the list when it was made');
-});
+}));
 
-test('refusals: used by someone else, withdrawn, altered — each with its own message', async () => {
+test('refusals: used by someone else, withdrawn, altered — each with its own message', () => session.guard(async () => {
   const once = await invite('interpreter');
   const first = await tryJoin('Interpreter', once);
   await first.page.getByTestId('room').waitFor({ timeout: 15000 });
   // The same link in another browser.
-  assert.match(await ended(await tryJoin('Second', once)), /already been used/);
+  const second = await tryJoin('Second', once);
+  assert.match(await ended(second), /already been used/);
   // The browser that used it comes back in (a reload).
   await first.page.reload();
   await first.page.getByTestId('name-input').fill('Interpreter');
@@ -85,16 +86,20 @@ test('refusals: used by someone else, withdrawn, altered — each with its own m
   await judge.page.locator('[data-testid="invite"][data-role="observer"] [data-testid="invite-withdraw"]').click();
   await waitFor(() => judge.page.locator('[data-testid="invite"][data-role="observer"]').getAttribute('data-status'),
     (s) => s === 'Withdrawn', { what: 'observer invitation withdrawn' });
-  assert.match(await ended(await tryJoin('Gallery', gallery)), /withdrawn this invitation/);
+  const galleryBrowser = await tryJoin('Gallery', gallery);
+  assert.match(await ended(galleryBrowser), /withdrawn this invitation/);
 
   // One character of the signature changed.
   const altered = once.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
-  assert.match(await ended(await tryJoin('Forger', altered)), /damaged or is not from this server/);
+  const forger = await tryJoin('Forger', altered);
+  assert.match(await ended(forger), /damaged or is not from this server/);
   // A link cut short is told at once, before anything is sent.
   const cut = await session.open('Cut');
   await cut.page.goto(`${links.guest}#invite=`);
   await cut.page.getByTestId('meeting-error').waitFor();
   assert.match(await cut.page.getByTestId('meeting-error').innerText(), /damaged/);
+  await first.page.getByTestId('leave').click();
+  for (const b of [second, galleryBrowser, forger, cut, first]) await session.dismiss(b);
 
   // The record names each refusal, and its chain is whole.
   const id = new URL(links.guest).pathname.split('/').pop();
@@ -109,7 +114,7 @@ test('refusals: used by someone else, withdrawn, altered — each with its own m
   ]) {
     assert.match(record, line);
   }
-});
+}));
 
 /** Opens `link` afresh in `b` (a link may differ only in its fragment) and joins. */
 async function rejoin(b, link, name) {
@@ -119,7 +124,7 @@ async function rejoin(b, link, name) {
   await b.page.getByTestId('join-button').click();
 }
 
-test('the host removes the witness, locks the room, and ends the meeting for all', async () => {
+test('the host removes the witness, locks the room, and ends the meeting for all', () => session.guard(async () => {
   await judge.page.getByTestId('list-toggle').click();
   const row = judge.page.locator('[data-testid="participant"][data-name="Witness"]');
   await row.getByTestId('remove-participant').click();
@@ -157,4 +162,4 @@ test('the host removes the witness, locks the room, and ends the meeting for all
   ]) {
     assert.match(record, line);
   }
-});
+}));

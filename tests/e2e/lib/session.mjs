@@ -56,6 +56,12 @@ export class Session {
     }
   }
 
+  /** Closes one browser early (the machine has two cores to share). */
+  async dismiss(b) {
+    this.browsers = this.browsers.filter((x) => x !== b);
+    await b.close();
+  }
+
   async close() {
     for (const b of this.browsers) await b.close().catch((err) => console.error(`closing ${b.name}: ${err}`));
     await this.server?.stop();
