@@ -50,7 +50,12 @@ impl Report {
     /// One line: whole (entries and head) or where it breaks.
     pub fn verdict_line(&self) -> String {
         match &self.verdict {
-            Ok(v) => format!("whole: {} entries, head {}", v.entries, v.head),
+            Ok(v) => format!(
+                "whole: {} {}, head {}",
+                v.entries,
+                if v.entries == 1 { "entry" } else { "entries" },
+                v.head
+            ),
             Err(b) => format!("BROKEN at {b}"),
         }
     }
