@@ -211,23 +211,32 @@ async fn join_until_gone(
         {
             return;
         }
-        loop {
+        let welcomed = loop {
             match tokio::time::timeout(Duration::from_secs(5), ws.next()).await {
                 Ok(Some(Ok(Message::Text(t)))) => {
                     if let Ok(ServerMsg::Welcome { you, .. }) = serde_json::from_str(t.as_str()) {
                         acked.lock().unwrap().push(you.id);
                         more.notify_one();
-                        break;
+                        break true;
                     }
                 }
                 Ok(Some(Ok(_))) => {}
-                _ => return,
+                _ => break false,
             }
+        };
+        // Refused (the meeting full for a moment) or cut: try again; a
+        // server that is gone fails the next connect.
+        if !welcomed {
+            continue;
         }
         let leave = serde_json::to_string(&ClientMsg::Leave).unwrap();
         if ws.send(Message::text(leave)).await.is_err() {
             return;
         }
+        // Until the server closes: the leave is handled before the next join
+        // (a socket dropped first would leave its peer listed for the resume
+        // grace, and the meeting would fill up).
+        while let Ok(Some(Ok(_))) = tokio::time::timeout(Duration::from_secs(5), ws.next()).await {}
     }
 }
 
