@@ -35,6 +35,15 @@ pub enum DbError {
     Corrupt(String),
 }
 
+/// A meeting as stored.
+#[derive(Clone, Debug)]
+pub struct StoredMeeting {
+    pub info: MeetingInfo,
+    pub host_key: HostKey,
+    /// Ended for everyone: nobody joins again.
+    pub ended: bool,
+}
+
 /// Handle to the database; cheap to clone.
 #[derive(Clone)]
 pub struct Db {
@@ -93,37 +102,32 @@ impl Db {
         .await
     }
 
-    /// Whether `meeting` was ended for everyone.
-    pub async fn meeting_ended(&self, meeting: MeetingId) -> Result<bool, DbError> {
-        self.with(move |c| {
-            let ended: Option<Option<i64>> = c
-                .query_row(
-                    "SELECT ended_at FROM meetings WHERE id = ?1",
-                    [meeting.as_str()],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            Ok(ended.flatten().is_some())
-        })
-        .await
-    }
-
-    /// The meeting and its host key, if it exists.
-    pub async fn meeting(&self, id: MeetingId) -> Result<Option<(MeetingInfo, HostKey)>, DbError> {
+    /// The meeting, if it exists.
+    pub async fn meeting(&self, id: MeetingId) -> Result<Option<StoredMeeting>, DbError> {
         self.with(move |c| {
             let row = c
                 .query_row(
-                    "SELECT title, host_key FROM meetings WHERE id = ?1",
+                    "SELECT title, host_key, ended_at IS NOT NULL FROM meetings WHERE id = ?1",
                     [id.as_str()],
-                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+                    |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, bool>(2)?,
+                        ))
+                    },
                 )
                 .optional()?;
-            let Some((title, key)) = row else {
+            let Some((title, key, ended)) = row else {
                 return Ok(None);
             };
             let title = MeetingTitle::parse(&title).map_err(|e| DbError::Corrupt(e.to_string()))?;
-            let key = HostKey::parse(&key).map_err(|e| DbError::Corrupt(e.to_string()))?;
-            Ok(Some((MeetingInfo { id, title }, key)))
+            let host_key = HostKey::parse(&key).map_err(|e| DbError::Corrupt(e.to_string()))?;
+            Ok(Some(StoredMeeting {
+                info: MeetingInfo { id, title },
+                host_key,
+                ended,
+            }))
         })
         .await
     }

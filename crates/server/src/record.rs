@@ -34,10 +34,11 @@ impl Report {
         meeting: MeetingId,
         head: Option<Digest>,
     ) -> Result<Self, ReportError> {
-        let (info, _) = db
+        let info = db
             .meeting(meeting.clone())
             .await?
-            .ok_or(ReportError::UnknownMeeting(meeting.clone()))?;
+            .ok_or(ReportError::UnknownMeeting(meeting.clone()))?
+            .info;
         let rows = db.record_rows(meeting).await?;
         let verdict = verify(&info.id, rows.iter().cloned(), head);
         Ok(Self {

@@ -30,7 +30,7 @@ async fn hosted(state: &AppState, id: &str, headers: &HeaderMap) -> Result<Meeti
         .and_then(|k| HostKey::parse(k.trim()).ok())
         .ok_or(AppError::NotFound)?;
     match state.db().meeting(id.clone()).await? {
-        Some((_, host_key)) if host_key == key => Ok(id),
+        Some(stored) if stored.host_key == key => Ok(id),
         _ => Err(AppError::NotFound),
     }
 }

@@ -38,6 +38,6 @@ pub async fn get(
 ) -> Result<Json<MeetingInfo>, AppError> {
     let Path(id) = id?;
     let id = MeetingId::parse(&id).map_err(|_| AppError::NotFound)?;
-    let (meeting, _) = state.db().meeting(id).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(meeting))
+    let stored = state.db().meeting(id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(stored.info))
 }

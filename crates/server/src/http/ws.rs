@@ -264,14 +264,6 @@ impl Receiver {
                     Err(end) => return end,
                 },
             };
-            match self.state.db().meeting_ended(meeting.clone()).await {
-                Ok(false) => {}
-                Ok(true) => return self.fail(ErrorCode::MeetingEnded).await,
-                Err(e) => {
-                    error!(meeting = %meeting, error = %e, "could not look up meeting");
-                    return RecvEnd::Gone;
-                }
-            }
             let Some(tx) = self.tx.clone() else {
                 return RecvEnd::Gone;
             };

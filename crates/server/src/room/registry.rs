@@ -5,12 +5,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
-use sala_protocol::{HostKey, IceServer, MeetingId, MeetingInfo};
+use sala_protocol::{IceServer, MeetingId};
 use tokio::sync::mpsc::{self, error::TrySendError};
 
 use super::actor::{Actor, Command, JoinRequest, RoomHandle, INBOX};
 use super::machine::Room;
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbError, StoredMeeting};
 
 #[derive(Debug, thiserror::Error)]
 pub enum JoinError {
@@ -71,7 +71,7 @@ impl Registry {
         req: JoinRequest,
     ) -> Result<RoomHandle, JoinError> {
         let mut cmd = Command::Join(req);
-        let mut loaded: Option<(MeetingInfo, HostKey)> = None;
+        let mut loaded: Option<StoredMeeting> = None;
         loop {
             cmd = match self.try_enqueue(&meeting, cmd, &mut loaded) {
                 Enqueue::Sent(handle) => return Ok(handle),
@@ -96,16 +96,16 @@ impl Registry {
         &self,
         meeting: &MeetingId,
         cmd: Command,
-        loaded: &mut Option<(MeetingInfo, HostKey)>,
+        loaded: &mut Option<StoredMeeting>,
     ) -> Enqueue {
         let mut rooms = self.rooms();
         let tx = match rooms.get(meeting) {
             Some(slot) if !slot.tx.is_closed() => slot.tx.clone(),
             _ => {
-                let Some((info, key)) = loaded.take() else {
+                let Some(stored) = loaded.take() else {
                     return Enqueue::NotLive(cmd);
                 };
-                let slot = self.spawn(info, key);
+                let slot = self.spawn(stored);
                 let tx = slot.tx.clone();
                 rooms.insert(meeting.clone(), slot);
                 tx
@@ -121,17 +121,26 @@ impl Registry {
         }
     }
 
-    fn spawn(&self, info: MeetingInfo, host_key: HostKey) -> Slot {
+    fn spawn(&self, stored: StoredMeeting) -> Slot {
+        let StoredMeeting {
+            info,
+            host_key,
+            ended,
+        } = stored;
         let generation = self
             .0
             .next_generation
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let (tx, rx) = mpsc::channel(INBOX);
         let meeting = info.id.clone();
+        let mut room = Room::new(Instant::now(), info, host_key, self.0.ice_servers.clone());
+        if ended {
+            room.mark_ended();
+        }
         let actor = Actor {
             meeting,
             generation,
-            room: Room::new(Instant::now(), info, host_key, self.0.ice_servers.clone()),
+            room,
             rx,
             conns: HashMap::new(),
             db: self.0.db.clone(),

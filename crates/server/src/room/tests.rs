@@ -1283,3 +1283,19 @@ fn host_controls() {
         run(name, steps);
     }
 }
+
+#[test]
+fn a_room_started_for_an_ended_meeting_lets_nobody_in() {
+    let mut room = Room::new(Instant::now(), meeting(), host_key(), ice());
+    room.mark_ended();
+    room.handle(Instant::now(), join(1, 1, Some(host_key()), None));
+    room.handle(Instant::now(), guest(2, 2));
+    let got: Vec<Output> = std::iter::from_fn(|| room.poll_output()).collect();
+    assert_eq!(
+        got,
+        [1, 2].map(|c| Output::Close {
+            conn: ConnId(c),
+            error: Some(ErrorCode::MeetingEnded),
+        })
+    );
+}

@@ -66,6 +66,11 @@ impl Room {
         }
     }
 
+    /// The meeting was ended before this room started (the database says so).
+    pub fn mark_ended(&mut self) {
+        self.ended = true;
+    }
+
     /// `by` ends the meeting: everyone is told and closed, and nobody can
     /// join again (the shell marks it ended with the record's `MeetingEnded`).
     pub(super) fn end(&mut self, now: Instant, conn: ConnId, by: PeerId) {
