@@ -188,11 +188,74 @@ pub struct PeerInfo {
     pub media: MediaState,
 }
 
+/// What kind of meeting: a hearing keeps everyone but the host and co-hosts
+/// in the lobby until admitted, and its witnesses out until called.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingKind {
+    /// Guests come straight in unless the host turns the lobby on.
+    #[default]
+    Meeting,
+    /// A court hearing: the lobby is always on.
+    Hearing,
+}
+
+impl MeetingKind {
+    /// Its name on the wire and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Meeting => "meeting",
+            Self::Hearing => "hearing",
+        }
+    }
+}
+
 /// Public facts about a meeting.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeetingInfo {
     pub id: MeetingId,
     pub title: MeetingTitle,
+    #[serde(default)]
+    pub kind: MeetingKind,
+}
+
+/// How well a waiting participant's connection to the server carries, from
+/// the round trip of its heartbeat (the lobby has no media to measure).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkQuality {
+    /// Not measured yet.
+    #[default]
+    Unknown,
+    /// Round trip under 200 ms.
+    Good,
+    /// Under 600 ms: audio works, video may not.
+    Fair,
+    /// Slower: expect audio only, with gaps.
+    Poor,
+}
+
+impl LinkQuality {
+    pub fn from_rtt_ms(rtt: u32) -> Self {
+        match rtt {
+            0..200 => Self::Good,
+            200..600 => Self::Fair,
+            _ => Self::Poor,
+        }
+    }
+}
+
+/// Someone in the lobby, as the host and co-hosts see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Knock {
+    pub peer: PeerId,
+    pub name: DisplayName,
+    pub role: Role,
+    pub link: LinkQuality,
+    /// Was in the room and was excused back to the lobby (a witness between
+    /// two calls).
+    #[serde(default)]
+    pub excused: bool,
 }
 
 /// A STUN or TURN server handed to the client's `RTCPeerConnection`.
@@ -258,8 +321,13 @@ pub enum ClientMsg {
     Signal { to: PeerId, signal: Signal },
     /// Announce a change of what this client sends.
     Media { media: MediaState },
-    /// Liveness probe; answered with [`ServerMsg::Pong`].
-    Ping { nonce: u32 },
+    /// Liveness probe; answered with [`ServerMsg::Pong`]. `rtt_ms` is the
+    /// round trip of the previous one, shown to the host while in the lobby.
+    Ping {
+        nonce: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rtt_ms: Option<u32>,
+    },
     /// Present an uploaded deck from `page` (0-based); takes over from anyone
     /// presenting. Everyone gets [`ServerMsg::Presentation`].
     Present { deck: DeckId, page: u32 },
@@ -280,6 +348,19 @@ pub enum ClientMsg {
     Lock { locked: bool },
     /// Host or co-host: end the meeting for everyone; nobody can join again.
     EndMeeting,
+    /// Host or co-host: let `peer` in from the lobby (for a witness: call them).
+    Admit { peer: PeerId },
+    /// Host or co-host: let everyone waiting in (witnesses stay out: they
+    /// are called one by one).
+    AdmitAll,
+    /// Host or co-host: turn `peer` away from the lobby.
+    Deny { peer: PeerId },
+    /// Host or co-host: send `peer` from the room back to the lobby (a
+    /// witness whose testimony is over, or who must not hear the next one).
+    Excuse { peer: PeerId },
+    /// Host or co-host: newcomers who do not moderate wait in the lobby
+    /// (`true`) or come straight in. A hearing's lobby cannot be turned off.
+    SetLobby { on: bool },
 }
 
 /// Why a peer left.
@@ -292,6 +373,8 @@ pub enum LeaveReason {
     Lost,
     /// The host or a co-host removed it.
     Removed,
+    /// The host or a co-host sent it back to the lobby.
+    Excused,
 }
 
 /// Server → client messages over the WebSocket. The client decodes them with
@@ -315,6 +398,37 @@ pub enum ServerMsg {
         /// The deck being presented, if any.
         #[serde(default)]
         presentation: Option<Presentation>,
+        /// For the host and co-hosts: who waits in the lobby.
+        #[serde(default)]
+        lobby: Vec<Knock>,
+        /// Newcomers wait in the lobby.
+        #[serde(default)]
+        lobby_on: bool,
+    },
+    /// Answer to a `Join` that must wait in the lobby, and what a participant
+    /// sent back to the lobby gets. Nothing of the room reaches a waiting
+    /// client: no roster, no media, no slides. `Welcome` follows once the
+    /// host lets it in; a close with [`ErrorCode::Denied`] if not.
+    Waiting {
+        protocol: u32,
+        you: PeerInfo,
+        meeting: MeetingInfo,
+        resume: ResumeToken,
+        resumed: bool,
+    },
+    /// To the host and co-hosts: `knock` waits in the lobby (new, or its
+    /// link quality changed).
+    Knocking {
+        knock: Knock,
+    },
+    /// To the host and co-hosts: `peer` no longer waits (let in, turned
+    /// away, or gone).
+    KnockEnded {
+        peer: PeerId,
+    },
+    /// The lobby was turned on or off.
+    LobbySet {
+        on: bool,
     },
     PeerJoined {
         peer: PeerInfo,
@@ -410,6 +524,14 @@ pub enum ErrorCode {
     MeetingEnded,
     #[error("the host has locked the meeting")]
     RoomLocked,
+    #[error("the host did not let you in")]
+    Denied,
+    #[error("the room is full; someone must leave before another comes in")]
+    RoomFull,
+    #[error("nobody of that name waits in the lobby")]
+    NotWaiting,
+    #[error("a hearing's lobby cannot be turned off")]
+    HearingLobby,
 }
 
 /// Why an invitation does not let its holder in. Each has its own message on
@@ -485,6 +607,7 @@ impl ErrorCode {
             Self::Removed => Some(4410),
             Self::MeetingEnded => Some(4412),
             Self::RoomLocked => Some(4423),
+            Self::Denied => Some(4411),
             Self::Malformed
             | Self::NotJoined
             | Self::AlreadyJoined
@@ -494,7 +617,10 @@ impl ErrorCode {
             | Self::NoSuchPage
             | Self::NotPresenter
             | Self::NotSharing
-            | Self::NotAllowed => None,
+            | Self::NotAllowed
+            | Self::RoomFull
+            | Self::NotWaiting
+            | Self::HearingLobby => None,
         }
     }
 
@@ -517,6 +643,7 @@ impl ErrorCode {
             Self::Removed,
             Self::MeetingEnded,
             Self::RoomLocked,
+            Self::Denied,
         ]
         .into_iter()
         .chain(InviteRefusal::ALL.map(|reason| Self::InviteRefused { reason }))
@@ -528,6 +655,8 @@ impl ErrorCode {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateMeeting {
     pub title: MeetingTitle,
+    #[serde(default)]
+    pub kind: MeetingKind,
 }
 
 /// `POST /api/meetings` answer.

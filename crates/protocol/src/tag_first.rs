@@ -129,9 +129,24 @@ impl Tagged for ServerMsg {
                     resumed,
                     transport,
                     ice_servers,
-                    presentation
+                    presentation,
+                    lobby,
+                    lobby_on
                 }
             ),
+            "waiting" => variant!(
+                map,
+                ServerMsg::Waiting {
+                    protocol,
+                    you,
+                    meeting,
+                    resume,
+                    resumed
+                }
+            ),
+            "knocking" => variant!(map, ServerMsg::Knocking { knock }),
+            "knock_ended" => variant!(map, ServerMsg::KnockEnded { peer }),
+            "lobby_set" => variant!(map, ServerMsg::LobbySet { on }),
             "peer_joined" => variant!(map, ServerMsg::PeerJoined { peer }),
             "peer_left" => variant!(map, ServerMsg::PeerLeft { peer, reason }),
             "peer_media" => variant!(map, ServerMsg::PeerMedia { peer, media }),
@@ -151,6 +166,10 @@ impl Tagged for ServerMsg {
             other => {
                 const VARIANTS: &[&str] = &[
                     "welcome",
+                    "waiting",
+                    "knocking",
+                    "knock_ended",
+                    "lobby_set",
                     "peer_joined",
                     "peer_left",
                     "peer_media",
@@ -223,6 +242,10 @@ impl Tagged for ErrorCode {
             "removed" => variant!(map, ErrorCode::Removed {}),
             "meeting_ended" => variant!(map, ErrorCode::MeetingEnded {}),
             "room_locked" => variant!(map, ErrorCode::RoomLocked {}),
+            "denied" => variant!(map, ErrorCode::Denied {}),
+            "room_full" => variant!(map, ErrorCode::RoomFull {}),
+            "not_waiting" => variant!(map, ErrorCode::NotWaiting {}),
+            "hearing_lobby" => variant!(map, ErrorCode::HearingLobby {}),
             other => {
                 const VARIANTS: &[&str] = &[
                     "unknown_meeting",
@@ -247,6 +270,10 @@ impl Tagged for ErrorCode {
                     "removed",
                     "meeting_ended",
                     "room_locked",
+                    "denied",
+                    "room_full",
+                    "not_waiting",
+                    "hearing_lobby",
                 ];
                 return Err(de::Error::unknown_variant(other, VARIANTS));
             }

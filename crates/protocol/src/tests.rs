@@ -70,11 +70,23 @@ fn every_client_message_round_trips() {
             },
         },
         ClientMsg::Media { media },
-        ClientMsg::Ping { nonce: 9 },
+        ClientMsg::Ping {
+            nonce: 9,
+            rtt_ms: None,
+        },
         ClientMsg::Leave,
         ClientMsg::Remove { peer: PeerId(4) },
         ClientMsg::Lock { locked: true },
         ClientMsg::EndMeeting,
+        ClientMsg::Ping {
+            nonce: 10,
+            rtt_ms: Some(340),
+        },
+        ClientMsg::Admit { peer: PeerId(5) },
+        ClientMsg::AdmitAll,
+        ClientMsg::Deny { peer: PeerId(6) },
+        ClientMsg::Excuse { peer: PeerId(7) },
+        ClientMsg::SetLobby { on: true },
         ClientMsg::Present {
             deck: DeckId::from_random([5; 16]),
             page: 2,
@@ -109,6 +121,7 @@ fn every_server_message_round_trips() {
             meeting: MeetingInfo {
                 id: meeting(),
                 title: MeetingTitle::parse("Cabinet").unwrap(),
+                kind: MeetingKind::Hearing,
             },
             peers: vec![peer.clone()],
             resume: ResumeToken::from_random([3; 16]),
@@ -120,7 +133,37 @@ fn every_server_message_round_trips() {
                 credential: None,
             }],
             presentation: Some(presentation()),
+            lobby: vec![Knock {
+                peer: PeerId(9),
+                name: DisplayName::parse("Witness").unwrap(),
+                role: Role::Witness,
+                link: LinkQuality::Fair,
+                excused: true,
+            }],
+            lobby_on: true,
         },
+        ServerMsg::Waiting {
+            protocol: PROTOCOL_VERSION,
+            you: peer.clone(),
+            meeting: MeetingInfo {
+                id: meeting(),
+                title: MeetingTitle::parse("Case").unwrap(),
+                kind: MeetingKind::Meeting,
+            },
+            resume: ResumeToken::from_random([4; 16]),
+            resumed: true,
+        },
+        ServerMsg::Knocking {
+            knock: Knock {
+                peer: PeerId(3),
+                name: DisplayName::parse("Counsel").unwrap(),
+                role: Role::Participant,
+                link: LinkQuality::Unknown,
+                excused: false,
+            },
+        },
+        ServerMsg::KnockEnded { peer: PeerId(3) },
+        ServerMsg::LobbySet { on: false },
         ServerMsg::Presentation {
             presentation: Some(presentation()),
         },
@@ -201,6 +244,10 @@ fn every_server_message_round_trips() {
         ErrorCode::Removed,
         ErrorCode::MeetingEnded,
         ErrorCode::RoomLocked,
+        ErrorCode::Denied,
+        ErrorCode::RoomFull,
+        ErrorCode::NotWaiting,
+        ErrorCode::HearingLobby,
     ]
     .into_iter()
     .chain(InviteRefusal::ALL.map(|reason| ErrorCode::InviteRefused { reason }))
@@ -445,6 +492,7 @@ fn fatal_errors_map_to_close_codes_and_back() {
         ErrorCode::Removed,
         ErrorCode::MeetingEnded,
         ErrorCode::RoomLocked,
+        ErrorCode::Denied,
     ]
     .into_iter()
     .chain(InviteRefusal::ALL.map(|reason| ErrorCode::InviteRefused { reason }))

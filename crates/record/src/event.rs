@@ -58,6 +58,37 @@ pub enum Event {
     RoomLocked { locked: bool, by: PeerId },
     /// The meeting was ended for everyone; nobody can join it again.
     MeetingEnded { by: PeerId },
+    /// Someone came to the door and waits in the lobby.
+    Knocked {
+        peer: PeerId,
+        name: DisplayName,
+        role: Role,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        invite: Option<InviteId>,
+    },
+    /// The host or a co-host (`by`) let a waiting participant in; for a
+    /// witness, called them.
+    Admitted {
+        peer: PeerId,
+        name: DisplayName,
+        role: Role,
+        by: PeerId,
+    },
+    /// The host or a co-host turned a waiting participant away.
+    Denied {
+        peer: PeerId,
+        name: DisplayName,
+        by: PeerId,
+    },
+    /// The host or a co-host sent a participant from the room back to the
+    /// lobby (a witness excused).
+    Excused {
+        peer: PeerId,
+        name: DisplayName,
+        by: PeerId,
+    },
+    /// The lobby was turned on or off for newcomers.
+    LobbySet { on: bool, by: PeerId },
 }
 
 impl Event {
@@ -112,6 +143,44 @@ impl Event {
                 format!("participant {} opened the meeting again", by.0)
             }
             Self::MeetingEnded { by } => format!("participant {} ended the meeting", by.0),
+            Self::Knocked {
+                peer,
+                name,
+                role,
+                invite,
+            } => format!(
+                "{name} (participant {}) waits in the lobby as {}{}",
+                peer.0,
+                role_name(*role),
+                with_invitation(invite.as_ref())
+            ),
+            Self::Admitted {
+                peer,
+                name,
+                role: Role::Witness,
+                by,
+            } => format!(
+                "participant {} called the witness {name} (participant {}) in",
+                by.0, peer.0
+            ),
+            Self::Admitted { peer, name, by, .. } => format!(
+                "participant {} let {name} (participant {}) in",
+                by.0, peer.0
+            ),
+            Self::Denied { peer, name, by } => format!(
+                "participant {} turned {name} (participant {}) away",
+                by.0, peer.0
+            ),
+            Self::Excused { peer, name, by } => format!(
+                "participant {} excused {name} (participant {}) to the lobby",
+                by.0, peer.0
+            ),
+            Self::LobbySet { on: true, by } => {
+                format!("participant {} turned the lobby on", by.0)
+            }
+            Self::LobbySet { on: false, by } => {
+                format!("participant {} turned the lobby off", by.0)
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::{params, Connection, OptionalExtension};
 use rusqlite_migration::{Migrations, M};
 use sala_protocol::{
-    Deck, DeckId, HostKey, ImageFormat, ImageId, MeetingId, MeetingInfo, MeetingTitle,
+    Deck, DeckId, HostKey, ImageFormat, ImageId, MeetingId, MeetingInfo, MeetingKind, MeetingTitle,
 };
 
 use sala_record::{Chain, Digest, Entry, Event, Row};
@@ -21,6 +21,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/0002_slides.sql")),
     M::up(include_str!("../migrations/0003_record.sql")),
     M::up(include_str!("../migrations/0004_invites.sql")),
+    M::up(include_str!("../migrations/0005_kind.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -89,12 +90,13 @@ impl Db {
     ) -> Result<(), DbError> {
         self.with(move |c| {
             c.execute(
-                "INSERT INTO meetings (id, title, host_key, created_at) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO meetings (id, title, host_key, created_at, kind) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![
                     info.id.as_str(),
                     info.title.as_str(),
                     host_key.as_str(),
-                    at_ms
+                    at_ms,
+                    info.kind.as_str()
                 ],
             )?;
             Ok(())
@@ -107,24 +109,29 @@ impl Db {
         self.with(move |c| {
             let row = c
                 .query_row(
-                    "SELECT title, host_key, ended_at IS NOT NULL FROM meetings WHERE id = ?1",
+                    "SELECT title, host_key, ended_at IS NOT NULL, kind FROM meetings WHERE id = ?1",
                     [id.as_str()],
                     |r| {
                         Ok((
                             r.get::<_, String>(0)?,
                             r.get::<_, String>(1)?,
                             r.get::<_, bool>(2)?,
+                            r.get::<_, String>(3)?,
                         ))
                     },
                 )
                 .optional()?;
-            let Some((title, key, ended)) = row else {
+            let Some((title, key, ended, kind)) = row else {
                 return Ok(None);
             };
+            let kind = [MeetingKind::Meeting, MeetingKind::Hearing]
+                .into_iter()
+                .find(|k| k.as_str() == kind)
+                .ok_or_else(|| DbError::Corrupt(format!("meeting kind {kind}")))?;
             let title = MeetingTitle::parse(&title).map_err(|e| DbError::Corrupt(e.to_string()))?;
             let host_key = HostKey::parse(&key).map_err(|e| DbError::Corrupt(e.to_string()))?;
             Ok(Some(StoredMeeting {
-                info: MeetingInfo { id, title },
+                info: MeetingInfo { id, title, kind },
                 host_key,
                 ended,
             }))
@@ -206,11 +213,16 @@ impl Db {
                 Event::Lost { peer, .. } => (peer, "lost"),
                 Event::Resumed { peer, .. } => (peer, "resumed"),
                 Event::Removed { peer, .. } => (peer, "removed"),
+                Event::Knocked { peer, .. } => (peer, "knocked"),
+                Event::Admitted { peer, .. } => (peer, "admitted"),
+                Event::Denied { peer, .. } => (peer, "denied"),
+                Event::Excused { peer, .. } => (peer, "excused"),
                 Event::InviteCreated { .. }
                 | Event::InviteRevoked { .. }
                 | Event::JoinRefused { .. }
                 | Event::RoomLocked { .. }
-                | Event::MeetingEnded { .. } => continue,
+                | Event::MeetingEnded { .. }
+                | Event::LobbySet { .. } => continue,
             };
             out.push((peer.0, what.to_owned()));
         }

@@ -26,6 +26,7 @@ async fn meeting_in(dir: &Path) -> (Db, MeetingId) {
     let info = MeetingInfo {
         id: id.clone(),
         title: MeetingTitle::parse("Case 12/2026").unwrap(),
+        kind: sala_protocol::MeetingKind::Meeting,
     };
     db.create_meeting(info, HostKey::from_random([8; 16]), 0)
         .await

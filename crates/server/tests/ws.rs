@@ -130,7 +130,14 @@ async fn welcome(mut ws: Ws) -> Joined {
 
 /// Pings and returns everything received before the matching Pong.
 async fn ping(ws: &mut Ws, nonce: u32) -> Vec<ServerMsg> {
-    send(ws, &ClientMsg::Ping { nonce }).await;
+    send(
+        ws,
+        &ClientMsg::Ping {
+            nonce,
+            rtt_ms: None,
+        },
+    )
+    .await;
     let mut before = Vec::new();
     loop {
         match recv(ws).await {
@@ -298,7 +305,14 @@ async fn bad_inputs_never_harm_the_bystander() {
         }
     );
     // First message not a Join.
-    send(&mut c, &ClientMsg::Ping { nonce: 1 }).await;
+    send(
+        &mut c,
+        &ClientMsg::Ping {
+            nonce: 1,
+            rtt_ms: None,
+        },
+    )
+    .await;
     assert_eq!(
         recv(&mut c).await,
         ServerMsg::Error {
@@ -390,7 +404,14 @@ async fn bad_inputs_never_harm_the_bystander() {
     req.headers_mut()
         .insert("origin", format!("http://{}", s.addr).parse().unwrap());
     let (mut own, _) = tokio_tungstenite::connect_async(req).await.unwrap();
-    send(&mut own, &ClientMsg::Ping { nonce: 1 }).await;
+    send(
+        &mut own,
+        &ClientMsg::Ping {
+            nonce: 1,
+            rtt_ms: None,
+        },
+    )
+    .await;
     assert_eq!(
         recv(&mut own).await,
         ServerMsg::Error {
@@ -488,7 +509,13 @@ async fn shutdown_closes_sockets_with_going_away() {
 async fn a_flood_of_messages_is_cut_off_with_rate_limited() {
     let s = server().await;
     let mut ws = join(&s, "Flood", None, None).await.ws;
-    let ping = Message::text(serde_json::to_string(&ClientMsg::Ping { nonce: 1 }).unwrap());
+    let ping = Message::text(
+        serde_json::to_string(&ClientMsg::Ping {
+            nonce: 1,
+            rtt_ms: None,
+        })
+        .unwrap(),
+    );
     // Far more than the bucket holds, faster than it refills.
     for _ in 0..(sala_server::http::rate::BURST as usize + 100) {
         if ws.feed(ping.clone()).await.is_err() {

@@ -14,10 +14,11 @@ pub async fn create(
     State(state): State<AppState>,
     body: Result<Json<CreateMeeting>, JsonRejection>,
 ) -> Result<(StatusCode, Json<MeetingCreated>), AppError> {
-    let Json(CreateMeeting { title }) = body?;
+    let Json(CreateMeeting { title, kind }) = body?;
     let meeting = MeetingInfo {
         id: MeetingId::from_random(rand::random()),
         title,
+        kind,
     };
     let host_key = HostKey::from_random(rand::random());
     state

@@ -9,14 +9,15 @@ use std::time::{Duration, Instant};
 
 use sala_protocol::{
     ClientMsg, DeckId, DisplayName, ErrorCode, HostKey, IceServer, InviteId, LeaveReason,
-    MediaState, MeetingInfo, PeerId, PeerInfo, Presentation, ResumeToken, Role, ServerMsg, Signal,
-    SlidePage, RESUME_GRACE_SECS,
+    LinkQuality, MediaState, MeetingInfo, MeetingKind, PeerId, PeerInfo, Presentation, ResumeToken,
+    Role, ServerMsg, Signal, SlidePage, RESUME_GRACE_SECS,
 };
 
 use sala_record::Event;
 
 mod controls;
 mod joining;
+mod lobby;
 mod presenting;
 
 /// How long a peer whose socket dropped keeps its place.
@@ -25,6 +26,8 @@ pub const RESUME_GRACE: Duration = Duration::from_secs(RESUME_GRACE_SECS);
 pub const EMPTY_LINGER: Duration = Duration::from_secs(60);
 /// Most signals kept for one detached peer; the oldest are dropped beyond.
 pub const SIGNAL_BUFFER: usize = 256;
+/// Most people waiting in the lobby at once.
+pub const LOBBY_CAPACITY: usize = 64;
 
 /// One WebSocket connection, numbered by the shell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -97,9 +100,23 @@ enum Link {
     },
 }
 
+/// Where a peer is: waiting outside, or in the room with media.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    /// Waits to be let in (or called, or after being excused): it hears and
+    /// sees nothing of the room, and only the host and co-hosts know of it.
+    Lobby {
+        /// It was in the room before (a witness excused).
+        excused: bool,
+        link: LinkQuality,
+    },
+    Room,
+}
+
 #[derive(Debug)]
 struct Peer {
     info: PeerInfo,
+    place: Place,
     token: ResumeToken,
     /// The token this peer had before its last resume: the `Welcome` carrying
     /// the new one may have died with the socket on a lossy link.
@@ -129,6 +146,8 @@ pub struct Room {
     locked: bool,
     /// Ended for everyone: nobody joins again.
     ended: bool,
+    /// Newcomers who do not moderate wait in the lobby (always, in a hearing).
+    lobby_on: bool,
 }
 
 impl Room {
@@ -139,6 +158,7 @@ impl Room {
         ice_servers: Vec<IceServer>,
     ) -> Self {
         Self {
+            lobby_on: meeting.kind == MeetingKind::Hearing,
             meeting,
             host_key,
             ice_servers,
@@ -158,7 +178,8 @@ impl Room {
         &self.meeting
     }
 
-    /// Number of listed peers (attached or within their grace period).
+    /// Number of listed peers (attached or within their grace period), in
+    /// the room or waiting.
     pub fn peer_count(&self) -> usize {
         self.peers.len()
     }
@@ -218,6 +239,9 @@ impl Room {
             // Not (or no longer) joined here: a late message from a replaced socket.
             return;
         };
+        if self.waiting(from) {
+            return self.message_from_lobby(now, conn, from, msg);
+        }
         match msg {
             ClientMsg::Join { .. } => self.error(conn, ErrorCode::AlreadyJoined),
             ClientMsg::Signal { to, signal } => self.relay(conn, from, to, signal),
@@ -238,7 +262,7 @@ impl Room {
                     );
                 }
             }
-            ClientMsg::Ping { nonce } => self.send(conn, ServerMsg::Pong { nonce }),
+            ClientMsg::Ping { nonce, .. } => self.send(conn, ServerMsg::Pong { nonce }),
             ClientMsg::Leave => {
                 self.close(conn, None);
                 self.remove(now, from, LeaveReason::Left);
@@ -251,12 +275,17 @@ impl Room {
             ClientMsg::Remove { peer } => self.remove_peer(now, conn, from, peer),
             ClientMsg::Lock { locked } => self.set_locked(conn, from, locked),
             ClientMsg::EndMeeting => self.end(now, conn, from),
+            ClientMsg::Admit { peer } => self.admit(conn, from, peer),
+            ClientMsg::AdmitAll => self.admit_all(conn, from),
+            ClientMsg::Deny { peer } => self.deny(now, conn, from, peer),
+            ClientMsg::Excuse { peer } => self.excuse(conn, from, peer),
+            ClientMsg::SetLobby { on } => self.set_lobby(conn, from, on),
         }
     }
 
     fn relay(&mut self, conn: ConnId, from: PeerId, to: PeerId, signal: Signal) {
         match self.peers.get_mut(&to) {
-            Some(peer) if to != from => match &mut peer.link {
+            Some(peer) if to != from && peer.place == Place::Room => match &mut peer.link {
                 Link::Attached(target) => {
                     let target = *target;
                     self.send(target, ServerMsg::Signal { from, signal });
@@ -292,7 +321,9 @@ impl Room {
         let name = peer.info.name.clone();
         self.record(match reason {
             LeaveReason::Lost => Event::Lost { peer: id, name },
-            LeaveReason::Left | LeaveReason::Removed => Event::Left { peer: id, name },
+            LeaveReason::Left | LeaveReason::Removed | LeaveReason::Excused => {
+                Event::Left { peer: id, name }
+            }
         });
         self.drop_peer(now, id, reason);
     }
@@ -304,6 +335,10 @@ impl Room {
         };
         if let Link::Attached(conn) = peer.link {
             self.conns.remove(&conn);
+        }
+        if peer.place != Place::Room {
+            self.tell_moderators(ServerMsg::KnockEnded { peer: id });
+            return self.mark_if_empty(now);
         }
         for other in self.attached_except(id) {
             self.send(other, ServerMsg::PeerLeft { peer: id, reason });
@@ -325,12 +360,23 @@ impl Room {
         }
     }
 
-    /// Every peer with a live socket, and that socket.
+    /// Every peer in the room with a live socket, and that socket.
     fn attached(&self) -> impl Iterator<Item = (PeerId, ConnId)> + '_ {
+        self.attached_anywhere()
+            .filter(|(id, _)| self.peers[id].place == Place::Room)
+    }
+
+    /// Every peer with a live socket, in the room or waiting.
+    fn attached_anywhere(&self) -> impl Iterator<Item = (PeerId, ConnId)> + '_ {
         self.peers.values().filter_map(|p| match p.link {
             Link::Attached(c) => Some((p.info.id, c)),
             Link::Detached { .. } => None,
         })
+    }
+
+    /// The peers in the room (not waiting), attached or not.
+    fn in_room(&self) -> impl Iterator<Item = &Peer> + '_ {
+        self.peers.values().filter(|p| p.place == Place::Room)
     }
 
     fn attached_except(&self, id: PeerId) -> Vec<ConnId> {

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use sala_protocol::{
     ClientMsg, DeckId, DisplayName, ErrorCode, HostKey, IceServer, InviteId, LeaveReason,
-    MediaState, MeetingId, MeetingInfo, MeetingTitle, PeerId, PeerInfo, ResumeToken, Role, SdpType,
-    ServerMsg, Signal, Transport, MESH_CAPACITY, PROTOCOL_VERSION,
+    MediaState, MeetingId, MeetingInfo, MeetingKind, MeetingTitle, PeerId, PeerInfo, ResumeToken,
+    Role, SdpType, ServerMsg, Signal, Transport, MESH_CAPACITY, PROTOCOL_VERSION,
 };
 use sala_record::Event;
 
@@ -22,6 +22,7 @@ fn meeting() -> MeetingInfo {
     MeetingInfo {
         id: MeetingId::from_random([7; 16]),
         title: MeetingTitle::parse("Hearing").unwrap(),
+        kind: MeetingKind::Meeting,
     }
 }
 fn host_key() -> HostKey {
@@ -114,6 +115,8 @@ fn welcome(c: u64, you: PeerInfo, peers: Vec<PeerInfo>, tok: u8, resumed: bool) 
             transport: Transport::Mesh,
             ice_servers: ice(),
             presentation: None,
+            lobby: Vec::new(),
+            lobby_on: false,
         },
     )
 }
@@ -180,9 +183,13 @@ enum Step {
 use Step::*;
 
 fn run(case: &str, steps: Vec<Step>) {
+    run_in(meeting(), case, steps);
+}
+
+fn run_in(meeting: MeetingInfo, case: &str, steps: Vec<Step>) {
     let t0 = Instant::now();
     let at = |ms: u64| t0 + Duration::from_millis(ms);
-    let mut room = Room::new(t0, meeting(), host_key(), ice());
+    let mut room = Room::new(t0, meeting, host_key(), ice());
     for (i, step) in steps.into_iter().enumerate() {
         let expected = match step {
             In(ms, input, expected) => {
@@ -291,7 +298,13 @@ fn scenarios() {
                 ),
                 In(
                     2,
-                    msg(1, ClientMsg::Ping { nonce: 5 }),
+                    msg(
+                        1,
+                        ClientMsg::Ping {
+                            nonce: 5,
+                            rtt_ms: None,
+                        },
+                    ),
                     vec![send(1, ServerMsg::Pong { nonce: 5 })],
                 ),
             ],
@@ -359,7 +372,17 @@ fn scenarios() {
                         ),
                     ],
                 ),
-                In(6 * SEC, msg(2, ClientMsg::Ping { nonce: 1 }), vec![]),
+                In(
+                    6 * SEC,
+                    msg(
+                        2,
+                        ClientMsg::Ping {
+                            nonce: 1,
+                            rtt_ms: None,
+                        },
+                    ),
+                    vec![],
+                ),
                 Timeout(None),
                 In(
                     7 * SEC,
@@ -1110,7 +1133,17 @@ fn host_controls() {
                     out
                 }),
                 // Its messages after that go nowhere.
-                In(3, msg(3, ClientMsg::Ping { nonce: 1 }), vec![]),
+                In(
+                    3,
+                    msg(
+                        3,
+                        ClientMsg::Ping {
+                            nonce: 1,
+                            rtt_ms: None,
+                        },
+                    ),
+                    vec![],
+                ),
             ],
         ),
         (
@@ -1299,3 +1332,5 @@ fn a_room_started_for_an_ended_meeting_lets_nobody_in() {
         })
     );
 }
+
+mod lobby;

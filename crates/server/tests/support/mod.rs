@@ -4,7 +4,7 @@
 use std::future::IntoFuture;
 use std::net::SocketAddr;
 
-use sala_protocol::{HostKey, MeetingId, MeetingInfo, MeetingTitle};
+use sala_protocol::{HostKey, MeetingId, MeetingInfo, MeetingKind, MeetingTitle};
 use sala_server::invite::Secret;
 use sala_server::{app, AppState, Config, Db};
 
@@ -18,11 +18,17 @@ pub struct Server {
 
 /// Stores a meeting whose id and host key are made from `seed`.
 pub async fn add_meeting(db: &Db, seed: u8) -> (MeetingId, HostKey) {
+    add_meeting_of_kind(db, seed, MeetingKind::Meeting).await
+}
+
+/// Stores a meeting of `kind` whose id and host key are made from `seed`.
+pub async fn add_meeting_of_kind(db: &Db, seed: u8, kind: MeetingKind) -> (MeetingId, HostKey) {
     let id = MeetingId::from_random([seed; 16]);
     let key = HostKey::from_random([seed.wrapping_add(100); 16]);
     let info = MeetingInfo {
         id: id.clone(),
         title: MeetingTitle::parse("Hearing").unwrap(),
+        kind,
     };
     db.create_meeting(info, key.clone(), 0).await.unwrap();
     (id, key)

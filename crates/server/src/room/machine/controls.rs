@@ -11,7 +11,7 @@ use super::{ConnId, Link, Room};
 
 impl Room {
     /// Whether `peer` runs the meeting (host or co-host).
-    fn moderates(&self, peer: PeerId) -> bool {
+    pub(super) fn moderates(&self, peer: PeerId) -> bool {
         self.peers
             .get(&peer)
             .is_some_and(|p| p.info.role.moderates())
@@ -79,7 +79,7 @@ impl Room {
         }
         self.record(Event::MeetingEnded { by });
         self.ended = true;
-        for other in self.attached().map(|(_, c)| c).collect::<Vec<_>>() {
+        for other in self.attached_anywhere().map(|(_, c)| c).collect::<Vec<_>>() {
             self.close(other, Some(ErrorCode::MeetingEnded));
         }
         self.peers.clear();

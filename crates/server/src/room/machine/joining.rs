@@ -4,12 +4,12 @@
 use std::collections::VecDeque;
 
 use sala_protocol::{
-    ErrorCode, MediaState, PeerId, PeerInfo, ResumeToken, Role, ServerMsg, Transport,
+    ErrorCode, LinkQuality, MediaState, PeerId, PeerInfo, ResumeToken, Role, ServerMsg, Transport,
     MESH_CAPACITY, PROTOCOL_VERSION,
 };
 use sala_record::Event;
 
-use super::{ConnId, Join, Link, Peer, Room};
+use super::{ConnId, Join, Link, Peer, Place, Room, LOBBY_CAPACITY};
 
 impl Room {
     pub(super) fn join(&mut self, join: Join) {
@@ -42,20 +42,25 @@ impl Room {
                 None => self.error(conn, ErrorCode::ResumeExpired),
             }
         }
-        let moderator = host_key.is_some() || invited.as_ref().is_some_and(|i| i.role.moderates());
-        if self.locked && !moderator {
-            return self.close(conn, Some(ErrorCode::RoomLocked));
-        }
-        if self.peers.len() >= MESH_CAPACITY {
-            return self.close(conn, Some(ErrorCode::MeetingFull));
-        }
-        let id = PeerId(self.next_peer);
-        self.next_peer += 1;
         let role = match (&host_key, &invited) {
             (Some(_), _) => Role::Host,
             (None, Some(invited)) => invited.role,
             (None, None) => Role::Participant,
         };
+        if self.locked && !role.moderates() {
+            return self.close(conn, Some(ErrorCode::RoomLocked));
+        }
+        let waits = self.lobby_on && !role.moderates();
+        let full = if waits {
+            self.peers.len() - self.in_room().count() >= LOBBY_CAPACITY
+        } else {
+            self.in_room().count() >= MESH_CAPACITY
+        };
+        if full {
+            return self.close(conn, Some(ErrorCode::MeetingFull));
+        }
+        let id = PeerId(self.next_peer);
+        self.next_peer += 1;
         let invite = invited.map(|i| i.invite);
         let info = PeerInfo {
             id,
@@ -63,22 +68,40 @@ impl Room {
             role,
             media,
         };
+        let place = if waits {
+            Place::Lobby {
+                excused: false,
+                link: LinkQuality::Unknown,
+            }
+        } else {
+            Place::Room
+        };
         // Recorded first: the shell commits it before it sends what
         // follows, so the others' PeerJoined and the Welcome acknowledge a
         // durable join.
-        self.record(Event::Joined {
-            peer: info.id,
-            name: info.name.clone(),
-            role: info.role,
-            invite: invite.clone(),
-        });
-        for other in self.attached_except(id) {
-            self.send(other, ServerMsg::PeerJoined { peer: info.clone() });
+        if waits {
+            self.record(Event::Knocked {
+                peer: info.id,
+                name: info.name.clone(),
+                role: info.role,
+                invite: invite.clone(),
+            });
+        } else {
+            self.record(Event::Joined {
+                peer: info.id,
+                name: info.name.clone(),
+                role: info.role,
+                invite: invite.clone(),
+            });
+            for other in self.attached_except(id) {
+                self.send(other, ServerMsg::PeerJoined { peer: info.clone() });
+            }
         }
         self.peers.insert(
             id,
             Peer {
                 info: info.clone(),
+                place,
                 token: new_token,
                 previous_token: None,
                 link: Link::Attached(conn),
@@ -90,6 +113,9 @@ impl Room {
         self.empty_since = None;
         self.empty_reported = false;
         self.welcome(conn, id, false);
+        if waits {
+            self.tell_moderators_of_knock(id);
+        }
     }
 
     fn resume(
@@ -123,6 +149,9 @@ impl Room {
             name: info.name.clone(),
         });
         self.welcome(conn, id, true);
+        if self.waiting(id) {
+            return; // nobody in the room knows of it
+        }
         for (from, signal) in buffered {
             self.send(conn, ServerMsg::Signal { from, signal });
         }
@@ -142,15 +171,31 @@ impl Room {
         }
     }
 
-    fn welcome(&mut self, conn: ConnId, id: PeerId, resumed: bool) {
+    /// What a peer gets on joining, resuming, or being let in: `Waiting`
+    /// in the lobby, `Welcome` (with the room) in the room.
+    pub(super) fn welcome(&mut self, conn: ConnId, id: PeerId, resumed: bool) {
         let peer = &self.peers[&id];
+        if peer.place != Place::Room {
+            let msg = ServerMsg::Waiting {
+                protocol: PROTOCOL_VERSION,
+                you: peer.info.clone(),
+                meeting: self.meeting.clone(),
+                resume: peer.token.clone(),
+                resumed,
+            };
+            return self.send(conn, msg);
+        }
+        let lobby = if peer.info.role.moderates() {
+            self.knocks()
+        } else {
+            Vec::new()
+        };
         let msg = ServerMsg::Welcome {
             protocol: PROTOCOL_VERSION,
             you: peer.info.clone(),
             meeting: self.meeting.clone(),
             peers: self
-                .peers
-                .values()
+                .in_room()
                 .filter(|p| p.info.id != id)
                 .map(|p| p.info.clone())
                 .collect(),
@@ -159,6 +204,8 @@ impl Room {
             transport: Transport::Mesh,
             ice_servers: self.ice_servers.clone(),
             presentation: self.presentation.clone(),
+            lobby,
+            lobby_on: self.lobby_on,
         };
         self.send(conn, msg);
         self.send_stills(conn, id);

@@ -85,8 +85,7 @@ impl Room {
     /// After a `Welcome`: the latest still of every screen shared by others.
     pub(super) fn send_stills(&mut self, conn: ConnId, to: PeerId) {
         let stills: Vec<(PeerId, SlidePage)> = self
-            .peers
-            .values()
+            .in_room()
             .filter(|p| p.info.id != to)
             .filter_map(|p| p.still.clone().map(|s| (p.info.id, s)))
             .collect();
