@@ -21,7 +21,9 @@ pub const INBOX: usize = 256;
 pub const OUTBOX: usize = 256;
 
 /// What a room (or the socket shell itself) wants written on a socket.
+/// Nearly every one is a message: boxing it would cost an allocation each.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Outbound {
     Msg(ServerMsg),
     /// `Some(e)`: send `Error{e}` then close with `e.close_code()`; `None`: close normally.

@@ -73,8 +73,10 @@ pub struct Invited {
     pub role: Role,
 }
 
-/// What the shell must do.
+/// What the shell must do. Nearly every output is a message: boxing it
+/// would cost an allocation each.
 #[derive(Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Output {
     /// Send a message on a connection.
     Send { conn: ConnId, msg: ServerMsg },

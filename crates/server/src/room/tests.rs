@@ -172,6 +172,7 @@ fn joined(c: u64, n: u64) -> Vec<Output> {
     out
 }
 
+#[allow(clippy::large_enum_variant)]
 enum Step {
     /// Feed an input at `t0 + ms`, expect these outputs.
     In(u64, Input, Vec<Output>),
