@@ -4,7 +4,7 @@
 use crate::error::ApiFailure;
 use sala_protocol::{
     ApiError, CreateInvite, CreateMeeting, Deck, DeckId, HostKey, InviteCreated, InviteId,
-    InviteInfo, MeetingCreated, MeetingId, MeetingInfo, MeetingTitle, SlidePage,
+    InviteInfo, MeetingCreated, MeetingId, MeetingInfo, MeetingKind, MeetingTitle, SlidePage,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -113,9 +113,12 @@ pub async fn revoke_invite(
         .map(drop)
 }
 
-pub async fn create_meeting(title: MeetingTitle) -> Result<MeetingCreated, ApiFailure> {
-    let body =
-        serde_json::to_string(&CreateMeeting { title }).map_err(|_| ApiFailure::Unreachable)?;
+pub async fn create_meeting(
+    title: MeetingTitle,
+    kind: MeetingKind,
+) -> Result<MeetingCreated, ApiFailure> {
+    let body = serde_json::to_string(&CreateMeeting { title, kind })
+        .map_err(|_| ApiFailure::Unreachable)?;
     call("POST", "/api/meetings", Body::Json(body), None).await
 }
 

@@ -71,6 +71,8 @@ pub enum CallEnd {
     MeetingEnded,
     /// The room is closed to newcomers.
     RoomLocked,
+    /// The host turned us away from the lobby.
+    Denied,
 }
 
 impl CallEnd {
@@ -86,6 +88,7 @@ impl CallEnd {
             ErrorCode::Removed => Some(Self::Removed),
             ErrorCode::MeetingEnded => Some(Self::MeetingEnded),
             ErrorCode::RoomLocked => Some(Self::RoomLocked),
+            ErrorCode::Denied => Some(Self::Denied),
             ErrorCode::Malformed
             | ErrorCode::TooLarge { .. }
             | ErrorCode::NotJoined
@@ -98,7 +101,10 @@ impl CallEnd {
             | ErrorCode::NoSuchPage
             | ErrorCode::NotPresenter
             | ErrorCode::NotSharing
-            | ErrorCode::NotAllowed => None,
+            | ErrorCode::NotAllowed
+            | ErrorCode::RoomFull
+            | ErrorCode::NotWaiting
+            | ErrorCode::HearingLobby => None,
         }
     }
 
@@ -123,6 +129,7 @@ impl CallEnd {
             Self::Removed => Text::RemovedByHost,
             Self::MeetingEnded => Text::MeetingEnded,
             Self::RoomLocked => Text::RoomIsLocked,
+            Self::Denied => Text::DeniedByHost,
         }
     }
 }

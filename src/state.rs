@@ -7,7 +7,7 @@ pub use slides::{rendition, DeckStatus, Slides, Upload};
 
 use crate::error::{CallEnd, MediaError};
 use sala_protocol::{
-    MediaState, MeetingInfo, PeerId, PeerInfo, Presentation, QualityTier, SlidePage,
+    Knock, MediaState, MeetingInfo, PeerId, PeerInfo, Presentation, QualityTier, SlidePage,
 };
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -21,6 +21,10 @@ pub enum Phase {
     PreJoin,
     /// Join pressed, waiting for the server's welcome.
     Joining,
+    /// In the lobby until the host lets us in (`excused`: sent back out of
+    /// the room, as a witness between two calls; `reconnecting`: the socket
+    /// dropped, we keep our place for a while).
+    Waiting { excused: bool, reconnecting: bool },
     InCall,
     /// Signaling socket lost; media keeps flowing while we reconnect.
     Reconnecting,
@@ -164,6 +168,10 @@ pub struct State {
     pub slides: Slides,
     /// The host or a co-host closed the room to newcomers.
     pub locked: bool,
+    /// Who waits in the lobby (shown to the host and co-hosts), in order of arrival.
+    pub lobby: Vec<Knock>,
+    /// Newcomers wait in the lobby.
+    pub lobby_on: bool,
 }
 
 impl Default for State {
@@ -183,6 +191,8 @@ impl Default for State {
             quality: Quality::default(),
             slides: Slides::default(),
             locked: false,
+            lobby: Vec::new(),
+            lobby_on: false,
         }
     }
 }
@@ -210,7 +220,19 @@ pub enum Action {
         me: PeerInfo,
         meeting: MeetingInfo,
         peers: Vec<PeerInfo>,
+        lobby: Vec<Knock>,
+        lobby_on: bool,
     },
+    /// We wait in the lobby.
+    Waiting {
+        me: PeerInfo,
+        meeting: MeetingInfo,
+        excused: bool,
+    },
+    /// Someone knocks, or how their link carries changed.
+    Knocking(Knock),
+    KnockEnded(PeerId),
+    LobbySet(bool),
     Reconnecting,
     PeerJoined(PeerInfo),
     PeerLeft(PeerId),
@@ -282,10 +304,18 @@ impl Reducible for State {
             }
             Action::ShareRefused => s.local.share_refused = true,
             Action::Joining => s.phase = Phase::Joining,
-            Action::Welcome { me, meeting, peers } => {
+            Action::Welcome {
+                me,
+                meeting,
+                peers,
+                lobby,
+                lobby_on,
+            } => {
                 s.phase = Phase::InCall;
                 s.me = Some(me);
                 s.meeting = Some(meeting);
+                s.lobby = lobby;
+                s.lobby_on = lobby_on;
                 // On a resumed session the peers we still have keep their streams.
                 let mut old = std::mem::take(&mut s.peers);
                 s.peers = peers
@@ -299,11 +329,41 @@ impl Reducible for State {
                     })
                     .collect();
             }
-            Action::Reconnecting => {
-                if !matches!(s.phase, Phase::Ended(_)) {
-                    s.phase = Phase::Reconnecting;
+            Action::Waiting {
+                me,
+                meeting,
+                excused,
+            } => {
+                s.phase = Phase::Waiting {
+                    excused,
+                    reconnecting: false,
+                };
+                s.me = Some(me);
+                s.meeting = Some(meeting);
+                s.peers.clear();
+                s.lobby.clear();
+                s.locked = false;
+                s.slides = Slides::default();
+                s.local.screen = None;
+            }
+            Action::Knocking(knock) => {
+                match s.lobby.iter_mut().find(|k| k.peer == knock.peer) {
+                    Some(existing) => *existing = knock,
+                    None => s.lobby.push(knock),
                 }
             }
+            Action::KnockEnded(peer) => s.lobby.retain(|k| k.peer != peer),
+            Action::LobbySet(on) => s.lobby_on = on,
+            Action::Reconnecting => match s.phase {
+                Phase::Ended(_) => {}
+                Phase::Waiting { excused, .. } => {
+                    s.phase = Phase::Waiting {
+                        excused,
+                        reconnecting: true,
+                    }
+                }
+                _ => s.phase = Phase::Reconnecting,
+            },
             Action::PeerJoined(info) => {
                 s.peers.insert(info.id, Participant::new(info));
             }

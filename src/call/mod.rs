@@ -56,7 +56,27 @@ pub enum Command {
     SetLocked(bool),
     /// Host or co-host: end the meeting for everyone.
     EndForAll,
+    /// Host or co-host: let someone in from the lobby (call a witness).
+    Admit(PeerId),
+    /// Host or co-host: let everyone waiting in but witnesses.
+    AdmitAll,
+    /// Host or co-host: turn someone away from the lobby.
+    Deny(PeerId),
+    /// Host or co-host: send someone from the room back to the lobby.
+    Excuse(PeerId),
+    /// Host or co-host: newcomers wait in the lobby, or come straight in.
+    SetLobby(bool),
     Leave,
+}
+
+/// Where the server has this participant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    /// No answer to our `Join` yet.
+    Outside,
+    /// In the lobby (`excused`: sent back out of the room).
+    Lobby { excused: bool },
+    Room,
 }
 
 enum Event {
@@ -123,6 +143,12 @@ struct Engine {
     generation: u32,
     /// A welcome arrived on the current socket; until then signals are queued.
     ready: bool,
+    /// Where the server has us: not yet answered, in the lobby, or in the room.
+    place: Place,
+    /// When the last ping went out and its nonce; its pong gives the round trip.
+    ping: Option<(u32, f64)>,
+    /// The round trip of the last answered ping, reported with the next one.
+    rtt_ms: Option<u32>,
     queued: Vec<ClientMsg>,
     attempt: u32,
     fatal: Option<CallEnd>,
@@ -159,6 +185,9 @@ impl Engine {
             socket: None,
             generation: 0,
             ready: false,
+            place: Place::Outside,
+            ping: None,
+            rtt_ms: None,
             queued: Vec::new(),
             attempt: 0,
             fatal: None,
@@ -254,6 +283,11 @@ impl Engine {
             Command::Remove(peer) => return self.send(ClientMsg::Remove { peer }),
             Command::SetLocked(locked) => return self.send(ClientMsg::Lock { locked }),
             Command::EndForAll => return self.send(ClientMsg::EndMeeting),
+            Command::Admit(peer) => return self.send(ClientMsg::Admit { peer }),
+            Command::AdmitAll => return self.send(ClientMsg::AdmitAll),
+            Command::Deny(peer) => return self.send(ClientMsg::Deny { peer }),
+            Command::Excuse(peer) => return self.send(ClientMsg::Excuse { peer }),
+            Command::SetLobby(on) => return self.send(ClientMsg::SetLobby { on }),
             Command::Leave => return self.end(Some(CallEnd::Left)),
         };
         self.emit(Action::MediaReady {

@@ -5,9 +5,10 @@ use super::signaling::{self, backoff, SocketEvent};
 use super::{js, Engine, Event};
 use crate::error::CallEnd;
 use crate::state::Action;
+use super::Place;
 use sala_protocol::{
-    ClientMsg, ErrorCode, PeerId, ServerMsg, HEARTBEAT_INTERVAL_SECS, HEARTBEAT_TIMEOUT_SECS,
-    PROTOCOL_VERSION,
+    ClientMsg, ErrorCode, MeetingInfo, PeerId, PeerInfo, ResumeToken, ServerMsg,
+    HEARTBEAT_INTERVAL_SECS, HEARTBEAT_TIMEOUT_SECS, PROTOCOL_VERSION,
 };
 
 /// Messages kept while the socket is down; beyond this, signals are dropped
@@ -65,8 +66,11 @@ impl Engine {
                     .unbounded_send(Event::Socket(generation, SocketEvent::Closed(None))),
             );
         } else if self.ready {
+            let nonce = self.ping.map_or(0, |(n, _)| n.wrapping_add(1));
+            self.ping = Some((nonce, js::now_ms()));
             self.send(ClientMsg::Ping {
-                nonce: self.generation,
+                nonce,
+                rtt_ms: self.rtt_ms,
             });
         }
     }
@@ -109,13 +113,18 @@ impl Engine {
                 resumed,
                 ice_servers,
                 presentation,
+                lobby,
+                lobby_on,
                 ..
             } => {
                 self.attempt = 0;
                 self.resume = Some(resume);
                 self.ice_servers = ice_servers;
                 self.me = Some(you.id);
-                if resumed {
+                // Let in from the lobby, we are a newcomer even on a resumed socket.
+                let was_inside = self.place == Place::Room;
+                self.place = Place::Room;
+                if resumed && was_inside {
                     self.peers.retain(|id, _| peers.iter().any(|p| p.id == *id));
                     // Offers sent on the old socket may be lost; without an
                     // answer a connection can never negotiate again.
@@ -143,6 +152,8 @@ impl Engine {
                     me: you,
                     meeting,
                     peers,
+                    lobby,
+                    lobby_on,
                 });
                 // A resumed session may come back to a smaller or larger mesh.
                 self.apply_limits().await;
@@ -154,6 +165,16 @@ impl Engine {
                     receive: self.ladder.receive_tier(),
                 });
             }
+            ServerMsg::Waiting {
+                you,
+                meeting,
+                resume,
+                resumed,
+                ..
+            } => self.wait(you, meeting, resume, resumed).await,
+            ServerMsg::Knocking { knock } => self.emit(Action::Knocking(knock)),
+            ServerMsg::KnockEnded { peer } => self.emit(Action::KnockEnded(peer)),
+            ServerMsg::LobbySet { on } => self.emit(Action::LobbySet(on)),
             ServerMsg::PeerJoined { peer } => self.emit(Action::PeerJoined(peer)),
             // Our offer may have crossed its old socket's end unanswered.
             ServerMsg::PeerResumed { peer } => self.resend_offer(peer),
@@ -195,10 +216,18 @@ impl Engine {
                     Err(err) => js::warn("negotiation", &err),
                 }
             }
-            ServerMsg::Pong { .. } => {}
+            ServerMsg::Pong { nonce } => {
+                if let Some((_, at)) = self.ping.filter(|(n, _)| *n == nonce) {
+                    self.rtt_ms = Some((js::now_ms() - at).max(0.0) as u32);
+                }
+            }
             ServerMsg::Presentation { presentation } => self.presentation(presentation),
             ServerMsg::ScreenStill { peer, still } => self.screen_still(peer, still),
             ServerMsg::RoomLocked { locked } => self.emit(Action::RoomLocked(locked)),
+            // A fresh session follows: whatever it is, we were not sent out.
+            ServerMsg::Error {
+                error: ErrorCode::ResumeExpired,
+            } => self.place = Place::Outside,
             ServerMsg::Error { error } => match CallEnd::from_error(error) {
                 Some(end) => self.fatal = Some(end),
                 None => {
@@ -210,6 +239,45 @@ impl Engine {
 }
 
 impl Engine {
+    /// The server has us in the lobby: at first, after being sent back out
+    /// of the room, or on a socket that came back. Nothing of the room may
+    /// stay: every media connection is closed (the others have closed
+    /// theirs), and our screen share stops.
+    async fn wait(
+        &mut self,
+        you: PeerInfo,
+        meeting: MeetingInfo,
+        resume: ResumeToken,
+        resumed: bool,
+    ) {
+        self.attempt = 0;
+        self.resume = Some(resume);
+        self.me = Some(you.id);
+        let excused = match self.place {
+            Place::Room => true,
+            Place::Lobby { excused } => excused && resumed,
+            Place::Outside => false,
+        };
+        self.place = Place::Lobby { excused };
+        let ids: Vec<PeerId> = self.peers.keys().copied().collect();
+        for id in ids {
+            self.ladder.forget(id);
+        }
+        self.peers.clear();
+        self.stop_ladder();
+        self.queued.clear();
+        self.ready = true;
+        if self.local.screen().is_some() {
+            self.set_screen(false).await;
+        }
+        self.presentation(None);
+        self.emit(Action::Waiting {
+            me: you,
+            meeting,
+            excused,
+        });
+    }
+
     /// Sends `to` our offer again if it still waits for an answer (queued
     /// until the socket is welcomed).
     fn resend_offer(&mut self, to: PeerId) {

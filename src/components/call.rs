@@ -1,6 +1,7 @@
 use crate::components::call_ended::CallEnded;
 use crate::components::join_form::JoinForm;
 use crate::components::room::Room;
+use crate::components::waiting_room::WaitingRoom;
 use crate::hooks::use_call;
 use crate::pass::Pass;
 use crate::state::Phase;
@@ -24,6 +25,16 @@ pub fn Call(props: &CallProps) -> Html {
             <JoinForm title={props.meeting.title.clone()} media={state.media.clone()} local={state.local.clone()}
                 devices={state.devices.clone()} joining={state.phase == Phase::Joining} on_command={command} />
         },
+        Phase::Waiting {
+            excused,
+            reconnecting,
+        } => {
+            let role = state.me.as_ref().map_or(sala_protocol::Role::Participant, |m| m.role);
+            html! {
+                <WaitingRoom title={props.meeting.title.clone()} {role} local={state.local.clone()}
+                    excused={*excused} reconnecting={*reconnecting} on_command={command} />
+            }
+        }
         Phase::InCall | Phase::Reconnecting => {
             let snapshot = std::rc::Rc::new((*state).clone());
             html! { <Room state={snapshot} host_key={props.pass.host_key()} on_command={command} /> }

@@ -11,6 +11,12 @@ pub struct ParticipantListProps {
     /// The room is closed to newcomers.
     #[prop_or_default]
     pub locked: bool,
+    /// Newcomers wait in the lobby.
+    #[prop_or_default]
+    pub lobby_on: bool,
+    /// A hearing: its lobby stays on.
+    #[prop_or_default]
+    pub hearing: bool,
     #[prop_or_default]
     pub on_command: Callback<Command>,
 }
@@ -26,6 +32,7 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
     let cmd = &props.on_command;
     let row = |p: &PeerInfo, me: bool| {
         let removable = moderator && !me && (p.role != Role::Host || props.me.role == Role::Host);
+        let excusable = moderator && !me && !p.role.moderates();
         let id = p.id;
         html! {
             <li data-testid="participant" data-name={p.name.to_string()}>
@@ -42,6 +49,10 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
                         <Icon glyph={if p.media.camera { Glyph::Camera } else { Glyph::CameraOff }} />
                     </span>
                 </span>
+                if excusable {
+                    <button type="button" class="secondary small" data-testid="excuse-participant"
+                        onclick={cmd.reform(move |_| Command::Excuse(id))}>{ tr.t(Text::Excuse) }</button>
+                }
                 if removable {
                     <button type="button" class="secondary small" data-testid="remove-participant"
                         onclick={cmd.reform(move |_| Command::Remove(id))}>{ tr.t(Text::RemoveParticipant) }</button>
@@ -50,6 +61,7 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
         }
     };
     let locked = props.locked;
+    let lobby_on = props.lobby_on;
     let controls = if moderator {
         let set_confirming = |on: bool| {
             let confirming = confirming.clone();
@@ -61,6 +73,12 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
                     onclick={cmd.reform(move |_| Command::SetLocked(!locked))}>
                     { tr.t(if locked { Text::UnlockMeeting } else { Text::LockMeeting }) }
                 </button>
+                if !props.hearing {
+                    <button type="button" class="secondary" aria-pressed={lobby_on.to_string()} data-testid="lobby-toggle"
+                        onclick={cmd.reform(move |_| Command::SetLobby(!lobby_on))}>
+                        { tr.t(if lobby_on { Text::TurnLobbyOff } else { Text::TurnLobbyOn }) }
+                    </button>
+                }
                 if *confirming {
                     <button type="button" class="danger" data-testid="end-confirm"
                         onclick={cmd.reform(|_| Command::EndForAll)}>{ tr.t(Text::ConfirmEndForAll) }</button>
@@ -79,6 +97,9 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
             <h2>{ format!("{} ({})", tr.t(Text::Participants), props.others.len() + 1) }</h2>
             if locked {
                 <p class="hint" data-testid="locked-note">{ tr.t(Text::MeetingLockedNote) }</p>
+            }
+            if lobby_on && moderator {
+                <p class="hint" data-testid="lobby-note">{ tr.t(Text::LobbyOnNote) }</p>
             }
             { controls }
             <ul>

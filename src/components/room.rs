@@ -2,13 +2,14 @@ use crate::call::Command;
 use crate::components::controls::Controls;
 use crate::components::device_settings::DeviceSettings;
 use crate::components::invite_panel::InvitePanel;
+use crate::components::lobby_bar::LobbyBar;
 use crate::components::media::{Media, Playback};
 use crate::components::participant_list::ParticipantList;
 use crate::components::slide_stage::{still, SlideStage};
 use crate::components::tile::Tile;
 use crate::i18n::{use_tr, Text};
 use crate::state::{DataSaver, Link, Phase, Quality, State, Upload};
-use sala_protocol::{HostKey, QualityTier};
+use sala_protocol::{HostKey, MeetingKind, QualityTier};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -67,7 +68,8 @@ pub fn Room(props: &RoomProps) -> Html {
     let side = match *panel {
         Some(Panel::Participants) => html! {
             <ParticipantList me={me_now.clone()} others={s.peers.values().map(|p| p.info.clone()).collect::<Vec<_>>()}
-                locked={s.locked} on_command={props.on_command.clone()} />
+                locked={s.locked} lobby_on={s.lobby_on} hearing={s.meeting.as_ref().is_some_and(|m| m.kind == MeetingKind::Hearing)}
+                on_command={props.on_command.clone()} />
         },
         Some(Panel::Devices) => html! {
             <DeviceSettings devices={s.devices.clone()} local={s.local.clone()} quality={s.quality}
@@ -96,6 +98,9 @@ pub fn Room(props: &RoomProps) -> Html {
                 if let Some(text) = quality_banner {
                     <div class="banner quality" role="status" data-testid="quality-banner"
                         data-tier={s.quality.tier().as_str()}>{ tr.t(text) }</div>
+                }
+                if me.role.moderates() {
+                    <LobbyBar lobby={s.lobby.clone()} on_command={props.on_command.clone()} />
                 }
             </header>
             <div class="room-main">

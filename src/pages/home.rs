@@ -1,7 +1,7 @@
 use crate::api;
 use crate::components::copy_link::CopyLink;
 use crate::i18n::{use_tr, Text};
-use sala_protocol::{MeetingCreated, MeetingTitle, TextError};
+use sala_protocol::{MeetingCreated, MeetingKind, MeetingTitle, TextError};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -25,6 +25,7 @@ pub fn Home() -> Html {
     let tr = use_tr();
     let title = use_state(String::new);
     let create = use_state(|| Create::Editing(None));
+    let kind = use_state_eq(|| MeetingKind::Meeting);
     let oninput = {
         let title = title.clone();
         Callback::from(move |e: InputEvent| {
@@ -32,7 +33,7 @@ pub fn Home() -> Html {
         })
     };
     let onsubmit = {
-        let (title, create) = (title.clone(), create.clone());
+        let (title, create, kind) = (title.clone(), create.clone(), *kind);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let parsed = match MeetingTitle::parse(&title) {
@@ -47,7 +48,7 @@ pub fn Home() -> Html {
             create.set(Create::Creating);
             let create = create.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                create.set(match api::create_meeting(parsed).await {
+                create.set(match api::create_meeting(parsed, kind).await {
                     Ok(created) => Create::Created(created),
                     Err(err) => Create::Editing(Some(err.text())),
                 });
@@ -82,6 +83,19 @@ pub fn Home() -> Html {
                     if let Some(err) = error {
                         <p class="field-error" role="alert" data-testid="create-error">{ tr.t(err) }</p>
                     }
+                    <fieldset class="field kind">
+                        <legend>{ tr.t(Text::MeetingKind) }</legend>
+                        { for [(MeetingKind::Meeting, Text::KindMeeting), (MeetingKind::Hearing, Text::KindHearing)].into_iter().map(|(k, text)| {
+                            let pick = { let kind = kind.clone(); Callback::from(move |_| kind.set(k)) };
+                            html! {
+                                <label class="choice">
+                                    <input type="radio" name="kind" value={k.as_str()} checked={*kind == k} onchange={pick}
+                                        data-testid={format!("kind-{}", k.as_str())} />
+                                    <span>{ tr.t(text) }</span>
+                                </label>
+                            }
+                        }) }
+                    </fieldset>
                     <button type="submit" class="primary" disabled={busy} data-testid="create-button">
                         { tr.t(if busy { Text::Creating } else { Text::CreateMeeting }) }
                     </button>

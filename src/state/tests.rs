@@ -21,6 +21,7 @@ fn meeting() -> MeetingInfo {
     MeetingInfo {
         id: MeetingId::from_random([1; 16]),
         title: MeetingTitle::parse("Cabinet").unwrap(),
+        kind: sala_protocol::MeetingKind::Meeting,
     }
 }
 
@@ -38,6 +39,8 @@ fn welcome_then_joins_and_leaves_track_the_roster() {
             me: peer(3, "Me"),
             meeting: meeting(),
             peers: vec![peer(1, "A"), peer(2, "B")],
+            lobby: Vec::new(),
+            lobby_on: false,
         },
         Action::PeerJoined(peer(4, "C")),
         Action::PeerLeft(PeerId(1)),
@@ -57,6 +60,8 @@ fn resumed_welcome_keeps_link_state_of_known_peers_and_drops_gone_ones() {
             me: peer(3, "Me"),
             meeting: meeting(),
             peers: vec![peer(1, "A"), peer(2, "B")],
+            lobby: Vec::new(),
+            lobby_on: false,
         },
         Action::Link(PeerId(1), Link::Connected),
         Action::Reconnecting,
@@ -64,6 +69,8 @@ fn resumed_welcome_keeps_link_state_of_known_peers_and_drops_gone_ones() {
             me: peer(3, "Me"),
             meeting: meeting(),
             peers: vec![peer(1, "A renamed")],
+            lobby: Vec::new(),
+            lobby_on: false,
         },
     ]);
     assert_eq!(s.phase, Phase::InCall);
@@ -85,6 +92,8 @@ fn media_update_without_screen_clears_the_screen_and_updates_flags() {
             me: peer(2, "Me"),
             meeting: meeting(),
             peers: vec![peer(1, "A")],
+            lobby: Vec::new(),
+            lobby_on: false,
         },
         Action::PeerMedia(PeerId(1), sharing),
         Action::PeerMedia(PeerId(1), muted),
@@ -111,6 +120,8 @@ fn ending_is_final_and_clears_media() {
             me: peer(2, "Me"),
             meeting: meeting(),
             peers: vec![peer(1, "A")],
+            lobby: Vec::new(),
+            lobby_on: false,
         },
         Action::Ended(CallEnd::Left),
         Action::Reconnecting,
@@ -124,4 +135,70 @@ fn failed_capture_turns_both_toggles_off() {
     let s = run(vec![Action::MediaFailed(MediaError::PermissionDenied)]);
     assert_eq!(s.media, MediaStatus::Failed(MediaError::PermissionDenied));
     assert!(!s.local.mic && !s.local.camera);
+}
+
+fn knock(id: u64, link: sala_protocol::LinkQuality) -> Knock {
+    Knock {
+        peer: PeerId(id),
+        name: DisplayName::parse("Witness").unwrap(),
+        role: Role::Witness,
+        link,
+        excused: false,
+    }
+}
+
+#[test]
+fn the_lobby_list_follows_knocks_their_updates_and_their_end() {
+    use sala_protocol::LinkQuality::{Fair, Unknown};
+    let s = run(vec![
+        Action::Welcome {
+            me: peer(1, "Judge"),
+            meeting: meeting(),
+            peers: vec![],
+            lobby: vec![knock(2, Unknown)],
+            lobby_on: true,
+        },
+        Action::Knocking(knock(3, Unknown)),
+        Action::Knocking(knock(2, Fair)),
+        Action::KnockEnded(PeerId(3)),
+    ]);
+    assert!(s.lobby_on);
+    assert_eq!(s.lobby, vec![knock(2, Fair)]);
+}
+
+#[test]
+fn sent_back_to_the_lobby_nothing_of_the_room_stays() {
+    let s = run(vec![
+        Action::Welcome {
+            me: peer(3, "Witness"),
+            meeting: meeting(),
+            peers: vec![peer(1, "Judge")],
+            lobby: Vec::new(),
+            lobby_on: true,
+        },
+        Action::RoomLocked(true),
+        Action::Waiting {
+            me: peer(3, "Witness"),
+            meeting: meeting(),
+            excused: true,
+        },
+    ]);
+    assert_eq!(
+        s.phase,
+        Phase::Waiting {
+            excused: true,
+            reconnecting: false
+        }
+    );
+    assert!(s.peers.is_empty());
+    assert!(!s.locked);
+    // A dropped socket keeps us on the waiting screen, not the room.
+    let s = s.reduce(Action::Reconnecting);
+    assert_eq!(
+        s.phase,
+        Phase::Waiting {
+            excused: true,
+            reconnecting: true
+        }
+    );
 }

@@ -1,0 +1,78 @@
+use crate::call::Command;
+use crate::i18n::{use_tr, Text};
+use sala_protocol::{Knock, LinkQuality, Role};
+use yew::prelude::*;
+
+#[derive(PartialEq, Properties)]
+pub struct LobbyBarProps {
+    /// Who waits, in order of arrival.
+    pub lobby: Vec<Knock>,
+    pub on_command: Callback<Command>,
+}
+
+/// For the host and co-hosts, above the room: who waits in the lobby, with
+/// their role and how well their connection carries, and the buttons to let
+/// them in (call a witness) or turn them away. Shown only while someone
+/// waits, so that nobody is left knocking unseen.
+#[function_component]
+pub fn LobbyBar(props: &LobbyBarProps) -> Html {
+    let tr = use_tr();
+    if props.lobby.is_empty() {
+        return html! {};
+    }
+    let cmd = &props.on_command;
+    let row = |k: &Knock| {
+        let peer = k.peer;
+        let witness = k.role == Role::Witness;
+        let link = match k.link {
+            LinkQuality::Good => Text::LinkGood,
+            LinkQuality::Fair => Text::LinkFair,
+            LinkQuality::Poor => Text::LinkPoor,
+            LinkQuality::Unknown => Text::LinkUnknown,
+        };
+        let link_class = match k.link {
+            LinkQuality::Good => "good",
+            LinkQuality::Fair => "fair",
+            LinkQuality::Poor => "poor",
+            LinkQuality::Unknown => "unknown",
+        };
+        html! {
+            <li data-testid="knock" data-name={k.name.to_string()} data-role={k.role.as_str()}>
+                <span class="participant-name">{ k.name.as_str() }</span>
+                if let Some(role) = Text::role_tag(k.role) {
+                    <span class="tag role">{ tr.t(role) }</span>
+                }
+                if k.excused {
+                    <span class="tag">{ tr.t(Text::Excused) }</span>
+                }
+                <span class={classes!("link-quality", link_class)} data-testid="knock-link" data-link={link_class}>
+                    { tr.t(link) }
+                </span>
+                <span class="knock-actions">
+                    <button type="button" class="primary small" data-testid="admit"
+                        onclick={cmd.reform(move |_| Command::Admit(peer))}>
+                        { tr.t(if witness { Text::CallIn } else { Text::Admit }) }
+                    </button>
+                    <button type="button" class="secondary small" data-testid="deny"
+                        onclick={cmd.reform(move |_| Command::Deny(peer))}>{ tr.t(Text::Deny) }</button>
+                </span>
+            </li>
+        }
+    };
+    let admissible = props.lobby.iter().filter(|k| k.role != Role::Witness).count();
+    html! {
+        <section class="lobby-bar" role="region" aria-label={tr.t(Text::Lobby)} data-testid="lobby-bar">
+            <h2>{ format!("{} ({})", tr.t(Text::Lobby), props.lobby.len()) }</h2>
+            <ul>{ for props.lobby.iter().map(row) }</ul>
+            if admissible > 1 {
+                <div class="lobby-all">
+                    <button type="button" class="secondary small" data-testid="admit-all"
+                        onclick={cmd.reform(|_| Command::AdmitAll)}>{ format!("{} ({admissible})", tr.t(Text::AdmitAll)) }</button>
+                    if admissible < props.lobby.len() {
+                        <span class="hint">{ tr.t(Text::AdmitAllHint) }</span>
+                    }
+                </div>
+            }
+        </section>
+    }
+}
