@@ -66,13 +66,18 @@ impl Engine {
                     .unbounded_send(Event::Socket(generation, SocketEvent::Closed(None))),
             );
         } else if self.ready {
-            let nonce = self.ping.map_or(0, |(n, _)| n.wrapping_add(1));
-            self.ping = Some((nonce, js::now_ms()));
-            self.send(ClientMsg::Ping {
-                nonce,
-                rtt_ms: self.rtt_ms,
-            });
+            self.ping();
         }
+    }
+
+    /// Sends a ping carrying the round trip of the one before.
+    fn ping(&mut self) {
+        let nonce = self.ping.map_or(0, |(n, _)| n.wrapping_add(1));
+        self.ping = Some((nonce, js::now_ms()));
+        self.send(ClientMsg::Ping {
+            nonce,
+            rtt_ms: self.rtt_ms,
+        });
     }
 
     pub(super) async fn socket_event(&mut self, ev: SocketEvent) {
@@ -218,7 +223,12 @@ impl Engine {
             }
             ServerMsg::Pong { nonce } => {
                 if let Some((_, at)) = self.ping.filter(|(n, _)| *n == nonce) {
+                    let first = self.rtt_ms.is_none();
                     self.rtt_ms = Some((js::now_ms() - at).max(0.0) as u32);
+                    // The host sees how our link carries as soon as it is known.
+                    if first && matches!(self.place, Place::Lobby { .. }) {
+                        self.ping();
+                    }
                 }
             }
             ServerMsg::Presentation { presentation } => self.presentation(presentation),
@@ -271,6 +281,8 @@ impl Engine {
             self.set_screen(false).await;
         }
         self.presentation(None);
+        // Measure the round trip now rather than at the next heartbeat.
+        self.ping();
         self.emit(Action::Waiting {
             me: you,
             meeting,

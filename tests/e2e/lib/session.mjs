@@ -34,10 +34,11 @@ export class Session {
     return b;
   }
 
-  /** Creates a meeting from the home page of `b`; returns its two links. */
-  async createMeeting(b, title) {
+  /** Creates a meeting (or, with `kind: 'hearing'`, a hearing) from the home page of `b`; returns its two links. */
+  async createMeeting(b, title, { kind = 'meeting' } = {}) {
     await b.page.goto(`${this.server.url}/`);
     await b.page.getByTestId('title-input').fill(title);
+    await b.page.getByTestId(`kind-${kind}`).check();
     await b.page.getByTestId('create-button').click();
     return {
       host: await b.page.getByTestId('host-link').inputValue(),
