@@ -117,6 +117,44 @@ try {
     await host.page.getByTestId('meeting-error').waitFor();
     await shot(host, `${lang}-9-not-found`);
   }
+  // A hearing: the lobby as the witness sees it, and as the judge sees the knock.
+  for (const lang of ['en', 'km']) {
+    await host.page.goto(`${server.url}/`);
+    await setLang(host, lang);
+    await host.page.getByTestId('title-input').fill(lang === 'km' ? 'សំណុំរឿងលេខ ៣១/២០២៦' : 'Case 31/2026');
+    await host.page.getByTestId('kind-hearing').check();
+    await shot(host, `${lang}-11-home-hearing`);
+    await host.page.getByTestId('create-button').click();
+    await host.page.getByTestId('created').waitFor();
+    const hostLink = await host.page.getByTestId('host-link').inputValue();
+    await host.page.goto(hostLink);
+    await host.page.getByTestId('name-input').fill(lang === 'km' ? 'ចៅក្រម' : 'Judge');
+    await host.page.getByTestId('join-button').click();
+    await host.page.getByTestId('room').waitFor();
+    await host.page.getByTestId('invites-toggle').click();
+    await host.page.getByTestId('invite-role').selectOption('witness');
+    await host.page.getByTestId('invite-create').click();
+    await host.page.getByTestId('invite-link').waitFor();
+    const witnessLink = await host.page.getByTestId('invite-link').inputValue();
+    await host.page.getByTestId('invites-toggle').click();
+    await guest.page.goto('about:blank');
+    await guest.page.goto(witnessLink);
+    await setLang(guest, lang);
+    await guest.page.getByTestId('name-input').fill(lang === 'km' ? 'សាក្សី' : 'Witness');
+    await guest.page.getByTestId('join-button').click();
+    await guest.page.getByTestId('waiting-room').waitFor();
+    await host.page.locator('[data-testid="knock-link"][data-link="good"]').waitFor();
+    await shot(guest, `${lang}-12-witness-waits`);
+    await shot(host, `${lang}-13-judge-sees-knock`);
+    await host.page.getByTestId('admit').click();
+    await guest.page.getByTestId('room').waitFor();
+    await host.page.getByTestId('list-toggle').click();
+    await host.page.getByTestId('excuse-participant').click();
+    await guest.page.locator('[data-testid="waiting-room"][data-excused="true"]').waitFor();
+    await shot(guest, `${lang}-14-witness-excused`);
+    await guest.page.getByTestId('waiting-leave').click();
+    await host.page.getByTestId('leave').click();
+  }
   await host.page.setViewportSize({ width: 390, height: 844 });
   await host.page.goto(`${server.url}/`);
   await shot(host, 'km-10-phone-home');
