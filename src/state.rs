@@ -24,7 +24,10 @@ pub enum Phase {
     /// In the lobby until the host lets us in (`excused`: sent back out of
     /// the room, as a witness between two calls; `reconnecting`: the socket
     /// dropped, we keep our place for a while).
-    Waiting { excused: bool, reconnecting: bool },
+    Waiting {
+        excused: bool,
+        reconnecting: bool,
+    },
     InCall,
     /// Signaling socket lost; media keeps flowing while we reconnect.
     Reconnecting,
@@ -346,12 +349,10 @@ impl Reducible for State {
                 s.slides = Slides::default();
                 s.local.screen = None;
             }
-            Action::Knocking(knock) => {
-                match s.lobby.iter_mut().find(|k| k.peer == knock.peer) {
-                    Some(existing) => *existing = knock,
-                    None => s.lobby.push(knock),
-                }
-            }
+            Action::Knocking(knock) => match s.lobby.iter_mut().find(|k| k.peer == knock.peer) {
+                Some(existing) => *existing = knock,
+                None => s.lobby.push(knock),
+            },
             Action::KnockEnded(peer) => s.lobby.retain(|k| k.peer != peer),
             Action::LobbySet(on) => s.lobby_on = on,
             Action::Reconnecting => match s.phase {

@@ -75,7 +75,9 @@ enum Place {
     /// No answer to our `Join` yet.
     Outside,
     /// In the lobby (`excused`: sent back out of the room).
-    Lobby { excused: bool },
+    Lobby {
+        excused: bool,
+    },
     Room,
 }
 

@@ -2,10 +2,10 @@
 //! welcomed, heartbeat, reconnect with backoff, and what the server says.
 
 use super::signaling::{self, backoff, SocketEvent};
+use super::Place;
 use super::{js, Engine, Event};
 use crate::error::CallEnd;
 use crate::state::Action;
-use super::Place;
 use sala_protocol::{
     ClientMsg, ErrorCode, MeetingInfo, PeerId, PeerInfo, ResumeToken, ServerMsg,
     HEARTBEAT_INTERVAL_SECS, HEARTBEAT_TIMEOUT_SECS, PROTOCOL_VERSION,

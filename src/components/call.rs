@@ -29,7 +29,10 @@ pub fn Call(props: &CallProps) -> Html {
             excused,
             reconnecting,
         } => {
-            let role = state.me.as_ref().map_or(sala_protocol::Role::Participant, |m| m.role);
+            let role = state
+                .me
+                .as_ref()
+                .map_or(sala_protocol::Role::Participant, |m| m.role);
             html! {
                 <WaitingRoom title={props.meeting.title.clone()} {role} local={state.local.clone()}
                     excused={*excused} reconnecting={*reconnecting} on_command={command} />

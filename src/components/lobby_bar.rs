@@ -59,7 +59,11 @@ pub fn LobbyBar(props: &LobbyBarProps) -> Html {
             </li>
         }
     };
-    let admissible = props.lobby.iter().filter(|k| k.role != Role::Witness).count();
+    let admissible = props
+        .lobby
+        .iter()
+        .filter(|k| k.role != Role::Witness)
+        .count();
     html! {
         <section class="lobby-bar" role="region" aria-label={tr.t(Text::Lobby)} data-testid="lobby-bar">
             <h2>{ format!("{} ({})", tr.t(Text::Lobby), props.lobby.len()) }</h2>

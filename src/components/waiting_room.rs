@@ -36,7 +36,9 @@ pub fn WaitingRoom(props: &WaitingRoomProps) -> Html {
         (Some(stream), true) => html! {
             <Media stream={Clone::clone(stream)} playback={Playback::Video { mirror: true }} label={tr.t(Text::Camera)} />
         },
-        _ => html! { <div class="preview-off"><Icon glyph={Glyph::CameraOff} /><span>{ tr.t(Text::CameraOff) }</span></div> },
+        _ => {
+            html! { <div class="preview-off"><Icon glyph={Glyph::CameraOff} /><span>{ tr.t(Text::CameraOff) }</span></div> }
+        }
     };
     html! {
         <section class="join waiting" aria-labelledby="waiting-title" data-testid="waiting-room"

@@ -179,6 +179,33 @@ pub struct MediaState {
     pub stills_for: Vec<PeerId>,
 }
 
+/// What the host or a co-host has switched off for a participant. Held
+/// media is enforced by every receiver (it plays none of it, whatever the
+/// sender's client does) and by the server (it announces the microphone off);
+/// only a moderator releases it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Hold {
+    /// Muted by the host: not heard until released.
+    pub mic: bool,
+    /// Camera stopped by the host: not seen until released.
+    pub camera: bool,
+}
+
+impl Hold {
+    pub fn any(self) -> bool {
+        self.mic || self.camera
+    }
+}
+
+impl MediaState {
+    /// This state with what the host holds switched off.
+    pub fn held(mut self, hold: Hold) -> Self {
+        self.mic &= !hold.mic;
+        self.camera &= !hold.camera;
+        self
+    }
+}
+
 /// A participant as others see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeerInfo {
@@ -186,6 +213,8 @@ pub struct PeerInfo {
     pub name: DisplayName,
     pub role: Role,
     pub media: MediaState,
+    #[serde(default)]
+    pub hold: Hold,
 }
 
 /// What kind of meeting: a hearing keeps everyone but the host and co-hosts
@@ -361,6 +390,16 @@ pub enum ClientMsg {
     /// Host or co-host: newcomers who do not moderate wait in the lobby
     /// (`true`) or come straight in. A hearing's lobby cannot be turned off.
     SetLobby { on: bool },
+    /// Host or co-host: switch off (or release) `peer`'s microphone and
+    /// camera; `hold` is the whole new state. Moderators cannot be held.
+    Hold { peer: PeerId, hold: Hold },
+    /// Host or co-host: mute everyone but the host and co-hosts.
+    MuteAll,
+    /// Raise (`true`) or lower this participant's hand; raised hands are
+    /// kept in the order they went up.
+    RaiseHand { up: bool },
+    /// Host or co-host: lower `peer`'s hand (it has been given the floor).
+    LowerHand { peer: PeerId },
 }
 
 /// Why a peer left.
@@ -404,6 +443,9 @@ pub enum ServerMsg {
         /// Newcomers wait in the lobby.
         #[serde(default)]
         lobby_on: bool,
+        /// Raised hands, first raised first.
+        #[serde(default)]
+        hands: Vec<PeerId>,
     },
     /// Answer to a `Join` that must wait in the lobby, and what a participant
     /// sent back to the lobby gets. Nothing of the room reaches a waiting
@@ -429,6 +471,16 @@ pub enum ServerMsg {
     /// The lobby was turned on or off.
     LobbySet {
         on: bool,
+    },
+    /// What the host holds of `peer` changed (to everyone in the room,
+    /// `peer` too).
+    PeerHold {
+        peer: PeerId,
+        hold: Hold,
+    },
+    /// The raised hands changed: the whole queue, first raised first.
+    Hands {
+        queue: Vec<PeerId>,
     },
     PeerJoined {
         peer: PeerInfo,
@@ -532,6 +584,8 @@ pub enum ErrorCode {
     NotWaiting,
     #[error("a hearing's lobby cannot be turned off")]
     HearingLobby,
+    #[error("the host has muted you")]
+    HeldByHost,
 }
 
 /// Why an invitation does not let its holder in. Each has its own message on
@@ -620,7 +674,8 @@ impl ErrorCode {
             | Self::NotAllowed
             | Self::RoomFull
             | Self::NotWaiting
-            | Self::HearingLobby => None,
+            | Self::HearingLobby
+            | Self::HeldByHost => None,
         }
     }
 

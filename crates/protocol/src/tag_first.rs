@@ -131,7 +131,8 @@ impl Tagged for ServerMsg {
                     ice_servers,
                     presentation,
                     lobby,
-                    lobby_on
+                    lobby_on,
+                    hands
                 }
             ),
             "waiting" => variant!(
@@ -147,6 +148,8 @@ impl Tagged for ServerMsg {
             "knocking" => variant!(map, ServerMsg::Knocking { knock }),
             "knock_ended" => variant!(map, ServerMsg::KnockEnded { peer }),
             "lobby_set" => variant!(map, ServerMsg::LobbySet { on }),
+            "peer_hold" => variant!(map, ServerMsg::PeerHold { peer, hold }),
+            "hands" => variant!(map, ServerMsg::Hands { queue }),
             "peer_joined" => variant!(map, ServerMsg::PeerJoined { peer }),
             "peer_left" => variant!(map, ServerMsg::PeerLeft { peer, reason }),
             "peer_media" => variant!(map, ServerMsg::PeerMedia { peer, media }),
@@ -170,6 +173,8 @@ impl Tagged for ServerMsg {
                     "knocking",
                     "knock_ended",
                     "lobby_set",
+                    "peer_hold",
+                    "hands",
                     "peer_joined",
                     "peer_left",
                     "peer_media",
@@ -246,6 +251,7 @@ impl Tagged for ErrorCode {
             "room_full" => variant!(map, ErrorCode::RoomFull {}),
             "not_waiting" => variant!(map, ErrorCode::NotWaiting {}),
             "hearing_lobby" => variant!(map, ErrorCode::HearingLobby {}),
+            "held_by_host" => variant!(map, ErrorCode::HeldByHost {}),
             other => {
                 const VARIANTS: &[&str] = &[
                     "unknown_meeting",
@@ -274,6 +280,7 @@ impl Tagged for ErrorCode {
                     "room_full",
                     "not_waiting",
                     "hearing_lobby",
+                    "held_by_host",
                 ];
                 return Err(de::Error::unknown_variant(other, VARIANTS));
             }

@@ -87,6 +87,16 @@ fn every_client_message_round_trips() {
         ClientMsg::Deny { peer: PeerId(6) },
         ClientMsg::Excuse { peer: PeerId(7) },
         ClientMsg::SetLobby { on: true },
+        ClientMsg::Hold {
+            peer: PeerId(3),
+            hold: Hold {
+                mic: true,
+                camera: false,
+            },
+        },
+        ClientMsg::MuteAll,
+        ClientMsg::RaiseHand { up: true },
+        ClientMsg::LowerHand { peer: PeerId(3) },
         ClientMsg::Present {
             deck: DeckId::from_random([5; 16]),
             page: 2,
@@ -112,6 +122,10 @@ fn every_server_message_round_trips() {
             tier: QualityTier::VideoHigh,
             receive: QualityTier::VideoHigh,
             stills_for: Vec::new(),
+        },
+        hold: Hold {
+            mic: true,
+            camera: false,
         },
     };
     for msg in [
@@ -141,6 +155,17 @@ fn every_server_message_round_trips() {
                 excused: true,
             }],
             lobby_on: true,
+            hands: vec![PeerId(4), PeerId(2)],
+        },
+        ServerMsg::PeerHold {
+            peer: PeerId(4),
+            hold: Hold {
+                mic: true,
+                camera: true,
+            },
+        },
+        ServerMsg::Hands {
+            queue: vec![PeerId(2)],
         },
         ServerMsg::Waiting {
             protocol: PROTOCOL_VERSION,
@@ -248,6 +273,7 @@ fn every_server_message_round_trips() {
         ErrorCode::RoomFull,
         ErrorCode::NotWaiting,
         ErrorCode::HearingLobby,
+        ErrorCode::HeldByHost,
     ]
     .into_iter()
     .chain(InviteRefusal::ALL.map(|reason| ErrorCode::InviteRefused { reason }))

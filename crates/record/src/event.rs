@@ -89,6 +89,27 @@ pub enum Event {
     },
     /// The lobby was turned on or off for newcomers.
     LobbySet { on: bool, by: PeerId },
+    /// The host or a co-host switched a participant's microphone (`mic`)
+    /// and camera (`camera`) off, or released them (`false`).
+    Held {
+        peer: PeerId,
+        name: DisplayName,
+        mic: bool,
+        camera: bool,
+        by: PeerId,
+    },
+    /// The host or a co-host muted everyone but the host and co-hosts.
+    MutedAll { by: PeerId },
+    /// A participant raised their hand.
+    HandRaised { peer: PeerId, name: DisplayName },
+    /// A hand went down: lowered by its owner, or by the host or a co-host
+    /// (`by`) giving the floor.
+    HandLowered {
+        peer: PeerId,
+        name: DisplayName,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<PeerId>,
+    },
 }
 
 impl Event {
@@ -181,6 +202,41 @@ impl Event {
             Self::LobbySet { on: false, by } => {
                 format!("participant {} turned the lobby off", by.0)
             }
+            Self::Held {
+                peer,
+                name,
+                mic,
+                camera,
+                by,
+            } => {
+                let what = match (mic, camera) {
+                    (true, true) => "muted and stopped the camera of",
+                    (true, false) => "muted",
+                    (false, true) => "stopped the camera of",
+                    (false, false) => "let speak and show again",
+                };
+                format!(
+                    "participant {} {what} {name} (participant {})",
+                    by.0, peer.0
+                )
+            }
+            Self::MutedAll { by } => format!("participant {} muted everyone", by.0),
+            Self::HandRaised { peer, name } => {
+                format!("{name} (participant {}) raised their hand", peer.0)
+            }
+            Self::HandLowered {
+                peer,
+                name,
+                by: None,
+            } => format!("{name} (participant {}) lowered their hand", peer.0),
+            Self::HandLowered {
+                peer,
+                name,
+                by: Some(by),
+            } => format!(
+                "participant {} lowered the hand of {name} (participant {})",
+                by.0, peer.0
+            ),
         }
     }
 }

@@ -222,7 +222,11 @@ impl Db {
                 | Event::JoinRefused { .. }
                 | Event::RoomLocked { .. }
                 | Event::MeetingEnded { .. }
-                | Event::LobbySet { .. } => continue,
+                | Event::LobbySet { .. }
+                | Event::Held { .. }
+                | Event::MutedAll { .. }
+                | Event::HandRaised { .. }
+                | Event::HandLowered { .. } => continue,
             };
             out.push((peer.0, what.to_owned()));
         }

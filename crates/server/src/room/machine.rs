@@ -16,6 +16,7 @@ use sala_protocol::{
 use sala_record::Event;
 
 mod controls;
+mod floor;
 mod joining;
 mod lobby;
 mod presenting;
@@ -150,6 +151,8 @@ pub struct Room {
     ended: bool,
     /// Newcomers who do not moderate wait in the lobby (always, in a hearing).
     lobby_on: bool,
+    /// Raised hands, first raised first.
+    hands: Vec<PeerId>,
 }
 
 impl Room {
@@ -173,6 +176,7 @@ impl Room {
             empty_reported: false,
             locked: false,
             ended: false,
+            hands: Vec::new(),
         }
     }
 
@@ -248,7 +252,10 @@ impl Room {
             ClientMsg::Join { .. } => self.error(conn, ErrorCode::AlreadyJoined),
             ClientMsg::Signal { to, signal } => self.relay(conn, from, to, signal),
             ClientMsg::Media { media } => {
+                let mut media = media;
                 if let Some(peer) = self.peers.get_mut(&from) {
+                    // What the host holds stays off, whatever the client says.
+                    media = media.held(peer.info.hold);
                     if media.screen != peer.info.media.screen {
                         peer.still = None;
                     }
@@ -282,6 +289,10 @@ impl Room {
             ClientMsg::Deny { peer } => self.deny(now, conn, from, peer),
             ClientMsg::Excuse { peer } => self.excuse(conn, from, peer),
             ClientMsg::SetLobby { on } => self.set_lobby(conn, from, on),
+            ClientMsg::Hold { peer, hold } => self.hold(conn, from, peer, hold),
+            ClientMsg::MuteAll => self.mute_all(conn, from),
+            ClientMsg::RaiseHand { up } => self.raise_hand(from, up),
+            ClientMsg::LowerHand { peer } => self.lower_hand(conn, from, peer),
         }
     }
 
@@ -342,6 +353,7 @@ impl Room {
             self.tell_moderators(ServerMsg::KnockEnded { peer: id });
             return self.mark_if_empty(now);
         }
+        self.drop_hand(id);
         for other in self.attached_except(id) {
             self.send(other, ServerMsg::PeerLeft { peer: id, reason });
         }

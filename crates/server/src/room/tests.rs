@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use sala_protocol::{
-    ClientMsg, DeckId, DisplayName, ErrorCode, HostKey, IceServer, InviteId, LeaveReason,
+    ClientMsg, DeckId, DisplayName, ErrorCode, Hold, HostKey, IceServer, InviteId, LeaveReason,
     MediaState, MeetingId, MeetingInfo, MeetingKind, MeetingTitle, PeerId, PeerInfo, ResumeToken,
     Role, SdpType, ServerMsg, Signal, Transport, MESH_CAPACITY, PROTOCOL_VERSION,
 };
@@ -54,6 +54,7 @@ fn info(id: u64, role: Role) -> PeerInfo {
         name: name(id),
         role,
         media: media(true),
+        hold: Hold::default(),
     }
 }
 fn sdp(s: &str) -> Signal {
@@ -117,6 +118,7 @@ fn welcome(c: u64, you: PeerInfo, peers: Vec<PeerInfo>, tok: u8, resumed: bool) 
             presentation: None,
             lobby: Vec::new(),
             lobby_on: false,
+            hands: Vec::new(),
         },
     )
 }
@@ -1334,4 +1336,5 @@ fn a_room_started_for_an_ended_meeting_lets_nobody_in() {
     );
 }
 
+mod floor;
 mod lobby;

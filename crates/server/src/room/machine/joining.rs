@@ -4,8 +4,8 @@
 use std::collections::VecDeque;
 
 use sala_protocol::{
-    ErrorCode, LinkQuality, MediaState, PeerId, PeerInfo, ResumeToken, Role, ServerMsg, Transport,
-    MESH_CAPACITY, PROTOCOL_VERSION,
+    ErrorCode, Hold, LinkQuality, MediaState, PeerId, PeerInfo, ResumeToken, Role, ServerMsg,
+    Transport, MESH_CAPACITY, PROTOCOL_VERSION,
 };
 use sala_record::Event;
 
@@ -67,6 +67,7 @@ impl Room {
             name,
             role,
             media,
+            hold: Hold::default(),
         };
         let place = if waits {
             Place::Lobby {
@@ -132,6 +133,7 @@ impl Room {
         // valid until it comes back with the new one.
         peer.previous_token = Some(used_token);
         peer.token = new_token;
+        let media = media.held(peer.info.hold);
         let media_changed = peer.info.media != media;
         peer.info.media = media.clone();
         let info = peer.info.clone();
@@ -206,6 +208,7 @@ impl Room {
             presentation: self.presentation.clone(),
             lobby,
             lobby_on: self.lobby_on,
+            hands: self.hands.clone(),
         };
         self.send(conn, msg);
         self.send_stills(conn, id);

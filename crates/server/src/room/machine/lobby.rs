@@ -216,6 +216,7 @@ impl Room {
             name,
             by,
         });
+        self.drop_hand(target);
         for other in self.attached().map(|(_, c)| c).collect::<Vec<_>>() {
             self.send(
                 other,

@@ -1,0 +1,216 @@
+//! Holds on microphones and cameras, mute everyone, and raised hands, on
+//! virtual time.
+
+use super::*;
+
+fn held(to: &[u64], peer: u64, mic: bool, camera: bool) -> Vec<Output> {
+    to.iter()
+        .map(|c| {
+            send(
+                *c,
+                ServerMsg::PeerHold {
+                    peer: PeerId(peer),
+                    hold: Hold { mic, camera },
+                },
+            )
+        })
+        .collect()
+}
+
+fn held_record(peer: u64, mic: bool, camera: bool, by: u64) -> Output {
+    Output::Record(Event::Held {
+        peer: PeerId(peer),
+        name: name(peer),
+        mic,
+        camera,
+        by: PeerId(by),
+    })
+}
+
+fn hands(to: &[u64], queue: &[u64]) -> Vec<Output> {
+    to.iter()
+        .map(|c| {
+            send(
+                *c,
+                ServerMsg::Hands {
+                    queue: queue.iter().map(|p| PeerId(*p)).collect(),
+                },
+            )
+        })
+        .collect()
+}
+
+fn hold_msg(c: u64, peer: u64, mic: bool, camera: bool) -> Input {
+    msg(
+        c,
+        ClientMsg::Hold {
+            peer: PeerId(peer),
+            hold: Hold { mic, camera },
+        },
+    )
+}
+
+#[test]
+fn holds_and_hands() {
+    let cases: Vec<(&str, Vec<Step>)> = vec![
+        (
+            "the host mutes a guest: everyone hears of it, and the guest's unmute is announced as muted",
+            vec![
+                host_first(),
+                In(0, guest(2, 2), joined_after_host(2, 2)),
+                In(0, guest(3, 3), joined_after_host(3, 3)),
+                In(1, hold_msg(1, 2, true, false), {
+                    let mut out = vec![held_record(2, true, false, 1)];
+                    out.extend(held(&[1, 2, 3], 2, true, false));
+                    out
+                }),
+                // Held again the same: nothing.
+                In(2, hold_msg(1, 2, true, false), vec![]),
+                // A modified client says its microphone is on: the room is told it is off.
+                In(
+                    3,
+                    msg(2, ClientMsg::Media { media: media(true) }),
+                    vec![
+                        send(
+                            1,
+                            ServerMsg::PeerMedia {
+                                peer: PeerId(2),
+                                media: media(false),
+                            },
+                        ),
+                        send(
+                            3,
+                            ServerMsg::PeerMedia {
+                                peer: PeerId(2),
+                                media: media(false),
+                            },
+                        ),
+                    ],
+                ),
+                // Released.
+                In(4, hold_msg(1, 2, false, false), {
+                    let mut out = vec![held_record(2, false, false, 1)];
+                    out.extend(held(&[1, 2, 3], 2, false, false));
+                    out
+                }),
+            ],
+        ),
+        (
+            "a guest may not hold anyone; nobody may hold the host",
+            vec![
+                host_first(),
+                In(0, guest(2, 2), joined_after_host(2, 2)),
+                In(
+                    1,
+                    hold_msg(2, 1, true, true),
+                    vec![err(2, ErrorCode::NotAllowed)],
+                ),
+                In(
+                    1,
+                    msg(2, ClientMsg::MuteAll),
+                    vec![err(2, ErrorCode::NotAllowed)],
+                ),
+                In(
+                    1,
+                    hold_msg(1, 9, true, true),
+                    vec![err(1, ErrorCode::UnknownPeer)],
+                ),
+            ],
+        ),
+        (
+            "mute everyone holds every guest's microphone once, and a newcomer learns of the holds",
+            vec![
+                host_first(),
+                In(0, guest(2, 2), joined_after_host(2, 2)),
+                In(1, hold_msg(1, 2, false, true), {
+                    let mut out = vec![held_record(2, false, true, 1)];
+                    out.extend(held(&[1, 2], 2, false, true));
+                    out
+                }),
+                In(0, guest(3, 3), {
+                    let mut out = vec![record(3, Role::Participant, EventKind::Joined)];
+                    out.extend((1..3).map(|o| {
+                        send(
+                            o,
+                            ServerMsg::PeerJoined {
+                                peer: info(3, Role::Participant),
+                            },
+                        )
+                    }));
+                    let mut two = info(2, Role::Participant);
+                    two.hold.camera = true;
+                    two.media.camera = false;
+                    out.push(welcome(
+                        3,
+                        info(3, Role::Participant),
+                        vec![info(1, Role::Host), two],
+                        3,
+                        false,
+                    ));
+                    out
+                }),
+                In(2, msg(1, ClientMsg::MuteAll), {
+                    let mut out = vec![Output::Record(Event::MutedAll { by: PeerId(1) })];
+                    out.extend(held(&[1, 2, 3], 2, true, true));
+                    out.extend(held(&[1, 2, 3], 3, true, false));
+                    out
+                }),
+            ],
+        ),
+        (
+            "hands go up in order, down by their owner or the host, and with their owner",
+            vec![
+                host_first(),
+                In(0, guest(2, 2), joined_after_host(2, 2)),
+                In(0, guest(3, 3), joined_after_host(3, 3)),
+                In(1, msg(3, ClientMsg::RaiseHand { up: true }), {
+                    let mut out = vec![Output::Record(Event::HandRaised {
+                        peer: PeerId(3),
+                        name: name(3),
+                    })];
+                    out.extend(hands(&[1, 2, 3], &[3]));
+                    out
+                }),
+                In(2, msg(2, ClientMsg::RaiseHand { up: true }), {
+                    let mut out = vec![Output::Record(Event::HandRaised {
+                        peer: PeerId(2),
+                        name: name(2),
+                    })];
+                    out.extend(hands(&[1, 2, 3], &[3, 2]));
+                    out
+                }),
+                // Raised twice: still one place in the queue.
+                In(3, msg(2, ClientMsg::RaiseHand { up: true }), vec![]),
+                In(
+                    4,
+                    msg(2, ClientMsg::LowerHand { peer: PeerId(3) }),
+                    vec![err(2, ErrorCode::NotAllowed)],
+                ),
+                In(5, msg(1, ClientMsg::LowerHand { peer: PeerId(3) }), {
+                    let mut out = vec![Output::Record(Event::HandLowered {
+                        peer: PeerId(3),
+                        name: name(3),
+                        by: Some(PeerId(1)),
+                    })];
+                    out.extend(hands(&[1, 2, 3], &[2]));
+                    out
+                }),
+                In(6, msg(2, ClientMsg::Leave), {
+                    let mut out = vec![
+                        Output::Close {
+                            conn: ConnId(2),
+                            error: None,
+                        },
+                        record(2, Role::Participant, EventKind::Left),
+                    ];
+                    out.extend(hands(&[1, 3], &[]));
+                    out.extend(left(&[1, 3], 2, LeaveReason::Left));
+                    out
+                }),
+            ],
+        ),
+    ];
+    for (case, steps) in cases {
+        run(case, steps);
+    }
+}
