@@ -234,6 +234,17 @@ pub enum Text {
     KindMeeting,
     KindHearing,
     HearingTag,
+    MuteThem,
+    LetSpeak,
+    StopTheirCamera,
+    AllowCamera,
+    MuteAll,
+    RaiseHand,
+    LowerHand,
+    HandRaised,
+    MutedByHost,
+    CameraStoppedByHost,
+    HeldTag,
 }
 
 impl Text {
@@ -393,6 +404,17 @@ impl Text {
             KindMeeting => "Meeting: guests come straight in",
             KindHearing => "Court hearing: everyone waits in a lobby; witnesses are called in",
             HearingTag => "Hearing",
+            MuteThem => "Mute",
+            LetSpeak => "Let speak",
+            StopTheirCamera => "Stop camera",
+            AllowCamera => "Allow camera",
+            MuteAll => "Mute everyone",
+            RaiseHand => "Raise hand",
+            LowerHand => "Lower hand",
+            HandRaised => "Hand raised",
+            MutedByHost => "The host muted you. Raise your hand to ask to speak.",
+            CameraStoppedByHost => "The host stopped your camera.",
+            HeldTag => "Muted by host",
         }
     }
 
@@ -552,6 +574,17 @@ impl Text {
             KindMeeting => "កិច្ចប្រជុំ៖ ភ្ញៀវចូលដោយផ្ទាល់",
             KindHearing => "សវនាការតុលាការ៖ អ្នកទាំងអស់រង់ចាំក្នុងបន្ទប់រង់ចាំ សាក្សីត្រូវបានហៅចូល",
             HearingTag => "សវនាការ",
+            MuteThem => "បិទសំឡេង",
+            LetSpeak => "អនុញ្ញាតឱ្យនិយាយ",
+            StopTheirCamera => "បិទកាមេរ៉ា",
+            AllowCamera => "អនុញ្ញាតកាមេរ៉ា",
+            MuteAll => "បិទសំឡេងអ្នកទាំងអស់",
+            RaiseHand => "លើកដៃ",
+            LowerHand => "ដាក់ដៃចុះ",
+            HandRaised => "បានលើកដៃ",
+            MutedByHost => "ម្ចាស់កិច្ចប្រជុំបានបិទសំឡេងអ្នក។ លើកដៃដើម្បីសុំនិយាយ។",
+            CameraStoppedByHost => "ម្ចាស់កិច្ចប្រជុំបានបិទកាមេរ៉ារបស់អ្នក។",
+            HeldTag => "ត្រូវបានបិទសំឡេងដោយម្ចាស់",
         }
     }
 }

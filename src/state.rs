@@ -7,7 +7,7 @@ pub use slides::{rendition, DeckStatus, Slides, Upload};
 
 use crate::error::{CallEnd, MediaError};
 use sala_protocol::{
-    Knock, MediaState, MeetingInfo, PeerId, PeerInfo, Presentation, QualityTier, SlidePage,
+    Hold, Knock, MediaState, MeetingInfo, PeerId, PeerInfo, Presentation, QualityTier, SlidePage,
 };
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -175,6 +175,8 @@ pub struct State {
     pub lobby: Vec<Knock>,
     /// Newcomers wait in the lobby.
     pub lobby_on: bool,
+    /// Raised hands, first raised first.
+    pub hands: Vec<PeerId>,
 }
 
 impl Default for State {
@@ -196,6 +198,7 @@ impl Default for State {
             locked: false,
             lobby: Vec::new(),
             lobby_on: false,
+            hands: Vec::new(),
         }
     }
 }
@@ -225,6 +228,7 @@ pub enum Action {
         peers: Vec<PeerInfo>,
         lobby: Vec<Knock>,
         lobby_on: bool,
+        hands: Vec<PeerId>,
     },
     /// We wait in the lobby.
     Waiting {
@@ -236,6 +240,9 @@ pub enum Action {
     Knocking(Knock),
     KnockEnded(PeerId),
     LobbySet(bool),
+    /// The host holds (or released) someone's microphone and camera; us too.
+    PeerHold(PeerId, Hold),
+    Hands(Vec<PeerId>),
     Reconnecting,
     PeerJoined(PeerInfo),
     PeerLeft(PeerId),
@@ -313,8 +320,10 @@ impl Reducible for State {
                 peers,
                 lobby,
                 lobby_on,
+                hands,
             } => {
                 s.phase = Phase::InCall;
+                s.hands = hands;
                 s.me = Some(me);
                 s.meeting = Some(meeting);
                 s.lobby = lobby;
@@ -345,6 +354,7 @@ impl Reducible for State {
                 s.meeting = Some(meeting);
                 s.peers.clear();
                 s.lobby.clear();
+                s.hands.clear();
                 s.locked = false;
                 s.slides = Slides::default();
                 s.local.screen = None;
@@ -355,6 +365,16 @@ impl Reducible for State {
             },
             Action::KnockEnded(peer) => s.lobby.retain(|k| k.peer != peer),
             Action::LobbySet(on) => s.lobby_on = on,
+            Action::PeerHold(id, hold) => {
+                if let Some(me) = s.me.as_mut().filter(|m| m.id == id) {
+                    me.hold = hold;
+                }
+                if let Some(p) = s.peers.get_mut(&id) {
+                    p.info.hold = hold;
+                    p.info.media = p.info.media.clone().held(hold);
+                }
+            }
+            Action::Hands(queue) => s.hands = queue,
             Action::Reconnecting => match s.phase {
                 Phase::Ended(_) => {}
                 Phase::Waiting { excused, .. } => {

@@ -13,7 +13,7 @@ use sala::components::tile::{Tile, TileProps};
 use sala::error::{CallEnd, MediaError};
 use sala::state::{DataSaver, Device, Devices, Link, Local, MediaStatus, Quality};
 use sala::App;
-use sala_protocol::{DisplayName, MediaState, MeetingTitle, QualityTier, Role};
+use sala_protocol::{DisplayName, Hold, MediaState, MeetingTitle, QualityTier, Role};
 use support::{mount, recorder};
 use wasm_bindgen_test::*;
 use yew::Callback;
@@ -180,6 +180,8 @@ async fn controls_send_the_opposite_of_the_current_state() {
         participants: 4,
         panel: Some(Panel::Devices),
         hosting: true,
+        held: Hold::default(),
+        hand_up: false,
         on_command,
         on_panel,
     })
@@ -245,6 +247,7 @@ async fn tile_shows_initials_mute_and_host_without_video() {
         stream: None,
         link: Link::Retrying,
         is_me: false,
+        hand: None,
     })
     .await;
     assert_eq!(m.text(".avatar"), "DK");
@@ -275,6 +278,7 @@ async fn tile_shows_a_participant_on_a_thin_link() {
         stream: None,
         link: Link::Connected,
         is_me: false,
+        hand: None,
     })
     .await;
     assert_eq!(m.text("[data-testid=tier-badge]"), "Audio + slides");
@@ -364,10 +368,40 @@ async fn only_the_host_link_offers_invitations() {
         participants: 2,
         panel: None,
         hosting: false,
+        held: Hold::default(),
+        hand_up: false,
         on_command,
         on_panel,
     })
     .await;
     assert_eq!(m.count("[data-testid=invites-toggle]"), 0);
     assert_eq!(m.count("[data-testid=devices-toggle]"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn controls_lock_what_the_host_holds_and_show_a_raised_hand() {
+    let (on_command, seen) = recorder();
+    let (on_panel, _) = recorder();
+    let m = mount::<Controls>(ControlsProps {
+        mic: false,
+        camera: true,
+        sharing: false,
+        uploading: false,
+        participants: 3,
+        panel: None,
+        hosting: false,
+        held: Hold {
+            mic: true,
+            camera: false,
+        },
+        hand_up: true,
+        on_command,
+        on_panel,
+    })
+    .await;
+    assert_eq!(m.count("[data-testid=mic-toggle][disabled]"), 1);
+    assert_eq!(m.count("[data-testid=camera-toggle][disabled]"), 0);
+    assert_eq!(m.count("[data-testid=hand-toggle][aria-pressed=true]"), 1);
+    m.click("[data-testid=hand-toggle]").await;
+    assert_eq!(*seen.borrow(), vec![Command::RaiseHand(false)]);
 }

@@ -81,6 +81,7 @@ impl Engine {
             peer.remote_screen = info.media.screen.clone();
             peer.remote_receive = info.media.receive;
             peer.remote_send = info.media.tier;
+            peer.set_hold(info.hold);
         }
     }
 

@@ -26,7 +26,9 @@ use futures::StreamExt;
 use local::LocalMedia;
 use media::Kind;
 use peer::{Peer, PeerEvent};
-use sala_protocol::{ClientMsg, DisplayName, HolderKey, IceServer, MeetingId, PeerId, ResumeToken};
+use sala_protocol::{
+    ClientMsg, DisplayName, Hold, HolderKey, IceServer, MeetingId, PeerId, ResumeToken,
+};
 use signaling::{Socket, SocketEvent};
 use std::collections::HashMap;
 use wasm_bindgen::closure::Closure;
@@ -66,6 +68,14 @@ pub enum Command {
     Excuse(PeerId),
     /// Host or co-host: newcomers wait in the lobby, or come straight in.
     SetLobby(bool),
+    /// Host or co-host: switch off (or release) someone's microphone and camera.
+    Hold(PeerId, Hold),
+    /// Host or co-host: mute everyone but the host and co-hosts.
+    MuteAll,
+    /// Raise or lower our hand.
+    RaiseHand(bool),
+    /// Host or co-host: lower someone's hand (give them the floor).
+    LowerHand(PeerId),
     Leave,
 }
 
@@ -151,6 +161,8 @@ struct Engine {
     ping: Option<(u32, f64)>,
     /// The round trip of the last answered ping, reported with the next one.
     rtt_ms: Option<u32>,
+    /// What the host holds of our microphone and camera.
+    hold: Hold,
     queued: Vec<ClientMsg>,
     attempt: u32,
     fatal: Option<CallEnd>,
@@ -190,6 +202,7 @@ impl Engine {
             place: Place::Outside,
             ping: None,
             rtt_ms: None,
+            hold: Hold::default(),
             queued: Vec::new(),
             attempt: 0,
             fatal: None,
@@ -239,6 +252,9 @@ impl Engine {
 
     async fn command(&mut self, cmd: Command) {
         let switched = match cmd {
+            // Muted by the host: only the host lets us speak again.
+            Command::SetMic(true) if self.hold.mic => return,
+            Command::SetCamera(true) if self.hold.camera => return,
             Command::SetMic(on) => {
                 let mut result = Ok(());
                 if on && self.local.audio().is_none() {
@@ -290,6 +306,10 @@ impl Engine {
             Command::Deny(peer) => return self.send(ClientMsg::Deny { peer }),
             Command::Excuse(peer) => return self.send(ClientMsg::Excuse { peer }),
             Command::SetLobby(on) => return self.send(ClientMsg::SetLobby { on }),
+            Command::Hold(peer, hold) => return self.send(ClientMsg::Hold { peer, hold }),
+            Command::MuteAll => return self.send(ClientMsg::MuteAll),
+            Command::RaiseHand(up) => return self.send(ClientMsg::RaiseHand { up }),
+            Command::LowerHand(peer) => return self.send(ClientMsg::LowerHand { peer }),
             Command::Leave => return self.end(Some(CallEnd::Left)),
         };
         self.emit(Action::MediaReady {

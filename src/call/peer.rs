@@ -11,7 +11,7 @@ use super::media::stream_of;
 use super::sdp;
 use super::stats::{self, Counters};
 use js_sys::Array;
-use sala_protocol::{IceServer, PeerId, QualityTier, SdpType, Signal, StreamId};
+use sala_protocol::{Hold, IceServer, PeerId, QualityTier, SdpType, Signal, StreamId};
 use wasm_bindgen::prelude::*;
 use web_sys::{
     MediaStream, MediaStreamTrack, RtcConfiguration, RtcIceCandidateInit, RtcIceServer,
@@ -55,6 +55,9 @@ pub struct Peer {
     pub remote_receive: QualityTier,
     /// Tier the remote side sends at (it announces it).
     pub remote_send: QualityTier,
+    /// What the host holds of the remote participant: its held media is
+    /// received but not played (a modified client may send it anyway).
+    hold: Hold,
     /// Audio packet time we ask the remote side for, with FEC and DTX (see
     /// `sdp.rs`); `None` leaves the browser's own audio settings.
     pub ptime_ms: Option<u32>,
@@ -167,6 +170,7 @@ impl Peer {
             screen: None,
             remote_audio: None,
             remote_video: None,
+            hold: Hold::default(),
             remote_screen: None,
             remote_receive: QualityTier::VideoHigh,
             remote_send: QualityTier::VideoHigh,
@@ -384,12 +388,29 @@ impl Peer {
             "audio" => self.remote_audio = Some(track),
             _ => self.remote_video = Some(track),
         }
+        self.apply_hold();
         let tracks: Vec<&MediaStreamTrack> = self
             .remote_audio
             .iter()
             .chain(self.remote_video.iter())
             .collect();
         Received::Main(stream_of(&tracks))
+    }
+
+    /// The host's hold on the remote participant: its held tracks play
+    /// silence and black here, whatever its client sends.
+    pub fn set_hold(&mut self, hold: Hold) {
+        self.hold = hold;
+        self.apply_hold();
+    }
+
+    fn apply_hold(&self) {
+        if let Some(track) = &self.remote_audio {
+            track.set_enabled(!self.hold.mic);
+        }
+        if let Some(track) = &self.remote_video {
+            track.set_enabled(!self.hold.camera);
+        }
     }
 
     pub fn restart_ice(&self) {

@@ -7,7 +7,7 @@ use super::{js, Engine, Event};
 use crate::error::CallEnd;
 use crate::state::Action;
 use sala_protocol::{
-    ClientMsg, ErrorCode, MeetingInfo, PeerId, PeerInfo, ResumeToken, ServerMsg,
+    ClientMsg, ErrorCode, Hold, MeetingInfo, PeerId, PeerInfo, ResumeToken, ServerMsg,
     HEARTBEAT_INTERVAL_SECS, HEARTBEAT_TIMEOUT_SECS, PROTOCOL_VERSION,
 };
 
@@ -120,12 +120,14 @@ impl Engine {
                 presentation,
                 lobby,
                 lobby_on,
+                hands,
                 ..
             } => {
                 self.attempt = 0;
                 self.resume = Some(resume);
                 self.ice_servers = ice_servers;
                 self.me = Some(you.id);
+                self.hold_self(you.hold).await;
                 // Let in from the lobby, we are a newcomer even on a resumed socket.
                 let was_inside = self.place == Place::Room;
                 self.place = Place::Room;
@@ -159,6 +161,7 @@ impl Engine {
                     peers,
                     lobby,
                     lobby_on,
+                    hands,
                 });
                 // A resumed session may come back to a smaller or larger mesh.
                 self.apply_limits().await;
@@ -180,6 +183,8 @@ impl Engine {
             ServerMsg::Knocking { knock } => self.emit(Action::Knocking(knock)),
             ServerMsg::KnockEnded { peer } => self.emit(Action::KnockEnded(peer)),
             ServerMsg::LobbySet { on } => self.emit(Action::LobbySet(on)),
+            ServerMsg::PeerHold { peer, hold } => self.peer_hold(peer, hold).await,
+            ServerMsg::Hands { queue } => self.emit(Action::Hands(queue)),
             ServerMsg::PeerJoined { peer } => self.emit(Action::PeerJoined(peer)),
             // Our offer may have crossed its old socket's end unanswered.
             ServerMsg::PeerResumed { peer } => self.resend_offer(peer),
@@ -249,6 +254,35 @@ impl Engine {
 }
 
 impl Engine {
+    /// The host holds (or released) a participant's microphone and camera.
+    async fn peer_hold(&mut self, peer: PeerId, hold: Hold) {
+        if Some(peer) == self.me {
+            self.hold_self(hold).await;
+        } else if let Some(p) = self.peers.get_mut(&peer) {
+            p.set_hold(hold);
+        }
+        self.emit(Action::PeerHold(peer, hold));
+    }
+
+    /// Ours: what is held goes off here too, and stays off until released.
+    async fn hold_self(&mut self, hold: Hold) {
+        self.hold = hold;
+        let mut changed = false;
+        if hold.mic && self.local.mic_on {
+            self.local.set_mic_on(false);
+            changed = true;
+        }
+        if hold.camera && self.local.camera_on() {
+            self.local.set_track(false, None);
+            self.replace_on_peers(false).await;
+            changed = true;
+        }
+        if changed {
+            self.emit_toggles();
+            self.announce();
+        }
+    }
+
     /// The server has us in the lobby: at first, after being sent back out
     /// of the room, or on a socket that came back. Nothing of the room may
     /// stay: every media connection is closed (the others have closed

@@ -2,6 +2,7 @@ use crate::call::Command;
 use crate::components::icon::{Glyph, Icon};
 use crate::components::room::Panel;
 use crate::i18n::{use_tr, Text};
+use sala_protocol::Hold;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -17,6 +18,12 @@ fn present_file(e: Event) -> Option<Command> {
 pub struct ControlsProps {
     pub mic: bool,
     pub camera: bool,
+    /// What the host holds of ours: those toggles are locked off.
+    #[prop_or_default]
+    pub held: Hold,
+    /// Our hand is raised.
+    #[prop_or_default]
+    pub hand_up: bool,
     pub sharing: bool,
     /// Our deck upload is being rendered.
     pub uploading: bool,
@@ -34,17 +41,18 @@ pub struct ControlsProps {
 #[function_component]
 pub fn Controls(props: &ControlsProps) -> Html {
     let tr = use_tr();
-    let (mic, camera, sharing) = (props.mic, props.camera, props.sharing);
+    let (mic, camera, sharing, hand_up) = (props.mic, props.camera, props.sharing, props.hand_up);
     let cmd = &props.on_command;
     let button = |on: bool,
                   glyph_on: Glyph,
                   glyph_off: Glyph,
                   label: Text,
                   testid: &'static str,
+                  held: bool,
                   onclick: Callback<MouseEvent>| {
         html! {
             <button type="button" class={classes!("control", (!on).then_some("off"))} aria-pressed={on.to_string()}
-                {onclick} data-testid={testid}>
+                disabled={held} {onclick} data-testid={testid}>
                 <Icon glyph={if on { glyph_on } else { glyph_off }} />
                 <span>{ tr.t(label) }</span>
             </button>
@@ -71,9 +79,14 @@ pub fn Controls(props: &ControlsProps) -> Html {
     html! {
         <div class="controls" role="toolbar">
             { button(mic, Glyph::Mic, Glyph::MicOff, if mic { Text::Mute } else { Text::Unmute }, "mic-toggle",
-                cmd.reform(move |_| Command::SetMic(!mic))) }
+                props.held.mic, cmd.reform(move |_| Command::SetMic(!mic))) }
             { button(camera, Glyph::Camera, Glyph::CameraOff, if camera { Text::StopCamera } else { Text::StartCamera }, "camera-toggle",
-                cmd.reform(move |_| Command::SetCamera(!camera))) }
+                props.held.camera, cmd.reform(move |_| Command::SetCamera(!camera))) }
+            <button type="button" class={classes!("control", hand_up.then_some("active"))} aria-pressed={hand_up.to_string()}
+                onclick={cmd.reform(move |_| Command::RaiseHand(!hand_up))} data-testid="hand-toggle">
+                <Icon glyph={Glyph::Hand} />
+                <span>{ tr.t(if hand_up { Text::LowerHand } else { Text::RaiseHand }) }</span>
+            </button>
             <button type="button" class={classes!("control", sharing.then_some("active"))} aria-pressed={sharing.to_string()}
                 onclick={cmd.reform(move |_| if sharing { Command::StopShare } else { Command::ShareScreen })} data-testid="share-toggle">
                 <Icon glyph={Glyph::Screen} />

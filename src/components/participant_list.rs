@@ -1,13 +1,16 @@
 use crate::call::Command;
 use crate::components::icon::{Glyph, Icon};
 use crate::i18n::{use_tr, Text};
-use sala_protocol::{PeerInfo, Role};
+use sala_protocol::{Hold, PeerId, PeerInfo, Role};
 use yew::prelude::*;
 
 #[derive(PartialEq, Properties)]
 pub struct ParticipantListProps {
     pub me: PeerInfo,
     pub others: Vec<PeerInfo>,
+    /// Raised hands, first raised first.
+    #[prop_or_default]
+    pub hands: Vec<PeerId>,
     /// The room is closed to newcomers.
     #[prop_or_default]
     pub locked: bool,
@@ -34,12 +37,22 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
         let removable = moderator && !me && (p.role != Role::Host || props.me.role == Role::Host);
         let excusable = moderator && !me && !p.role.moderates();
         let id = p.id;
+        let hold = p.hold;
+        let hand = props.hands.iter().position(|h| *h == id).map(|i| i + 1);
         html! {
             <li data-testid="participant" data-name={p.name.to_string()}>
                 <span class="participant-name">{ p.name.as_str() }</span>
                 if me { <span class="tag">{ tr.t(Text::You) }</span> }
                 if let Some(role) = Text::role_tag(p.role) {
                     <span class="tag role" data-testid="role-tag">{ tr.t(role) }</span>
+                }
+                if let Some(place) = hand {
+                    <span class="tag hand" data-testid="hand" title={tr.t(Text::HandRaised)}>
+                        <Icon glyph={Glyph::Hand} />{ place }
+                    </span>
+                }
+                if hold.mic {
+                    <span class="tag held" data-testid="held-tag">{ tr.t(Text::HeldTag) }</span>
                 }
                 <span class="participant-state">
                     <span title={tr.t(if p.media.mic { Text::Microphone } else { Text::Muted })}>
@@ -49,6 +62,20 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
                         <Icon glyph={if p.media.camera { Glyph::Camera } else { Glyph::CameraOff }} />
                     </span>
                 </span>
+                if moderator && hand.is_some() {
+                    <button type="button" class="secondary small" data-testid="lower-hand"
+                        onclick={cmd.reform(move |_| Command::LowerHand(id))}>{ tr.t(Text::LowerHand) }</button>
+                }
+                if excusable {
+                    <button type="button" class="secondary small" data-testid="hold-mic"
+                        onclick={cmd.reform(move |_| Command::Hold(id, Hold { mic: !hold.mic, ..hold }))}>
+                        { tr.t(if hold.mic { Text::LetSpeak } else { Text::MuteThem }) }
+                    </button>
+                    <button type="button" class="secondary small" data-testid="hold-camera"
+                        onclick={cmd.reform(move |_| Command::Hold(id, Hold { camera: !hold.camera, ..hold }))}>
+                        { tr.t(if hold.camera { Text::AllowCamera } else { Text::StopTheirCamera }) }
+                    </button>
+                }
                 if excusable {
                     <button type="button" class="secondary small" data-testid="excuse-participant"
                         onclick={cmd.reform(move |_| Command::Excuse(id))}>{ tr.t(Text::Excuse) }</button>
@@ -69,6 +96,8 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
         };
         html! {
             <div class="room-controls">
+                <button type="button" class="secondary" data-testid="mute-all"
+                    onclick={cmd.reform(|_| Command::MuteAll)}>{ tr.t(Text::MuteAll) }</button>
                 <button type="button" class="secondary" aria-pressed={locked.to_string()} data-testid="lock-toggle"
                     onclick={cmd.reform(move |_| Command::SetLocked(!locked))}>
                     { tr.t(if locked { Text::UnlockMeeting } else { Text::LockMeeting }) }

@@ -46,10 +46,11 @@ pub fn Room(props: &RoomProps) -> Html {
     me_now.media.receive = s.quality.receive;
 
     let stage = stage(s, props, &tr);
+    let hand = |id| s.hands.iter().position(|h| *h == id).map(|i| i + 1);
     let tiles = s.peers.values().map(|p| {
         html! {
             <Tile key={p.info.id.0} name={p.info.name.clone()} role={p.info.role} media={p.info.media.clone()}
-                stream={p.main.clone()} link={p.link} />
+                stream={p.main.clone()} link={p.link} hand={hand(p.info.id)} />
         }
     });
     let banner = match (
@@ -59,6 +60,8 @@ pub fn Room(props: &RoomProps) -> Html {
         &s.slides.upload,
     ) {
         (Phase::Reconnecting, ..) => Some(Text::Reconnecting),
+        _ if me.hold.mic => Some(Text::MutedByHost),
+        _ if me.hold.camera => Some(Text::CameraStoppedByHost),
         (_, true, ..) => Some(Text::ScreenShareRefused),
         (_, _, Some(err), _) => Some(err.text()),
         (.., Upload::Failed(err)) => Some(err.text()),
@@ -68,7 +71,7 @@ pub fn Room(props: &RoomProps) -> Html {
     let side = match *panel {
         Some(Panel::Participants) => html! {
             <ParticipantList me={me_now.clone()} others={s.peers.values().map(|p| p.info.clone()).collect::<Vec<_>>()}
-                locked={s.locked} lobby_on={s.lobby_on} hearing={s.meeting.as_ref().is_some_and(|m| m.kind == MeetingKind::Hearing)}
+                hands={s.hands.clone()} locked={s.locked} lobby_on={s.lobby_on} hearing={s.meeting.as_ref().is_some_and(|m| m.kind == MeetingKind::Hearing)}
                 on_command={props.on_command.clone()} />
         },
         Some(Panel::Devices) => html! {
@@ -107,7 +110,7 @@ pub fn Room(props: &RoomProps) -> Html {
             { stage.unwrap_or_default() }
             <div class="grid" data-count={(s.peers.len() + 1).to_string()}>
                 <Tile name={me.name.clone()} role={me.role} media={me_now.media.clone()} stream={s.local.stream.clone()}
-                    link={Link::Connected} is_me=true />
+                    link={Link::Connected} is_me=true hand={hand(me.id)} />
                 { for tiles }
             </div>
             if s.peers.is_empty() {
@@ -116,6 +119,7 @@ pub fn Room(props: &RoomProps) -> Html {
             </div>
             { side }
             <Controls mic={s.local.mic} camera={s.local.camera} sharing={s.local.screen.is_some()}
+                held={me.hold} hand_up={s.hands.contains(&me.id)}
                 uploading={s.slides.upload == Upload::Rendering}
                 participants={s.peers.len() + 1} panel={*panel} hosting={props.host_key.is_some()}
                 on_command={props.on_command.clone()} {on_panel} />

@@ -17,6 +17,9 @@ pub struct TileProps {
     /// Our own tile: mirrored, never played back.
     #[prop_or_default]
     pub is_me: bool,
+    /// Place in the raised-hands queue (1 = first), if the hand is up.
+    #[prop_or_default]
+    pub hand: Option<usize>,
 }
 
 fn initials(name: &str) -> String {
@@ -66,6 +69,11 @@ pub fn Tile(props: &TileProps) -> Html {
                 <div class="tile-note">{ tr.t(note) }</div>
             }
             <figcaption>
+                if let Some(place) = props.hand {
+                    <span class="badge hand" title={tr.t(Text::HandRaised)} data-testid="tile-hand">
+                        <Icon glyph={Glyph::Hand} />{ place }
+                    </span>
+                }
                 if !props.media.mic {
                     <span class="badge muted" title={tr.t(Text::Muted)} data-testid="tile-muted"><Icon glyph={Glyph::MicOff} /></span>
                 }

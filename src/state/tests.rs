@@ -14,6 +14,7 @@ fn peer(id: u64, name: &str) -> PeerInfo {
             receive: QualityTier::VideoHigh,
             stills_for: Vec::new(),
         },
+        hold: sala_protocol::Hold::default(),
     }
 }
 
@@ -41,6 +42,7 @@ fn welcome_then_joins_and_leaves_track_the_roster() {
             peers: vec![peer(1, "A"), peer(2, "B")],
             lobby: Vec::new(),
             lobby_on: false,
+            hands: Vec::new(),
         },
         Action::PeerJoined(peer(4, "C")),
         Action::PeerLeft(PeerId(1)),
@@ -62,6 +64,7 @@ fn resumed_welcome_keeps_link_state_of_known_peers_and_drops_gone_ones() {
             peers: vec![peer(1, "A"), peer(2, "B")],
             lobby: Vec::new(),
             lobby_on: false,
+            hands: Vec::new(),
         },
         Action::Link(PeerId(1), Link::Connected),
         Action::Reconnecting,
@@ -71,6 +74,7 @@ fn resumed_welcome_keeps_link_state_of_known_peers_and_drops_gone_ones() {
             peers: vec![peer(1, "A renamed")],
             lobby: Vec::new(),
             lobby_on: false,
+            hands: Vec::new(),
         },
     ]);
     assert_eq!(s.phase, Phase::InCall);
@@ -94,6 +98,7 @@ fn media_update_without_screen_clears_the_screen_and_updates_flags() {
             peers: vec![peer(1, "A")],
             lobby: Vec::new(),
             lobby_on: false,
+            hands: Vec::new(),
         },
         Action::PeerMedia(PeerId(1), sharing),
         Action::PeerMedia(PeerId(1), muted),
@@ -122,6 +127,7 @@ fn ending_is_final_and_clears_media() {
             peers: vec![peer(1, "A")],
             lobby: Vec::new(),
             lobby_on: false,
+            hands: Vec::new(),
         },
         Action::Ended(CallEnd::Left),
         Action::Reconnecting,
@@ -157,6 +163,7 @@ fn the_lobby_list_follows_knocks_their_updates_and_their_end() {
             peers: vec![],
             lobby: vec![knock(2, Unknown)],
             lobby_on: true,
+            hands: Vec::new(),
         },
         Action::Knocking(knock(3, Unknown)),
         Action::Knocking(knock(2, Fair)),
@@ -175,6 +182,7 @@ fn sent_back_to_the_lobby_nothing_of_the_room_stays() {
             peers: vec![peer(1, "Judge")],
             lobby: Vec::new(),
             lobby_on: true,
+            hands: Vec::new(),
         },
         Action::RoomLocked(true),
         Action::Waiting {

@@ -584,8 +584,6 @@ pub enum ErrorCode {
     NotWaiting,
     #[error("a hearing's lobby cannot be turned off")]
     HearingLobby,
-    #[error("the host has muted you")]
-    HeldByHost,
 }
 
 /// Why an invitation does not let its holder in. Each has its own message on
@@ -674,8 +672,7 @@ impl ErrorCode {
             | Self::NotAllowed
             | Self::RoomFull
             | Self::NotWaiting
-            | Self::HearingLobby
-            | Self::HeldByHost => None,
+            | Self::HearingLobby => None,
         }
     }
 

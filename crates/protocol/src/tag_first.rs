@@ -251,7 +251,6 @@ impl Tagged for ErrorCode {
             "room_full" => variant!(map, ErrorCode::RoomFull {}),
             "not_waiting" => variant!(map, ErrorCode::NotWaiting {}),
             "hearing_lobby" => variant!(map, ErrorCode::HearingLobby {}),
-            "held_by_host" => variant!(map, ErrorCode::HeldByHost {}),
             other => {
                 const VARIANTS: &[&str] = &[
                     "unknown_meeting",
@@ -280,7 +279,6 @@ impl Tagged for ErrorCode {
                     "room_full",
                     "not_waiting",
                     "hearing_lobby",
-                    "held_by_host",
                 ];
                 return Err(de::Error::unknown_variant(other, VARIANTS));
             }

@@ -273,7 +273,6 @@ fn every_server_message_round_trips() {
         ErrorCode::RoomFull,
         ErrorCode::NotWaiting,
         ErrorCode::HearingLobby,
-        ErrorCode::HeldByHost,
     ]
     .into_iter()
     .chain(InviteRefusal::ALL.map(|reason| ErrorCode::InviteRefused { reason }))
