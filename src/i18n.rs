@@ -245,6 +245,12 @@ pub enum Text {
     MutedByHost,
     CameraStoppedByHost,
     HeldTag,
+    Chat,
+    ChatPlaceholder,
+    Send,
+    NoMessagesYet,
+    ChatGalleryNote,
+    ChatRecordedNote,
 }
 
 impl Text {
@@ -415,6 +421,12 @@ impl Text {
             MutedByHost => "The host muted you. Raise your hand to ask to speak.",
             CameraStoppedByHost => "The host stopped your camera.",
             HeldTag => "Muted by host",
+            Chat => "Chat",
+            ChatPlaceholder => "Write a message to everyone",
+            Send => "Send",
+            NoMessagesYet => "No messages yet.",
+            ChatGalleryNote => "The public gallery can read the chat but not write in it.",
+            ChatRecordedNote => "Messages are kept in the meeting's record.",
         }
     }
 
@@ -585,6 +597,12 @@ impl Text {
             MutedByHost => "ម្ចាស់កិច្ចប្រជុំបានបិទសំឡេងអ្នក។ លើកដៃដើម្បីសុំនិយាយ។",
             CameraStoppedByHost => "ម្ចាស់កិច្ចប្រជុំបានបិទកាមេរ៉ារបស់អ្នក។",
             HeldTag => "ត្រូវបានបិទសំឡេងដោយម្ចាស់",
+            Chat => "ជជែក",
+            ChatPlaceholder => "សរសេរសារទៅអ្នកទាំងអស់គ្នា",
+            Send => "ផ្ញើ",
+            NoMessagesYet => "មិនទាន់មានសារនៅឡើយទេ។",
+            ChatGalleryNote => "អ្នកទស្សនាសាធារណៈអាចអានការជជែក ប៉ុន្តែមិនអាចសរសេរបានទេ។",
+            ChatRecordedNote => "សារត្រូវបានរក្សាទុកក្នុងកំណត់ត្រានៃកិច្ចប្រជុំ។",
         }
     }
 }

@@ -7,7 +7,8 @@ pub use slides::{rendition, DeckStatus, Slides, Upload};
 
 use crate::error::{CallEnd, MediaError};
 use sala_protocol::{
-    Hold, Knock, MediaState, MeetingInfo, PeerId, PeerInfo, Presentation, QualityTier, SlidePage,
+    ChatMessage, Hold, Knock, MediaState, MeetingInfo, PeerId, PeerInfo, Presentation, QualityTier,
+    SlidePage,
 };
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -177,6 +178,8 @@ pub struct State {
     pub lobby_on: bool,
     /// Raised hands, first raised first.
     pub hands: Vec<PeerId>,
+    /// The room's chat, oldest first.
+    pub chat: Vec<ChatMessage>,
 }
 
 impl Default for State {
@@ -199,6 +202,7 @@ impl Default for State {
             lobby: Vec::new(),
             lobby_on: false,
             hands: Vec::new(),
+            chat: Vec::new(),
         }
     }
 }
@@ -229,6 +233,7 @@ pub enum Action {
         lobby: Vec<Knock>,
         lobby_on: bool,
         hands: Vec<PeerId>,
+        chat: Vec<ChatMessage>,
     },
     /// We wait in the lobby.
     Waiting {
@@ -243,6 +248,7 @@ pub enum Action {
     /// The host holds (or released) someone's microphone and camera; us too.
     PeerHold(PeerId, Hold),
     Hands(Vec<PeerId>),
+    Chat(ChatMessage),
     Reconnecting,
     PeerJoined(PeerInfo),
     PeerLeft(PeerId),
@@ -321,9 +327,11 @@ impl Reducible for State {
                 lobby,
                 lobby_on,
                 hands,
+                chat,
             } => {
                 s.phase = Phase::InCall;
                 s.hands = hands;
+                s.chat = chat;
                 s.me = Some(me);
                 s.meeting = Some(meeting);
                 s.lobby = lobby;
@@ -355,6 +363,7 @@ impl Reducible for State {
                 s.peers.clear();
                 s.lobby.clear();
                 s.hands.clear();
+                s.chat.clear();
                 s.locked = false;
                 s.slides = Slides::default();
                 s.local.screen = None;
@@ -375,6 +384,7 @@ impl Reducible for State {
                 }
             }
             Action::Hands(queue) => s.hands = queue,
+            Action::Chat(message) => s.chat.push(message),
             Action::Reconnecting => match s.phase {
                 Phase::Ended(_) => {}
                 Phase::Waiting { excused, .. } => {

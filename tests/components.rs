@@ -180,6 +180,7 @@ async fn controls_send_the_opposite_of_the_current_state() {
         participants: 4,
         panel: Some(Panel::Devices),
         hosting: true,
+        messages: 0,
         held: Hold::default(),
         hand_up: false,
         on_command,
@@ -368,6 +369,7 @@ async fn only_the_host_link_offers_invitations() {
         participants: 2,
         panel: None,
         hosting: false,
+        messages: 0,
         held: Hold::default(),
         hand_up: false,
         on_command,
@@ -390,6 +392,7 @@ async fn controls_lock_what_the_host_holds_and_show_a_raised_hand() {
         participants: 3,
         panel: None,
         hosting: false,
+        messages: 0,
         held: Hold {
             mic: true,
             camera: false,

@@ -27,7 +27,7 @@ use local::LocalMedia;
 use media::Kind;
 use peer::{Peer, PeerEvent};
 use sala_protocol::{
-    ClientMsg, DisplayName, Hold, HolderKey, IceServer, MeetingId, PeerId, ResumeToken,
+    ChatText, ClientMsg, DisplayName, Hold, HolderKey, IceServer, MeetingId, PeerId, ResumeToken,
 };
 use signaling::{Socket, SocketEvent};
 use std::collections::HashMap;
@@ -76,6 +76,8 @@ pub enum Command {
     RaiseHand(bool),
     /// Host or co-host: lower someone's hand (give them the floor).
     LowerHand(PeerId),
+    /// Say something in the room's chat.
+    Chat(ChatText),
     Leave,
 }
 
@@ -310,6 +312,7 @@ impl Engine {
             Command::MuteAll => return self.send(ClientMsg::MuteAll),
             Command::RaiseHand(up) => return self.send(ClientMsg::RaiseHand { up }),
             Command::LowerHand(peer) => return self.send(ClientMsg::LowerHand { peer }),
+            Command::Chat(text) => return self.send(ClientMsg::Chat { text }),
             Command::Leave => return self.end(Some(CallEnd::Left)),
         };
         self.emit(Action::MediaReady {

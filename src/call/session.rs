@@ -121,6 +121,7 @@ impl Engine {
                 lobby,
                 lobby_on,
                 hands,
+                chat,
                 ..
             } => {
                 self.attempt = 0;
@@ -162,6 +163,7 @@ impl Engine {
                     lobby,
                     lobby_on,
                     hands,
+                    chat,
                 });
                 // A resumed session may come back to a smaller or larger mesh.
                 self.apply_limits().await;
@@ -185,6 +187,7 @@ impl Engine {
             ServerMsg::LobbySet { on } => self.emit(Action::LobbySet(on)),
             ServerMsg::PeerHold { peer, hold } => self.peer_hold(peer, hold).await,
             ServerMsg::Hands { queue } => self.emit(Action::Hands(queue)),
+            ServerMsg::Chat { message } => self.emit(Action::Chat(message)),
             ServerMsg::PeerJoined { peer } => self.emit(Action::PeerJoined(peer)),
             // Our offer may have crossed its old socket's end unanswered.
             ServerMsg::PeerResumed { peer } => self.resend_offer(peer),

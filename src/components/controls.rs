@@ -28,6 +28,9 @@ pub struct ControlsProps {
     /// Our deck upload is being rendered.
     pub uploading: bool,
     pub participants: usize,
+    /// Messages in the room's chat.
+    #[prop_or_default]
+    pub messages: usize,
     /// The side panel open now, if any.
     pub panel: Option<Panel>,
     /// We came in by the host link: the invitations panel is ours.
@@ -99,6 +102,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <span>{ tr.t(if props.uploading { Text::PreparingSlides } else { Text::PresentSlides }) }</span>
             </label>
             { panel_button(Panel::Participants, Glyph::People, format!("{} ({})", tr.t(Text::Participants), props.participants), "list-toggle") }
+            { panel_button(Panel::Chat, Glyph::Chat, format!("{} ({})", tr.t(Text::Chat), props.messages), "chat-toggle") }
             { panel_button(Panel::Devices, Glyph::Sliders, tr.t(Text::Devices).to_owned(), "devices-toggle") }
             if props.hosting {
                 { panel_button(Panel::Invites, Glyph::Link, tr.t(Text::Invitations).to_owned(), "invites-toggle") }

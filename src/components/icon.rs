@@ -14,6 +14,7 @@ pub enum Glyph {
     Slides,
     Link,
     Hand,
+    Chat,
 }
 
 impl Glyph {
@@ -28,6 +29,7 @@ impl Glyph {
             Glyph::Slides => "M3 4h18v11H3zM12 15v3M8 21l4-3 4 3M7 8h6M7 11h9",
             Glyph::Sliders => "M4 6h9M17 6h3M15 4v4M4 12h3M11 12h9M9 10v4M4 18h11M19 18h1M17 16v4",
             Glyph::Link => "M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1",
+            Glyph::Chat => "M4 5h16v11H9l-5 4z",
             Glyph::Hand => "M8 13V5a1.5 1.5 0 0 1 3 0v6M11 11V4a1.5 1.5 0 0 1 3 0v7M14 11V5.5a1.5 1.5 0 0 1 3 0V14a7 7 0 0 1-7 7 6 6 0 0 1-5-3l-2.5-4.5a1.5 1.5 0 0 1 2.6-1.5L8 15",
             Glyph::People => "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2 20c0-4 3-6 7-6s7 2 7 6M16 4.5a3.5 3.5 0 0 1 0 6.5M18 14c2.5.5 4 2.5 4 6",
         }

@@ -1,4 +1,5 @@
 use crate::call::Command;
+use crate::components::chat_panel::ChatPanel;
 use crate::components::controls::Controls;
 use crate::components::device_settings::DeviceSettings;
 use crate::components::invite_panel::InvitePanel;
@@ -9,7 +10,7 @@ use crate::components::slide_stage::{still, SlideStage};
 use crate::components::tile::Tile;
 use crate::i18n::{use_tr, Text};
 use crate::state::{DataSaver, Link, Phase, Quality, State, Upload};
-use sala_protocol::{HostKey, MeetingKind, QualityTier};
+use sala_protocol::{HostKey, MeetingKind, QualityTier, Role};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -20,6 +21,7 @@ pub enum Panel {
     Devices,
     /// The host's invitation links.
     Invites,
+    Chat,
 }
 
 #[derive(PartialEq, Properties)]
@@ -84,6 +86,10 @@ pub fn Room(props: &RoomProps) -> Html {
             }
             _ => html! {},
         },
+        Some(Panel::Chat) => html! {
+            <ChatPanel messages={s.chat.clone()} me={me.id} read_only={me.role == Role::Observer}
+                on_command={props.on_command.clone()} />
+        },
         None => html! {},
     };
     let on_panel = {
@@ -121,7 +127,7 @@ pub fn Room(props: &RoomProps) -> Html {
             <Controls mic={s.local.mic} camera={s.local.camera} sharing={s.local.screen.is_some()}
                 held={me.hold} hand_up={s.hands.contains(&me.id)}
                 uploading={s.slides.upload == Upload::Rendering}
-                participants={s.peers.len() + 1} panel={*panel} hosting={props.host_key.is_some()}
+                participants={s.peers.len() + 1} messages={s.chat.len()} panel={*panel} hosting={props.host_key.is_some()}
                 on_command={props.on_command.clone()} {on_panel} />
         </section>
     }

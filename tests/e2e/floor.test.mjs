@@ -117,6 +117,30 @@ test('a muted participant is not heard, even from a client modified to send anyw
   await waitFor(() => heard(dara, 'Sokha'), (h) => h.enabled && h.peak > 0.01, { what: 'Sokha heard again at Dara', timeoutMs: 15000 });
 }));
 
+test('chat reaches everyone in order, keeps lines, and a newcomer finds the history', () => session.guard(async () => {
+  for (const b of [host, dara]) await b.page.getByTestId('chat-toggle').click();
+  await dara.page.getByTestId('chat-input').fill('Can everyone hear me?');
+  await dara.page.getByTestId('chat-input').press('Enter');
+  await host.page.getByTestId('chat-input').fill('Yes.');
+  await host.page.getByTestId('chat-input').press('Shift+Enter');
+  await host.page.getByTestId('chat-input').pressSequentially('Please go on.');
+  await host.page.getByTestId('chat-send').click();
+  const texts = (b) => b.page.locator('[data-testid="chat-message"] .chat-text').allInnerTexts();
+  const expected = ['Can everyone hear me?', 'Yes.\nPlease go on.'];
+  for (const b of [host, dara]) {
+    await waitFor(() => texts(b), (t) => t.length === 2, { what: `${b.name}: two messages` });
+    assert.deepEqual(await texts(b), expected);
+  }
+  assert.equal(await dara.page.getByTestId('chat-input').inputValue(), '', 'the box empties once sent');
+  const late = await session.open('late');
+  await join(late, links.guest, 'Late');
+  await late.page.getByTestId('chat-toggle').click();
+  assert.deepEqual(await texts(late), expected);
+  await late.page.getByTestId('leave').click();
+  await session.dismiss(late);
+  await host.page.getByTestId('list-toggle').click();
+}));
+
 test('the host stops a camera and mutes everyone; the record names it all', () => session.guard(async () => {
   await row(host, 'Dara').getByTestId('hold-camera').click();
   await dara.page.getByText('The host stopped your camera').waitFor();
@@ -143,6 +167,7 @@ test('the host stops a camera and mutes everyone; the record names it all', () =
     /participant 1 let speak and show again Sokha \(participant 3\)/,
     /participant 1 stopped the camera of Dara \(participant 2\)/,
     /participant 1 muted everyone/,
+    /Dara \(participant 2\) said: Can everyone hear me\?/,
   ]) {
     assert.match(record, line);
   }

@@ -1,5 +1,5 @@
 // The page under its Content-Security-Policy, and text from other people
-// (meeting titles, display names) shown as text: a corpus of script payloads
+// (meeting titles, display names, chat) shown as text: a corpus of script payloads
 // goes through the real UI on two browsers and nothing runs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -69,6 +69,17 @@ test('titles and names carrying scripts are shown as text and nothing runs', asy
       (names) => names.includes(payload), { what: `host lists ${payload}` });
     await b.page.getByTestId('leave').click();
   }
+  // The whole corpus in the chat, one message each, read on the other side as text.
+  await host.page.getByTestId('chat-toggle').click();
+  await guest.page.getByTestId('chat-toggle').click();
+  for (const payload of PAYLOADS) {
+    await host.page.getByTestId('chat-input').fill(payload);
+    await host.page.getByTestId('chat-send').click();
+  }
+  await waitFor(() => guest.page.locator('[data-testid="chat-message"] .chat-text').allInnerTexts(),
+    (texts) => texts.length === PAYLOADS.length, { what: 'the corpus in the guest\'s chat' });
+  assert.deepEqual(await guest.page.locator('[data-testid="chat-message"] .chat-text').allInnerTexts(), PAYLOADS);
+  assert.equal(await guest.page.locator('.chat-list img, .chat-list svg, .chat-list iframe, .chat-list script').count(), 0);
   // Slides too go through the page (object URLs under img-src blob:).
   await host.page.getByTestId('slides-file').setInputFiles(DECK);
   await waitFor(() => guest.page.evaluate(() => {

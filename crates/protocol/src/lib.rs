@@ -40,7 +40,7 @@ pub use slides::{
     MAX_DECK_PAGES, MAX_RENDITIONS, MAX_STILL_BYTES,
 };
 pub use tag_first::{TagFirst, Tagged};
-pub use text::{DisplayName, MeetingTitle, TextError};
+pub use text::{ChatText, DisplayName, MeetingTitle, TextError};
 
 use serde::{Deserialize, Serialize};
 
@@ -204,6 +204,17 @@ impl MediaState {
         self.camera &= !hold.camera;
         self
     }
+}
+
+/// Most chat messages a newcomer is handed in its `Welcome`.
+pub const CHAT_HISTORY: usize = 200;
+
+/// One message of a room's chat.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub from: PeerId,
+    pub name: DisplayName,
+    pub text: ChatText,
 }
 
 /// A participant as others see it.
@@ -400,6 +411,8 @@ pub enum ClientMsg {
     RaiseHand { up: bool },
     /// Host or co-host: lower `peer`'s hand (it has been given the floor).
     LowerHand { peer: PeerId },
+    /// Say `text` to everyone in the room (observers may not).
+    Chat { text: ChatText },
 }
 
 /// Why a peer left.
@@ -446,6 +459,9 @@ pub enum ServerMsg {
         /// Raised hands, first raised first.
         #[serde(default)]
         hands: Vec<PeerId>,
+        /// The room's chat so far (the latest [`CHAT_HISTORY`] messages).
+        #[serde(default)]
+        chat: Vec<ChatMessage>,
     },
     /// Answer to a `Join` that must wait in the lobby, and what a participant
     /// sent back to the lobby gets. Nothing of the room reaches a waiting
@@ -481,6 +497,10 @@ pub enum ServerMsg {
     /// The raised hands changed: the whole queue, first raised first.
     Hands {
         queue: Vec<PeerId>,
+    },
+    /// Someone said something in the room's chat (it is in the record).
+    Chat {
+        message: ChatMessage,
     },
     PeerJoined {
         peer: PeerInfo,

@@ -132,7 +132,8 @@ impl Tagged for ServerMsg {
                     presentation,
                     lobby,
                     lobby_on,
-                    hands
+                    hands,
+                    chat
                 }
             ),
             "waiting" => variant!(
@@ -150,6 +151,7 @@ impl Tagged for ServerMsg {
             "lobby_set" => variant!(map, ServerMsg::LobbySet { on }),
             "peer_hold" => variant!(map, ServerMsg::PeerHold { peer, hold }),
             "hands" => variant!(map, ServerMsg::Hands { queue }),
+            "chat" => variant!(map, ServerMsg::Chat { message }),
             "peer_joined" => variant!(map, ServerMsg::PeerJoined { peer }),
             "peer_left" => variant!(map, ServerMsg::PeerLeft { peer, reason }),
             "peer_media" => variant!(map, ServerMsg::PeerMedia { peer, media }),
@@ -175,6 +177,7 @@ impl Tagged for ServerMsg {
                     "lobby_set",
                     "peer_hold",
                     "hands",
+                    "chat",
                     "peer_joined",
                     "peer_left",
                     "peer_media",

@@ -95,6 +95,9 @@ fn every_client_message_round_trips() {
             },
         },
         ClientMsg::MuteAll,
+        ClientMsg::Chat {
+            text: ChatText::parse("Two\nlines").unwrap(),
+        },
         ClientMsg::RaiseHand { up: true },
         ClientMsg::LowerHand { peer: PeerId(3) },
         ClientMsg::Present {
@@ -156,6 +159,18 @@ fn every_server_message_round_trips() {
             }],
             lobby_on: true,
             hands: vec![PeerId(4), PeerId(2)],
+            chat: vec![ChatMessage {
+                from: PeerId(2),
+                name: DisplayName::parse("Clerk").unwrap(),
+                text: ChatText::parse("Please state your name\nfor the record.").unwrap(),
+            }],
+        },
+        ServerMsg::Chat {
+            message: ChatMessage {
+                from: PeerId(4),
+                name: DisplayName::parse("Counsel").unwrap(),
+                text: ChatText::parse("<script>alert(1)</script>").unwrap(),
+            },
         },
         ServerMsg::PeerHold {
             peer: PeerId(4),

@@ -14,7 +14,7 @@ pub enum TextError {
     Control,
 }
 
-fn clean(raw: &str, max: usize) -> Result<String, TextError> {
+fn clean(raw: &str, max: usize, lines: bool) -> Result<String, TextError> {
     let s = raw.trim();
     if s.is_empty() {
         return Err(TextError::Empty);
@@ -22,14 +22,14 @@ fn clean(raw: &str, max: usize) -> Result<String, TextError> {
     if s.chars().count() > max {
         return Err(TextError::TooLong { max });
     }
-    if s.chars().any(char::is_control) {
+    if s.chars().any(|c| c.is_control() && !(lines && c == '\n')) {
         return Err(TextError::Control);
     }
     Ok(s.to_owned())
 }
 
 macro_rules! bounded_text {
-    ($(#[$doc:meta])* $name:ident, $max:expr) => {
+    ($(#[$doc:meta])* $name:ident, $max:expr, lines: $lines:expr) => {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
@@ -41,7 +41,7 @@ macro_rules! bounded_text {
 
             /// Trims surrounding white space, then validates.
             pub fn parse(raw: &str) -> Result<Self, TextError> {
-                clean(raw, Self::MAX_CHARS).map(Self)
+                clean(raw, Self::MAX_CHARS, $lines).map(Self)
             }
 
             pub fn as_str(&self) -> &str {
@@ -73,10 +73,18 @@ macro_rules! bounded_text {
 bounded_text!(
     /// Name a participant shows to others.
     DisplayName,
-    64
+    64,
+    lines: false
 );
 bounded_text!(
     /// Title of a meeting, chosen by whoever creates it.
     MeetingTitle,
-    120
+    120,
+    lines: false
+);
+bounded_text!(
+    /// A chat message; may span lines.
+    ChatText,
+    2000,
+    lines: true
 );

@@ -1,6 +1,6 @@
 //! What the record holds: one [`Event`] per entry, stored as JSON.
 
-use sala_protocol::{DisplayName, InviteId, InviteRefusal, PeerId, Role};
+use sala_protocol::{ChatText, DisplayName, InviteId, InviteRefusal, PeerId, Role};
 use serde::{Deserialize, Serialize};
 
 /// Something that happened in a meeting, as the record keeps it.
@@ -102,6 +102,12 @@ pub enum Event {
     MutedAll { by: PeerId },
     /// A participant raised their hand.
     HandRaised { peer: PeerId, name: DisplayName },
+    /// Said in the room's chat.
+    Chat {
+        peer: PeerId,
+        name: DisplayName,
+        text: ChatText,
+    },
     /// A hand went down: lowered by its owner, or by the host or a co-host
     /// (`by`) giving the floor.
     HandLowered {
@@ -221,6 +227,9 @@ impl Event {
                 )
             }
             Self::MutedAll { by } => format!("participant {} muted everyone", by.0),
+            Self::Chat { peer, name, text } => {
+                format!("{name} (participant {}) said: {text}", peer.0)
+            }
             Self::HandRaised { peer, name } => {
                 format!("{name} (participant {}) raised their hand", peer.0)
             }

@@ -226,7 +226,8 @@ impl Db {
                 | Event::Held { .. }
                 | Event::MutedAll { .. }
                 | Event::HandRaised { .. }
-                | Event::HandLowered { .. } => continue,
+                | Event::HandLowered { .. }
+                | Event::Chat { .. } => continue,
             };
             out.push((peer.0, what.to_owned()));
         }

@@ -8,9 +8,9 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use sala_protocol::{
-    ClientMsg, DeckId, DisplayName, ErrorCode, HostKey, IceServer, InviteId, LeaveReason,
-    LinkQuality, MediaState, MeetingInfo, MeetingKind, PeerId, PeerInfo, Presentation, ResumeToken,
-    Role, ServerMsg, Signal, SlidePage, RESUME_GRACE_SECS,
+    ChatMessage, ClientMsg, DeckId, DisplayName, ErrorCode, HostKey, IceServer, InviteId,
+    LeaveReason, LinkQuality, MediaState, MeetingInfo, MeetingKind, PeerId, PeerInfo, Presentation,
+    ResumeToken, Role, ServerMsg, Signal, SlidePage, RESUME_GRACE_SECS,
 };
 
 use sala_record::Event;
@@ -153,6 +153,8 @@ pub struct Room {
     lobby_on: bool,
     /// Raised hands, first raised first.
     hands: Vec<PeerId>,
+    /// The latest chat messages, for newcomers.
+    chat: VecDeque<ChatMessage>,
 }
 
 impl Room {
@@ -177,6 +179,7 @@ impl Room {
             locked: false,
             ended: false,
             hands: Vec::new(),
+            chat: VecDeque::new(),
         }
     }
 
@@ -293,6 +296,7 @@ impl Room {
             ClientMsg::MuteAll => self.mute_all(conn, from),
             ClientMsg::RaiseHand { up } => self.raise_hand(from, up),
             ClientMsg::LowerHand { peer } => self.lower_hand(conn, from, peer),
+            ClientMsg::Chat { text } => self.chat(conn, from, text),
         }
     }
 

@@ -119,6 +119,7 @@ fn welcome(c: u64, you: PeerInfo, peers: Vec<PeerInfo>, tok: u8, resumed: bool) 
             lobby: Vec::new(),
             lobby_on: false,
             hands: Vec::new(),
+            chat: Vec::new(),
         },
     )
 }

@@ -2,7 +2,9 @@
 //! host's holds on a participant's microphone and camera, muting everyone,
 //! and raised hands in the order they went up.
 
-use sala_protocol::{ErrorCode, Hold, PeerId, ServerMsg};
+use sala_protocol::{
+    ChatMessage, ChatText, ErrorCode, Hold, PeerId, Role, ServerMsg, CHAT_HISTORY,
+};
 use sala_record::Event;
 
 use super::{ConnId, Place, Room};
@@ -11,7 +13,11 @@ impl Room {
     /// `by` sets what it holds of `target`: the room (target too) hears of
     /// it, and the target's announced media follows.
     pub(super) fn hold(&mut self, conn: ConnId, by: PeerId, target: PeerId, hold: Hold) {
-        if !self.moderates(by) || self.moderates(target) {
+        let observer = self
+            .peers
+            .get(&target)
+            .is_some_and(|p| p.info.role == Role::Observer);
+        if !self.moderates(by) || self.moderates(target) || observer {
             return self.error(conn, ErrorCode::NotAllowed);
         }
         let Some(peer) = self.peers.get(&target).filter(|p| p.place == Place::Room) else {
@@ -116,6 +122,39 @@ impl Room {
         if self.hands.contains(&peer) {
             self.hands.retain(|p| *p != peer);
             self.send_hands();
+        }
+    }
+
+    /// `from` says `text` to the room: recorded first, then everyone (the
+    /// sender too) gets it. The public gallery may not chat.
+    pub(super) fn chat(&mut self, conn: ConnId, from: PeerId, text: ChatText) {
+        let Some(peer) = self.peers.get(&from) else {
+            return;
+        };
+        if peer.info.role == Role::Observer {
+            return self.error(conn, ErrorCode::NotAllowed);
+        }
+        let message = ChatMessage {
+            from,
+            name: peer.info.name.clone(),
+            text,
+        };
+        self.record(Event::Chat {
+            peer: from,
+            name: message.name.clone(),
+            text: message.text.clone(),
+        });
+        if self.chat.len() >= CHAT_HISTORY {
+            self.chat.pop_front();
+        }
+        self.chat.push_back(message.clone());
+        for conn in self.attached().map(|(_, c)| c).collect::<Vec<_>>() {
+            self.send(
+                conn,
+                ServerMsg::Chat {
+                    message: message.clone(),
+                },
+            );
         }
     }
 

@@ -62,12 +62,17 @@ impl Room {
         let id = PeerId(self.next_peer);
         self.next_peer += 1;
         let invite = invited.map(|i| i.invite);
+        // The public gallery receives, never sends: held from the start, for good.
+        let hold = Hold {
+            mic: role == Role::Observer,
+            camera: role == Role::Observer,
+        };
         let info = PeerInfo {
             id,
             name,
             role,
-            media,
-            hold: Hold::default(),
+            media: media.held(hold),
+            hold,
         };
         let place = if waits {
             Place::Lobby {
@@ -209,6 +214,7 @@ impl Room {
             lobby,
             lobby_on: self.lobby_on,
             hands: self.hands.clone(),
+            chat: self.chat.iter().cloned().collect(),
         };
         self.send(conn, msg);
         self.send_stills(conn, id);

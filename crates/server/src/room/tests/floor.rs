@@ -209,8 +209,91 @@ fn holds_and_hands() {
                 }),
             ],
         ),
+        (
+            "chat goes to everyone, sender too, recorded first; a newcomer gets the history",
+            vec![
+                host_first(),
+                In(0, guest(2, 2), joined_after_host(2, 2)),
+                In(1, msg(2, ClientMsg::Chat { text: chat_text("Can you hear me?") }), {
+                    let mut out = vec![Output::Record(Event::Chat {
+                        peer: PeerId(2),
+                        name: name(2),
+                        text: chat_text("Can you hear me?"),
+                    })];
+                    out.extend([1, 2].map(|c| send(c, ServerMsg::Chat { message: said(2, "Can you hear me?") })));
+                    out
+                }),
+                In(2, guest(3, 3), {
+                    let mut out = joined_after_host(3, 3);
+                    if let Some(Output::Send {
+                        msg: ServerMsg::Welcome { chat, .. },
+                        ..
+                    }) = out.last_mut()
+                    {
+                        chat.push(said(2, "Can you hear me?"));
+                    }
+                    out
+                }),
+            ],
+        ),
     ];
     for (case, steps) in cases {
         run(case, steps);
     }
+}
+
+fn chat_text(s: &str) -> sala_protocol::ChatText {
+    sala_protocol::ChatText::parse(s).unwrap()
+}
+
+fn said(from: u64, text: &str) -> sala_protocol::ChatMessage {
+    sala_protocol::ChatMessage {
+        from: PeerId(from),
+        name: name(from),
+        text: chat_text(text),
+    }
+}
+
+#[test]
+fn the_gallery_never_sends_nor_chats() {
+    let mut observer = info(2, Role::Observer);
+    observer.hold = Hold {
+        mic: true,
+        camera: true,
+    };
+    observer.media.mic = false;
+    observer.media.camera = false;
+    run(
+        "an observer comes in held; the host cannot release it; it may not chat",
+        vec![
+            host_first(),
+            In(0, invited(2, 2, None, Role::Observer), {
+                vec![
+                    event(2, Role::Observer, EventKind::Joined, Some(invite_id())),
+                    send(
+                        1,
+                        ServerMsg::PeerJoined {
+                            peer: observer.clone(),
+                        },
+                    ),
+                    welcome(2, observer.clone(), vec![info(1, Role::Host)], 2, false),
+                ]
+            }),
+            In(
+                1,
+                hold_msg(1, 2, false, false),
+                vec![err(1, ErrorCode::NotAllowed)],
+            ),
+            In(
+                2,
+                msg(
+                    2,
+                    ClientMsg::Chat {
+                        text: chat_text("hello"),
+                    },
+                ),
+                vec![err(2, ErrorCode::NotAllowed)],
+            ),
+        ],
+    );
 }
