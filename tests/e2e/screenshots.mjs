@@ -148,7 +148,21 @@ try {
     await shot(host, `${lang}-13-judge-sees-knock`);
     await host.page.getByTestId('admit').click();
     await guest.page.getByTestId('room').waitFor();
+    // The floor: the witness raises a hand and writes; the judge mutes it.
+    await guest.page.getByTestId('hand-toggle').click();
+    await guest.page.getByTestId('chat-toggle').click();
+    await guest.page.getByTestId('chat-input').fill(lang === 'km' ? 'សូមអនុញ្ញាតឱ្យខ្ញុំនិយាយ។' : 'May I speak, Your Honour?');
+    await guest.page.getByTestId('chat-send').click();
+    await host.page.getByTestId('chat-toggle').click();
+    await host.page.getByTestId('chat-message').waitFor();
+    await shot(host, `${lang}-15-judge-chat`);
     await host.page.getByTestId('list-toggle').click();
+    await host.page.getByTestId('hand').waitFor();
+    await host.page.getByTestId('hold-mic').click();
+    await host.page.getByTestId('held-tag').waitFor();
+    await guest.page.getByTestId('banner').waitFor();
+    await shot(host, `${lang}-16-judge-floor`);
+    await shot(guest, `${lang}-17-witness-muted`);
     await host.page.getByTestId('excuse-participant').click();
     await guest.page.locator('[data-testid="waiting-room"][data-excused="true"]').waitFor();
     await shot(guest, `${lang}-14-witness-excused`);
