@@ -169,6 +169,8 @@ struct Engine {
     attempt: u32,
     fatal: Option<CallEnd>,
     last_heard_ms: f64,
+    /// When the heartbeat last fired (a late one means the page was frozen).
+    last_beat_ms: Option<f64>,
     heartbeat: Option<gloo_timers::callback::Interval>,
     ladder: quality::Ladder,
     /// Pending reconnect; dropping it cancels the attempt.
@@ -209,6 +211,7 @@ impl Engine {
             attempt: 0,
             fatal: None,
             last_heard_ms: 0.0,
+            last_beat_ms: None,
             heartbeat: None,
             ladder: quality::Ladder::load(),
             reconnect: None,

@@ -55,10 +55,21 @@ impl Engine {
     }
 
     pub(super) fn heartbeat(&mut self) {
+        let now = js::now_ms();
+        let interval = (HEARTBEAT_INTERVAL_SECS * 1000) as f64;
+        // A beat far later than its interval means this page was frozen (a
+        // starved or throttled tab), not that the server went quiet: what the
+        // socket received meanwhile is still queued behind this timer. Judge
+        // the socket from the next beat on.
+        let frozen = self.last_beat_ms.is_some_and(|t| now - t > 2.0 * interval);
+        self.last_beat_ms = Some(now);
+        if frozen {
+            self.last_heard_ms = self.last_heard_ms.max(now - interval);
+        }
         if self.socket.is_none() {
             return;
         }
-        if js::now_ms() - self.last_heard_ms > (HEARTBEAT_TIMEOUT_SECS * 1000) as f64 {
+        if now - self.last_heard_ms > (HEARTBEAT_TIMEOUT_SECS * 1000) as f64 {
             // A half-open socket: give up on it as if it had closed.
             let generation = self.generation;
             drop(

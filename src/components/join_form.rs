@@ -3,6 +3,7 @@ use crate::components::device_select::DeviceSelect;
 use crate::components::icon::{Glyph, Icon};
 use crate::components::level_meter::LevelMeter;
 use crate::components::media::{Media, Playback};
+use crate::components::media_toggles::MediaToggles;
 use crate::i18n::{use_tr, Text};
 use crate::state::{Devices, Local, MediaStatus};
 use gloo_storage::{LocalStorage, Storage};
@@ -59,8 +60,6 @@ pub fn JoinForm(props: &JoinFormProps) -> Html {
     let local = &props.local;
     let cmd = &props.on_command;
     let (mic, camera) = (local.mic, local.camera);
-    let toggle_mic = cmd.reform(move |_| Command::SetMic(!mic));
-    let toggle_camera = cmd.reform(move |_| Command::SetCamera(!camera));
     let preview = match (&props.media, &local.stream, camera) {
         (MediaStatus::Requesting, ..) => html! {
             <div class="preview-off" aria-busy="true"><Icon glyph={Glyph::Camera} /><span>{ tr.t(Text::StartingCamera) }</span></div>
@@ -101,18 +100,7 @@ pub fn JoinForm(props: &JoinFormProps) -> Html {
             <div class="join-preview">
                 <div class="preview">{ preview }</div>
                 <LevelMeter stream={local.stream.clone().filter(|_| mic)} />
-                <div class="toggle-row">
-                    <button type="button" class={classes!("toggle", (!mic).then_some("off"))} aria-pressed={mic.to_string()}
-                        onclick={toggle_mic} data-testid="prejoin-mic">
-                        <Icon glyph={if mic { Glyph::Mic } else { Glyph::MicOff }} />
-                        <span>{ tr.t(if mic { Text::Mute } else { Text::Unmute }) }</span>
-                    </button>
-                    <button type="button" class={classes!("toggle", (!camera).then_some("off"))} aria-pressed={camera.to_string()}
-                        onclick={toggle_camera} data-testid="prejoin-camera">
-                        <Icon glyph={if camera { Glyph::Camera } else { Glyph::CameraOff }} />
-                        <span>{ tr.t(if camera { Text::StopCamera } else { Text::StartCamera }) }</span>
-                    </button>
-                </div>
+                <MediaToggles {mic} {camera} testid="prejoin" on_command={cmd.clone()} />
                 <DeviceSelect label={tr.t(Text::Camera)} devices={props.devices.cameras.clone()} selected={local.camera_id.clone()}
                     on_select={cmd.reform(Command::SelectCamera)} testid="camera-select" />
                 <DeviceSelect label={tr.t(Text::Microphone)} devices={props.devices.mics.clone()} selected={local.mic_id.clone()}

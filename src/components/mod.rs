@@ -14,6 +14,7 @@ pub mod lang_switch;
 pub mod level_meter;
 pub mod lobby_bar;
 pub mod media;
+pub mod media_toggles;
 pub mod participant_list;
 pub mod room;
 pub mod slide_stage;

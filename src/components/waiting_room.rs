@@ -1,6 +1,7 @@
 use crate::call::Command;
 use crate::components::icon::{Glyph, Icon};
 use crate::components::media::{Media, Playback};
+use crate::components::media_toggles::MediaToggles;
 use crate::i18n::{use_tr, Text};
 use crate::state::Local;
 use sala_protocol::{MeetingTitle, Role};
@@ -45,18 +46,7 @@ pub fn WaitingRoom(props: &WaitingRoomProps) -> Html {
             data-excused={props.excused.to_string()}>
             <div class="join-preview">
                 <div class="preview">{ preview }</div>
-                <div class="toggle-row">
-                    <button type="button" class={classes!("toggle", (!mic).then_some("off"))} aria-pressed={mic.to_string()}
-                        onclick={cmd.reform(move |_| Command::SetMic(!mic))} data-testid="waiting-mic">
-                        <Icon glyph={if mic { Glyph::Mic } else { Glyph::MicOff }} />
-                        <span>{ tr.t(if mic { Text::Mute } else { Text::Unmute }) }</span>
-                    </button>
-                    <button type="button" class={classes!("toggle", (!camera).then_some("off"))} aria-pressed={camera.to_string()}
-                        onclick={cmd.reform(move |_| Command::SetCamera(!camera))} data-testid="waiting-camera">
-                        <Icon glyph={if camera { Glyph::Camera } else { Glyph::CameraOff }} />
-                        <span>{ tr.t(if camera { Text::StopCamera } else { Text::StartCamera }) }</span>
-                    </button>
-                </div>
+                <MediaToggles {mic} {camera} testid="waiting" on_command={cmd.clone()} />
             </div>
             <div class="join-form">
                 <p class="eyebrow">{ props.title.as_str() }</p>

@@ -116,6 +116,16 @@ enum Place {
     Room,
 }
 
+impl Link {
+    /// The live socket, if there is one.
+    fn conn(&self) -> Option<ConnId> {
+        match self {
+            Link::Attached(c) => Some(*c),
+            Link::Detached { .. } => None,
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Peer {
     info: PeerInfo,
@@ -386,10 +396,9 @@ impl Room {
 
     /// Every peer with a live socket, in the room or waiting.
     fn attached_anywhere(&self) -> impl Iterator<Item = (PeerId, ConnId)> + '_ {
-        self.peers.values().filter_map(|p| match p.link {
-            Link::Attached(c) => Some((p.info.id, c)),
-            Link::Detached { .. } => None,
-        })
+        self.peers
+            .values()
+            .filter_map(|p| p.link.conn().map(|c| (p.info.id, c)))
     }
 
     /// The peers in the room (not waiting), attached or not.

@@ -7,7 +7,7 @@ use std::time::Instant;
 use sala_protocol::{ErrorCode, LeaveReason, PeerId, Role, ServerMsg};
 use sala_record::Event;
 
-use super::{ConnId, Link, Room};
+use super::{ConnId, Room};
 
 impl Room {
     /// Whether `peer` runs the meeting (host or co-host).
@@ -34,10 +34,7 @@ impl Room {
         if peer.info.role == Role::Host && !by_host {
             return self.error(conn, ErrorCode::NotAllowed);
         }
-        let attached = match peer.link {
-            Link::Attached(c) => Some(c),
-            Link::Detached { .. } => None,
-        };
+        let attached = peer.link.conn();
         let removed = Event::Removed {
             peer: target,
             name: peer.info.name.clone(),

@@ -11,7 +11,7 @@ use sala_protocol::{
 };
 use sala_record::Event;
 
-use super::{ConnId, Link, Place, Room};
+use super::{ConnId, Place, Room};
 
 impl Room {
     /// Whether `peer` waits in the lobby.
@@ -144,10 +144,7 @@ impl Room {
         };
         peer.place = Place::Room;
         let info = peer.info.clone();
-        let attached = match peer.link {
-            Link::Attached(c) => Some(c),
-            Link::Detached { .. } => None,
-        };
+        let attached = peer.link.conn();
         self.record(Event::Admitted {
             peer: target,
             name: info.name.clone(),
@@ -172,10 +169,7 @@ impl Room {
             return self.error(conn, ErrorCode::NotWaiting);
         }
         let peer = &self.peers[&target];
-        let attached = match peer.link {
-            Link::Attached(c) => Some(c),
-            Link::Detached { .. } => None,
-        };
+        let attached = peer.link.conn();
         self.record(Event::Denied {
             peer: target,
             name: peer.info.name.clone(),
@@ -207,10 +201,7 @@ impl Room {
         };
         peer.still = None;
         let name = peer.info.name.clone();
-        let attached = match peer.link {
-            Link::Attached(c) => Some(c),
-            Link::Detached { .. } => None,
-        };
+        let attached = peer.link.conn();
         self.record(Event::Excused {
             peer: target,
             name,
