@@ -38,6 +38,15 @@ impl Lang {
     }
 }
 
+impl From<Lang> for sala_protocol::Language {
+    fn from(lang: Lang) -> Self {
+        match lang {
+            Lang::En => Self::En,
+            Lang::Km => Self::Km,
+        }
+    }
+}
+
 /// Translator handed to components by [`use_tr`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Tr(pub Lang);
@@ -251,6 +260,16 @@ pub enum Text {
     NoMessagesYet,
     ChatGalleryNote,
     ChatRecordedNote,
+    OathTitle,
+    OathHint,
+    OathFormOath,
+    OathFormAffirmation,
+    ISwear,
+    IAffirm,
+    AskOath,
+    TakingOath,
+    Sworn,
+    Affirmed,
 }
 
 impl Text {
@@ -427,6 +446,16 @@ impl Text {
             NoMessagesYet => "No messages yet.",
             ChatGalleryNote => "The public gallery can read the chat but not write in it.",
             ChatRecordedNote => "Messages are kept in the meeting's record.",
+            OathTitle => "Oath or affirmation",
+            OathHint => "The court asks you to take the oath or to affirm. Choose one, read the words aloud, then press the button.",
+            OathFormOath => "Oath",
+            OathFormAffirmation => "Affirmation (without a religious oath)",
+            ISwear => "I swear",
+            IAffirm => "I affirm",
+            AskOath => "Administer oath",
+            TakingOath => "Taking the oath…",
+            Sworn => "Sworn",
+            Affirmed => "Affirmed",
         }
     }
 
@@ -603,6 +632,16 @@ impl Text {
             NoMessagesYet => "មិនទាន់មានសារនៅឡើយទេ។",
             ChatGalleryNote => "អ្នកទស្សនាសាធារណៈអាចអានការជជែក ប៉ុន្តែមិនអាចសរសេរបានទេ។",
             ChatRecordedNote => "សារត្រូវបានរក្សាទុកក្នុងកំណត់ត្រានៃកិច្ចប្រជុំ។",
+            OathTitle => "សម្បថ ឬការអះអាង",
+            OathHint => "តុលាការស្នើឱ្យអ្នកស្បថ ឬអះអាង។ សូមជ្រើសរើសមួយ អានពាក្យទាំងនេះឱ្យឮៗ រួចចុចប៊ូតុង។",
+            OathFormOath => "ការស្បថ",
+            OathFormAffirmation => "ការអះអាង (ដោយគ្មានការស្បថតាមសាសនា)",
+            ISwear => "ខ្ញុំសូមស្បថ",
+            IAffirm => "ខ្ញុំសូមអះអាង",
+            AskOath => "ឱ្យស្បថ",
+            TakingOath => "កំពុងស្បថ…",
+            Sworn => "បានស្បថ",
+            Affirmed => "បានអះអាង",
         }
     }
 }

@@ -7,10 +7,10 @@ pub use slides::{rendition, DeckStatus, Slides, Upload};
 
 use crate::error::{CallEnd, MediaError};
 use sala_protocol::{
-    ChatMessage, Hold, Knock, MediaState, MeetingInfo, PeerId, PeerInfo, Presentation, QualityTier,
-    SlidePage,
+    ChatMessage, Hold, Knock, MediaState, MeetingInfo, OathForm, PeerId, PeerInfo, Presentation,
+    QualityTier, SlidePage,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use web_sys::MediaStream;
 use yew::Reducible;
@@ -180,6 +180,8 @@ pub struct State {
     pub hands: Vec<PeerId>,
     /// The room's chat, oldest first.
     pub chat: Vec<ChatMessage>,
+    /// Asked to take the oath and not yet done (us, perhaps).
+    pub oath_asked: BTreeSet<PeerId>,
 }
 
 impl Default for State {
@@ -203,6 +205,7 @@ impl Default for State {
             lobby_on: false,
             hands: Vec::new(),
             chat: Vec::new(),
+            oath_asked: BTreeSet::new(),
         }
     }
 }
@@ -249,6 +252,8 @@ pub enum Action {
     PeerHold(PeerId, Hold),
     Hands(Vec<PeerId>),
     Chat(ChatMessage),
+    OathAsked(PeerId),
+    OathTaken(PeerId, OathForm),
     Reconnecting,
     PeerJoined(PeerInfo),
     PeerLeft(PeerId),
@@ -364,6 +369,7 @@ impl Reducible for State {
                 s.lobby.clear();
                 s.hands.clear();
                 s.chat.clear();
+                s.oath_asked.clear();
                 s.locked = false;
                 s.slides = Slides::default();
                 s.local.screen = None;
@@ -385,6 +391,18 @@ impl Reducible for State {
             }
             Action::Hands(queue) => s.hands = queue,
             Action::Chat(message) => s.chat.push(message),
+            Action::OathAsked(id) => {
+                s.oath_asked.insert(id);
+            }
+            Action::OathTaken(id, form) => {
+                s.oath_asked.remove(&id);
+                if let Some(me) = s.me.as_mut().filter(|m| m.id == id) {
+                    me.oath = Some(form);
+                }
+                if let Some(p) = s.peers.get_mut(&id) {
+                    p.info.oath = Some(form);
+                }
+            }
             Action::Reconnecting => match s.phase {
                 Phase::Ended(_) => {}
                 Phase::Waiting { excused, .. } => {

@@ -27,7 +27,8 @@ use local::LocalMedia;
 use media::Kind;
 use peer::{Peer, PeerEvent};
 use sala_protocol::{
-    ChatText, ClientMsg, DisplayName, Hold, HolderKey, IceServer, MeetingId, PeerId, ResumeToken,
+    ChatText, ClientMsg, DisplayName, Hold, HolderKey, IceServer, Language, MeetingId, OathForm,
+    PeerId, ResumeToken,
 };
 use signaling::{Socket, SocketEvent};
 use std::collections::HashMap;
@@ -78,6 +79,10 @@ pub enum Command {
     LowerHand(PeerId),
     /// Say something in the room's chat.
     Chat(ChatText),
+    /// Host or co-host: ask a witness or interpreter to take the oath.
+    AskOath(PeerId),
+    /// Take the oath we were asked for, as shown in that language.
+    TakeOath(OathForm, Language),
     Leave,
 }
 
@@ -316,6 +321,8 @@ impl Engine {
             Command::RaiseHand(up) => return self.send(ClientMsg::RaiseHand { up }),
             Command::LowerHand(peer) => return self.send(ClientMsg::LowerHand { peer }),
             Command::Chat(text) => return self.send(ClientMsg::Chat { text }),
+            Command::AskOath(peer) => return self.send(ClientMsg::AskOath { peer }),
+            Command::TakeOath(form, lang) => return self.send(ClientMsg::TakeOath { form, lang }),
             Command::Leave => return self.end(Some(CallEnd::Left)),
         };
         self.emit(Action::MediaReady {

@@ -199,6 +199,8 @@ impl Engine {
             ServerMsg::PeerHold { peer, hold } => self.peer_hold(peer, hold).await,
             ServerMsg::Hands { queue } => self.emit(Action::Hands(queue)),
             ServerMsg::Chat { message } => self.emit(Action::Chat(message)),
+            ServerMsg::OathAsked { peer } => self.emit(Action::OathAsked(peer)),
+            ServerMsg::OathTaken { peer, form } => self.emit(Action::OathTaken(peer, form)),
             ServerMsg::PeerJoined { peer } => self.emit(Action::PeerJoined(peer)),
             // Our offer may have crossed its old socket's end unanswered.
             ServerMsg::PeerResumed { peer } => self.resend_offer(peer),

@@ -15,6 +15,7 @@ pub mod level_meter;
 pub mod lobby_bar;
 pub mod media;
 pub mod media_toggles;
+pub mod oath_dialog;
 pub mod participant_list;
 pub mod room;
 pub mod slide_stage;

@@ -1,7 +1,8 @@
 use crate::call::Command;
 use crate::components::icon::{Glyph, Icon};
 use crate::i18n::{use_tr, Text};
-use sala_protocol::{Hold, PeerId, PeerInfo, Role};
+use sala_protocol::{Hold, OathForm, PeerId, PeerInfo, Role};
+use std::collections::BTreeSet;
 use yew::prelude::*;
 
 #[derive(PartialEq, Properties)]
@@ -11,6 +12,9 @@ pub struct ParticipantListProps {
     /// Raised hands, first raised first.
     #[prop_or_default]
     pub hands: Vec<PeerId>,
+    /// Asked to take the oath, not yet done.
+    #[prop_or_default]
+    pub oath_asked: BTreeSet<PeerId>,
     /// The room is closed to newcomers.
     #[prop_or_default]
     pub locked: bool,
@@ -39,6 +43,8 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
         let id = p.id;
         let hold = p.hold;
         let hand = props.hands.iter().position(|h| *h == id).map(|i| i + 1);
+        let asked = props.oath_asked.contains(&id);
+        let swears = matches!(p.role, Role::Witness | Role::Interpreter);
         html! {
             <li data-testid="participant" data-name={p.name.to_string()}>
                 <span class="participant-name">{ p.name.as_str() }</span>
@@ -54,6 +60,13 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
                 if hold.mic {
                     <span class="tag held" data-testid="held-tag">{ tr.t(Text::HeldTag) }</span>
                 }
+                if let Some(form) = p.oath {
+                    <span class="tag sworn" data-testid="oath-tag">
+                        { tr.t(match form { OathForm::Oath => Text::Sworn, OathForm::Affirmation => Text::Affirmed }) }
+                    </span>
+                } else if asked {
+                    <span class="tag" data-testid="oath-pending">{ tr.t(Text::TakingOath) }</span>
+                }
                 <span class="participant-state">
                     <span title={tr.t(if p.media.mic { Text::Microphone } else { Text::Muted })}>
                         <Icon glyph={if p.media.mic { Glyph::Mic } else { Glyph::MicOff }} />
@@ -62,6 +75,10 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
                         <Icon glyph={if p.media.camera { Glyph::Camera } else { Glyph::CameraOff }} />
                     </span>
                 </span>
+                if moderator && swears && p.oath.is_none() && !asked {
+                    <button type="button" class="secondary small" data-testid="ask-oath"
+                        onclick={cmd.reform(move |_| Command::AskOath(id))}>{ tr.t(Text::AskOath) }</button>
+                }
                 if moderator && hand.is_some() {
                     <button type="button" class="secondary small" data-testid="lower-hand"
                         onclick={cmd.reform(move |_| Command::LowerHand(id))}>{ tr.t(Text::LowerHand) }</button>

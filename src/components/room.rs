@@ -5,6 +5,7 @@ use crate::components::device_settings::DeviceSettings;
 use crate::components::invite_panel::InvitePanel;
 use crate::components::lobby_bar::LobbyBar;
 use crate::components::media::{Media, Playback};
+use crate::components::oath_dialog::OathDialog;
 use crate::components::participant_list::ParticipantList;
 use crate::components::slide_stage::{still, SlideStage};
 use crate::components::tile::Tile;
@@ -73,7 +74,7 @@ pub fn Room(props: &RoomProps) -> Html {
     let side = match *panel {
         Some(Panel::Participants) => html! {
             <ParticipantList me={me_now.clone()} others={s.peers.values().map(|p| p.info.clone()).collect::<Vec<_>>()}
-                hands={s.hands.clone()} locked={s.locked} lobby_on={s.lobby_on} hearing={s.meeting.as_ref().is_some_and(|m| m.kind == MeetingKind::Hearing)}
+                hands={s.hands.clone()} oath_asked={s.oath_asked.clone()} locked={s.locked} lobby_on={s.lobby_on} hearing={s.meeting.as_ref().is_some_and(|m| m.kind == MeetingKind::Hearing)}
                 on_command={props.on_command.clone()} />
         },
         Some(Panel::Devices) => html! {
@@ -124,6 +125,9 @@ pub fn Room(props: &RoomProps) -> Html {
             }
             </div>
             { side }
+            if s.oath_asked.contains(&me.id) {
+                <OathDialog on_command={props.on_command.clone()} />
+            }
             <Controls mic={s.local.mic} camera={s.local.camera} sharing={s.local.screen.is_some()}
                 held={me.hold} hand_up={s.hands.contains(&me.id)}
                 uploading={s.slides.upload == Upload::Rendering}

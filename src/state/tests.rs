@@ -15,6 +15,7 @@ fn peer(id: u64, name: &str) -> PeerInfo {
             stills_for: Vec::new(),
         },
         hold: sala_protocol::Hold::default(),
+        oath: None,
     }
 }
 

@@ -115,7 +115,12 @@ test('a witness on a link cut to 64 kbit/s stays heard, then gets video back', a
     // The choice is remembered on this device.
     assert.equal(await witness.page.evaluate(() => localStorage.getItem('sala.data-saver')), '"receive-audio-only"');
     await witness.page.getByTestId('data-saver').selectOption('auto');
-    await waitFor(() => banner(witness).count(), (n) => n === 0, { what: 'saver banner gone' });
+    // Back to automatic, the ladder climbs by probes: the saver's banner goes
+    // at once, video comes back at the first video tier (full video may take
+    // a few more probes after the cut this link has just had).
+    await waitFor(async () => [await tierOf(witness), (await banner(witness).count()) ? await banner(witness).innerText() : ''],
+      ([tier, text]) => !audioOnlyTier(tier) && !/Data saver on/.test(text),
+      { timeoutMs: 30000, what: 'saver off and a video tier again' });
     await waitForFlowingMedia(witness, 1, { risingMs: 30000 });
   }));
 });

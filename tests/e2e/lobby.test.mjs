@@ -2,7 +2,8 @@
 // but the judge waits outside and gets nothing of the room; the judge sees
 // who knocks (name, role, link quality) and lets in, turns away or lets
 // everyone in; someone leaves while waiting; the witness is called in, heard,
-// excused back out (its media connections closed) and called again; the
+// sworn (an affirmation, read in Khmer), excused back out (its media
+// connections closed) and called again; the
 // hearing ends on someone still waiting. The record names every step.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -107,13 +108,27 @@ test('let everyone in skips the witness; a guest is turned away; another leaves 
   for (const b of [intruder, leaver]) await session.dismiss(b);
 }));
 
-test('the witness is called in and heard, excused back out with nothing left open, and called again', () => session.guard(async () => {
+test('the witness is called in and heard, affirms in Khmer, is excused back out with nothing left open, and called again', () => session.guard(async () => {
   await knockRow('Witness').getByTestId('admit').click();
   await witness.page.getByTestId('room').waitFor({ timeout: 15000 });
   // Two in the room besides the witness: the judge and counsel.
   await waitForFlowingMedia(witness, 2, { video: 'some' });
 
+  // The oath: the witness reads it in Khmer and chooses to affirm.
   await judge.page.getByTestId('list-toggle').click();
+  const witnessRow = judge.page.locator('[data-testid="participant"][data-name="Witness"]');
+  await witnessRow.getByTestId('ask-oath').click();
+  await witness.page.getByTestId('oath-dialog').waitFor();
+  await witnessRow.getByTestId('oath-pending').waitFor();
+  await witness.page.locator('.lang-switch button[lang="km"]').click();
+  await witness.page.getByTestId('oath-form-affirmation').check();
+  assert.match(await witness.page.getByTestId('oath-dialog').innerText(), /ខ្ញុំសូមប្រកាស និងអះអាង/);
+  await witness.page.getByTestId('oath-take').click();
+  await witness.page.getByTestId('oath-dialog').waitFor({ state: 'detached' });
+  await witnessRow.getByTestId('oath-tag').waitFor();
+  assert.equal(await witnessRow.getByTestId('oath-tag').innerText(), 'Affirmed');
+  await witness.page.locator('.lang-switch button[lang="en"]').click();
+
   await judge.page.locator('[data-testid="participant"][data-name="Witness"]').getByTestId('excuse-participant').click();
   await witness.page.getByTestId('waiting-room').waitFor({ timeout: 15000 });
   assert.equal(await witness.page.getByTestId('waiting-room').getAttribute('data-excused'), 'true');
@@ -151,6 +166,8 @@ test('the hearing ends on someone still waiting; the record names every step', (
     /Leaver \(participant \d+\) left/,
     /participant 1 called the witness Witness \(participant \d+\) in/,
     /participant 1 excused Witness \(participant \d+\) to the lobby/,
+    /participant 1 asked Witness \(participant \d+\) to take the oath or affirm/,
+    /Witness \(participant \d+\) affirmed in Khmer: "ខ្ញុំសូមប្រកាស និងអះអាង/,
     /Late \(participant \d+\) waits in the lobby/,
     /participant 1 ended the meeting/,
   ]) {

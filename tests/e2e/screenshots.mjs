@@ -163,6 +163,12 @@ try {
     await guest.page.getByTestId('banner').waitFor();
     await shot(host, `${lang}-16-judge-floor`);
     await shot(guest, `${lang}-17-witness-muted`);
+    await host.page.getByTestId('ask-oath').click();
+    await guest.page.getByTestId('oath-dialog').waitFor();
+    await shot(guest, `${lang}-18-witness-oath`);
+    await guest.page.getByTestId('oath-take').click();
+    await host.page.getByTestId('oath-tag').waitFor();
+    await shot(host, `${lang}-19-judge-sees-sworn`);
     await host.page.getByTestId('excuse-participant').click();
     await guest.page.locator('[data-testid="waiting-room"][data-excused="true"]').waitFor();
     await shot(guest, `${lang}-14-witness-excused`);

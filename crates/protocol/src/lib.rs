@@ -27,6 +27,7 @@
 //! peer so the thin-link ladder can announce tiers without a new message shape.
 
 mod ids;
+mod oath;
 mod slides;
 mod tag_first;
 mod text;
@@ -35,6 +36,7 @@ pub use ids::{
     DeckId, HolderKey, HostKey, IdError, InviteId, InviteToken, MeetingId, PeerId, ResumeToken,
     StreamId,
 };
+pub use oath::{Language, OathForm};
 pub use slides::{
     Deck, ImageFormat, ImageId, Presentation, Rendition, SlidePage, SlidePageError, MAX_DECK_BYTES,
     MAX_DECK_PAGES, MAX_RENDITIONS, MAX_STILL_BYTES,
@@ -226,6 +228,9 @@ pub struct PeerInfo {
     pub media: MediaState,
     #[serde(default)]
     pub hold: Hold,
+    /// The oath or affirmation this participant has taken in this meeting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oath: Option<OathForm>,
 }
 
 /// What kind of meeting: a hearing keeps everyone but the host and co-hosts
@@ -413,6 +418,12 @@ pub enum ClientMsg {
     LowerHand { peer: PeerId },
     /// Say `text` to everyone in the room (observers may not).
     Chat { text: ChatText },
+    /// Host or co-host: ask a witness or an interpreter in the room to take
+    /// the oath or make an affirmation.
+    AskOath { peer: PeerId },
+    /// The one asked takes the oath (or affirms) with the text in `lang`
+    /// (the record keeps that text, from [`OathForm::text`]).
+    TakeOath { form: OathForm, lang: Language },
 }
 
 /// Why a peer left.
@@ -501,6 +512,16 @@ pub enum ServerMsg {
     /// Someone said something in the room's chat (it is in the record).
     Chat {
         message: ChatMessage,
+    },
+    /// The host asked `peer` to take the oath or affirm (to everyone in the
+    /// room; `peer` shows the text).
+    OathAsked {
+        peer: PeerId,
+    },
+    /// `peer` took the oath or affirmed.
+    OathTaken {
+        peer: PeerId,
+        form: OathForm,
     },
     PeerJoined {
         peer: PeerInfo,

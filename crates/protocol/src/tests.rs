@@ -95,6 +95,11 @@ fn every_client_message_round_trips() {
             },
         },
         ClientMsg::MuteAll,
+        ClientMsg::AskOath { peer: PeerId(3) },
+        ClientMsg::TakeOath {
+            form: OathForm::Affirmation,
+            lang: Language::Km,
+        },
         ClientMsg::Chat {
             text: ChatText::parse("Two\nlines").unwrap(),
         },
@@ -130,6 +135,7 @@ fn every_server_message_round_trips() {
             mic: true,
             camera: false,
         },
+        oath: Some(OathForm::Oath),
     };
     for msg in [
         ServerMsg::Welcome {
@@ -181,6 +187,11 @@ fn every_server_message_round_trips() {
         },
         ServerMsg::Hands {
             queue: vec![PeerId(2)],
+        },
+        ServerMsg::OathAsked { peer: PeerId(3) },
+        ServerMsg::OathTaken {
+            peer: PeerId(3),
+            form: OathForm::Oath,
         },
         ServerMsg::Waiting {
             protocol: PROTOCOL_VERSION,

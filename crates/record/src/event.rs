@@ -1,6 +1,8 @@
 //! What the record holds: one [`Event`] per entry, stored as JSON.
 
-use sala_protocol::{ChatText, DisplayName, InviteId, InviteRefusal, PeerId, Role};
+use sala_protocol::{
+    ChatText, DisplayName, InviteId, InviteRefusal, Language, OathForm, PeerId, Role,
+};
 use serde::{Deserialize, Serialize};
 
 /// Something that happened in a meeting, as the record keeps it.
@@ -102,6 +104,22 @@ pub enum Event {
     MutedAll { by: PeerId },
     /// A participant raised their hand.
     HandRaised { peer: PeerId, name: DisplayName },
+    /// The host or a co-host asked a witness or an interpreter to take the
+    /// oath or affirm.
+    OathAsked {
+        peer: PeerId,
+        name: DisplayName,
+        by: PeerId,
+    },
+    /// The participant took the oath or affirmed, acknowledging `text` (in
+    /// `lang`) as it was shown.
+    OathTaken {
+        peer: PeerId,
+        name: DisplayName,
+        form: OathForm,
+        lang: Language,
+        text: String,
+    },
     /// Said in the room's chat.
     Chat {
         peer: PeerId,
@@ -227,6 +245,28 @@ impl Event {
                 )
             }
             Self::MutedAll { by } => format!("participant {} muted everyone", by.0),
+            Self::OathAsked { peer, name, by } => format!(
+                "participant {} asked {name} (participant {}) to take the oath or affirm",
+                by.0, peer.0
+            ),
+            Self::OathTaken {
+                peer,
+                name,
+                form,
+                lang,
+                text,
+            } => format!(
+                "{name} (participant {}) {} in {}: \"{text}\"",
+                peer.0,
+                match form {
+                    OathForm::Oath => "took the oath",
+                    OathForm::Affirmation => "affirmed",
+                },
+                match lang {
+                    Language::En => "English",
+                    Language::Km => "Khmer",
+                }
+            ),
             Self::Chat { peer, name, text } => {
                 format!("{name} (participant {}) said: {text}", peer.0)
             }

@@ -227,7 +227,9 @@ impl Db {
                 | Event::MutedAll { .. }
                 | Event::HandRaised { .. }
                 | Event::HandLowered { .. }
-                | Event::Chat { .. } => continue,
+                | Event::Chat { .. }
+                | Event::OathAsked { .. }
+                | Event::OathTaken { .. } => continue,
             };
             out.push((peer.0, what.to_owned()));
         }

@@ -139,6 +139,8 @@ struct Peer {
     still: Option<SlidePage>,
     /// The invitation that let this peer in.
     invite: Option<InviteId>,
+    /// The host asked it to take the oath, and it has not yet.
+    oath_asked: bool,
 }
 
 /// State of one meeting room.
@@ -307,6 +309,8 @@ impl Room {
             ClientMsg::RaiseHand { up } => self.raise_hand(from, up),
             ClientMsg::LowerHand { peer } => self.lower_hand(conn, from, peer),
             ClientMsg::Chat { text } => self.chat(conn, from, text),
+            ClientMsg::AskOath { peer } => self.ask_oath(conn, from, peer),
+            ClientMsg::TakeOath { form, lang } => self.take_oath(conn, from, form, lang),
         }
     }
 

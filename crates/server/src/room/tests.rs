@@ -55,6 +55,7 @@ fn info(id: u64, role: Role) -> PeerInfo {
         role,
         media: media(true),
         hold: Hold::default(),
+        oath: None,
     }
 }
 fn sdp(s: &str) -> Signal {

@@ -3,7 +3,8 @@
 //! and raised hands in the order they went up.
 
 use sala_protocol::{
-    ChatMessage, ChatText, ErrorCode, Hold, PeerId, Role, ServerMsg, CHAT_HISTORY,
+    ChatMessage, ChatText, ErrorCode, Hold, Language, OathForm, PeerId, Role, ServerMsg,
+    CHAT_HISTORY,
 };
 use sala_record::Event;
 
@@ -155,6 +156,58 @@ impl Room {
                     message: message.clone(),
                 },
             );
+        }
+    }
+
+    /// `by` asks `target`, a witness or an interpreter in the room, to take
+    /// the oath or affirm: the room sees it asked, the target shows the text.
+    pub(super) fn ask_oath(&mut self, conn: ConnId, by: PeerId, target: PeerId) {
+        if !self.moderates(by) {
+            return self.error(conn, ErrorCode::NotAllowed);
+        }
+        let Some(peer) = self
+            .peers
+            .get_mut(&target)
+            .filter(|p| p.place == Place::Room)
+        else {
+            return self.error(conn, ErrorCode::UnknownPeer);
+        };
+        if !matches!(peer.info.role, Role::Witness | Role::Interpreter) {
+            return self.error(conn, ErrorCode::NotAllowed);
+        }
+        peer.oath_asked = true;
+        let name = peer.info.name.clone();
+        self.record(Event::OathAsked {
+            peer: target,
+            name,
+            by,
+        });
+        self.tell_room(ServerMsg::OathAsked { peer: target });
+    }
+
+    /// `from` takes the oath it was asked for, in `form`, having been shown
+    /// the text in `lang`: the record keeps that very text.
+    pub(super) fn take_oath(&mut self, conn: ConnId, from: PeerId, form: OathForm, lang: Language) {
+        let Some(peer) = self.peers.get_mut(&from).filter(|p| p.oath_asked) else {
+            return self.error(conn, ErrorCode::NotAllowed);
+        };
+        peer.oath_asked = false;
+        peer.info.oath = Some(form);
+        let name = peer.info.name.clone();
+        self.record(Event::OathTaken {
+            peer: from,
+            name,
+            form,
+            lang,
+            text: form.text(lang).to_owned(),
+        });
+        self.tell_room(ServerMsg::OathTaken { peer: from, form });
+    }
+
+    /// `msg` to everyone in the room.
+    fn tell_room(&mut self, msg: ServerMsg) {
+        for conn in self.attached().map(|(_, c)| c).collect::<Vec<_>>() {
+            self.send(conn, msg.clone());
         }
     }
 

@@ -73,6 +73,7 @@ impl Room {
             role,
             media: media.held(hold),
             hold,
+            oath: None,
         };
         let place = if waits {
             Place::Lobby {
@@ -113,6 +114,7 @@ impl Room {
                 link: Link::Attached(conn),
                 still: None,
                 invite,
+                oath_asked: false,
             },
         );
         self.conns.insert(conn, id);

@@ -297,3 +297,91 @@ fn the_gallery_never_sends_nor_chats() {
         ],
     );
 }
+
+#[test]
+fn a_witness_is_asked_for_the_oath_and_takes_it_once() {
+    use sala_protocol::{Language, OathForm};
+    let take = |c: u64| {
+        msg(
+            c,
+            ClientMsg::TakeOath {
+                form: OathForm::Affirmation,
+                lang: Language::Km,
+            },
+        )
+    };
+    run(
+        "only the asked may take it; the record keeps the words shown",
+        vec![
+            host_first(),
+            In(0, guest(2, 2), joined_after_host(2, 2)),
+            In(0, invited(3, 3, None, Role::Witness), {
+                let mut out = vec![event(
+                    3,
+                    Role::Witness,
+                    EventKind::Joined,
+                    Some(invite_id()),
+                )];
+                out.extend([1, 2].map(|c| {
+                    send(
+                        c,
+                        ServerMsg::PeerJoined {
+                            peer: info(3, Role::Witness),
+                        },
+                    )
+                }));
+                out.push(welcome(
+                    3,
+                    info(3, Role::Witness),
+                    vec![info(1, Role::Host), info(2, Role::Participant)],
+                    3,
+                    false,
+                ));
+                out
+            }),
+            // Not asked yet: refused.
+            In(1, take(3), vec![err(3, ErrorCode::NotAllowed)]),
+            // Counsel is not a witness; a guest may not ask.
+            In(
+                1,
+                msg(1, ClientMsg::AskOath { peer: PeerId(2) }),
+                vec![err(1, ErrorCode::NotAllowed)],
+            ),
+            In(
+                1,
+                msg(2, ClientMsg::AskOath { peer: PeerId(3) }),
+                vec![err(2, ErrorCode::NotAllowed)],
+            ),
+            In(2, msg(1, ClientMsg::AskOath { peer: PeerId(3) }), {
+                let mut out = vec![Output::Record(Event::OathAsked {
+                    peer: PeerId(3),
+                    name: name(3),
+                    by: PeerId(1),
+                })];
+                out.extend([1, 2, 3].map(|c| send(c, ServerMsg::OathAsked { peer: PeerId(3) })));
+                out
+            }),
+            In(3, take(3), {
+                let mut out = vec![Output::Record(Event::OathTaken {
+                    peer: PeerId(3),
+                    name: name(3),
+                    form: OathForm::Affirmation,
+                    lang: Language::Km,
+                    text: OathForm::Affirmation.text(Language::Km).to_owned(),
+                })];
+                out.extend([1, 2, 3].map(|c| {
+                    send(
+                        c,
+                        ServerMsg::OathTaken {
+                            peer: PeerId(3),
+                            form: OathForm::Affirmation,
+                        },
+                    )
+                }));
+                out
+            }),
+            // Once.
+            In(4, take(3), vec![err(3, ErrorCode::NotAllowed)]),
+        ],
+    );
+}
