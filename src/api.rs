@@ -101,6 +101,13 @@ pub async fn invites(meeting: &MeetingId, host: &HostKey) -> Result<Vec<InviteIn
     call("GET", &url, Body::None, Some(host)).await
 }
 
+/// The meeting's record, for its host: readable text, or JSON.
+pub async fn record(meeting: &MeetingId, host: &HostKey, json: bool) -> Result<String, ApiFailure> {
+    let format = if json { "json" } else { "text" };
+    let url = format!("/api/meetings/{meeting}/record?format={format}");
+    call_as("GET", &url, Body::None, Some(host)).await
+}
+
 /// The host withdraws an invitation.
 pub async fn revoke_invite(
     meeting: &MeetingId,

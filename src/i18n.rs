@@ -270,6 +270,11 @@ pub enum Text {
     TakingOath,
     Sworn,
     Affirmed,
+    RecordTitle,
+    RecordHint,
+    DownloadRecordText,
+    DownloadRecordJson,
+    RecordUnavailable,
 }
 
 impl Text {
@@ -456,6 +461,11 @@ impl Text {
             TakingOath => "Taking the oath…",
             Sworn => "Sworn",
             Affirmed => "Affirmed",
+            RecordTitle => "The record",
+            RecordHint => "Every join, admission, control, oath and chat message, in a hash chain that shows any later change.",
+            DownloadRecordText => "Download (text)",
+            DownloadRecordJson => "Download (JSON)",
+            RecordUnavailable => "The record could not be fetched. Try again.",
         }
     }
 
@@ -642,6 +652,11 @@ impl Text {
             TakingOath => "កំពុងស្បថ…",
             Sworn => "បានស្បថ",
             Affirmed => "បានអះអាង",
+            RecordTitle => "កំណត់ត្រា",
+            RecordHint => "រាល់ការចូល ការអនុញ្ញាត ការគ្រប់គ្រង សម្បថ និងសារជជែក ក្នុងខ្សែសង្វាក់ហាសដែលបង្ហាញរាល់ការកែប្រែនៅពេលក្រោយ។",
+            DownloadRecordText => "ទាញយក (អត្ថបទ)",
+            DownloadRecordJson => "ទាញយក (JSON)",
+            RecordUnavailable => "មិនអាចទាញយកកំណត់ត្រាបានទេ។ សូមព្យាយាមម្តងទៀត។",
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod api;
 pub mod app;
 pub mod call;
 pub mod components;
+pub mod download;
 pub mod error;
 pub mod hooks;
 pub mod i18n;

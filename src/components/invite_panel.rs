@@ -1,5 +1,6 @@
 use crate::api;
 use crate::components::copy_link::CopyLink;
+use crate::download;
 use crate::error::ApiFailure;
 use crate::i18n::{use_tr, Text};
 use sala_protocol::{CreateInvite, HostKey, InviteCreated, InviteId, InviteInfo, MeetingId, Role};
@@ -53,7 +54,8 @@ pub struct InvitePanelProps {
 }
 
 /// The host's side panel: make an invitation link for a role (how long it
-/// works, for one person or several), see which were used, withdraw one.
+/// works, for one person or several), see which were used, withdraw one;
+/// download the meeting's record.
 #[function_component]
 pub fn InvitePanel(props: &InvitePanelProps) -> Html {
     let tr = use_tr();
@@ -63,6 +65,32 @@ pub fn InvitePanel(props: &InvitePanelProps) -> Html {
     let single_use = use_state_eq(|| true);
     let made = use_state_eq(|| None::<String>);
     let busy = use_state_eq(|| false);
+    let record_failed = use_state_eq(|| false);
+    // The record is fetched with the host key, then offered as a file.
+    let on_record = {
+        let (failed, meeting, key) = (
+            record_failed.clone(),
+            props.meeting.clone(),
+            props.host_key.clone(),
+        );
+        Callback::from(move |json: bool| {
+            let (failed, meeting, key) = (failed.clone(), meeting.clone(), key.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let (ext, mime) = if json {
+                    ("json", "application/json")
+                } else {
+                    ("txt", "text/plain;charset=utf-8")
+                };
+                let saved = match api::record(&meeting, &key, json).await {
+                    Ok(text) => {
+                        download::save_text(&format!("record-{meeting}.{ext}"), mime, &text).is_ok()
+                    }
+                    Err(_) => false,
+                };
+                failed.set(!saved);
+            });
+        })
+    };
     let reload = {
         let (listing, meeting, key) = (
             listing.clone(),
@@ -221,6 +249,19 @@ pub fn InvitePanel(props: &InvitePanelProps) -> Html {
                 <CopyLink label={Text::InviteLinkMade} hint={Text::InviteLinkHint} url={url.clone()} testid="invite-link" />
             }
             { list }
+            <section class="record-export">
+                <h3>{ tr.t(Text::RecordTitle) }</h3>
+                <p class="hint">{ tr.t(Text::RecordHint) }</p>
+                <div class="room-controls">
+                    <button type="button" class="secondary small" data-testid="record-text"
+                        onclick={on_record.reform(|_| false)}>{ tr.t(Text::DownloadRecordText) }</button>
+                    <button type="button" class="secondary small" data-testid="record-json"
+                        onclick={on_record.reform(|_| true)}>{ tr.t(Text::DownloadRecordJson) }</button>
+                </div>
+                if *record_failed {
+                    <p class="error" role="alert" data-testid="record-error">{ tr.t(Text::RecordUnavailable) }</p>
+                }
+            </section>
         </aside>
     }
 }

@@ -137,6 +137,9 @@ test('chat reaches everyone in order, keeps lines, and a newcomer finds the hist
   await late.page.getByTestId('chat-toggle').click();
   assert.deepEqual(await texts(late), expected);
   await late.page.getByTestId('leave').click();
+  // Closed only once the room has seen it leave (an unsent Leave keeps its place for the resume grace).
+  await waitFor(() => host.page.getByTestId('tile').evaluateAll((els) => els.map((e) => e.dataset.name)),
+    (names) => !names.includes('Late'), { what: 'Late gone from the room' });
   await session.dismiss(late);
   await host.page.getByTestId('list-toggle').click();
 }));

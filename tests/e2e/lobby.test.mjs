@@ -8,6 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Session } from './lib/session.mjs';
 import { totals, waitFor, waitForFlowingMedia } from './lib/wait.mjs';
 
@@ -90,11 +91,14 @@ test('let everyone in skips the witness; a guest is turned away; another leaves 
   await clerk.page.getByTestId('room').waitFor({ timeout: 15000 });
   await waitFor(() => judge.page.getByTestId('knock').count(), (n) => n === 1, { what: 'only the witness still waiting' });
   assert.equal(await witness.page.getByTestId('waiting-room').count(), 1, 'the witness still waits');
-  // Four in the room on two cores is plenty: the two guests go.
-  for (const b of [press, clerk]) {
-    await b.page.getByTestId('leave').click();
-    await session.dismiss(b);
-  }
+  // Four in the room on two cores is plenty: the two guests go. Their
+  // browsers close only once the room has seen them leave: a browser closed
+  // with its Leave unsent keeps its place for the resume grace, and the
+  // witness called next would offer to it.
+  for (const b of [press, clerk]) await b.page.getByTestId('leave').click();
+  await waitFor(() => judge.page.getByTestId('tile').evaluateAll((els) => els.map((e) => e.dataset.name)),
+    (names) => !names.includes('Press') && !names.includes('Public'), { what: 'the two guests gone from the room' });
+  for (const b of [press, clerk]) await session.dismiss(b);
 
   const intruder = await knock('Intruder');
   await knockRow('Intruder').getByTestId('deny').click();
@@ -148,6 +152,18 @@ test('the witness is called in and heard, affirms in Khmer, is excused back out 
 }));
 
 test('the hearing ends on someone still waiting; the record names every step', () => session.guard(async () => {
+  // The judge downloads the record so far from the host's panel.
+  await judge.page.getByTestId('invites-toggle').click();
+  const [download] = await Promise.all([
+    judge.page.waitForEvent('download', { timeout: 15000 }),
+    judge.page.getByTestId('record-text').click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^record-[a-z2-7]{26}\.txt$/);
+  const saved = readFileSync(await download.path(), 'utf8');
+  assert.match(saved, /Chain whole: \d+ entries/);
+  assert.match(saved, /participant 1 excused Witness \(participant \d+\) to the lobby/);
+  await judge.page.getByTestId('list-toggle').click();
+
   const late = await knock('Late');
   await knockRow('Late').waitFor();
   await judge.page.getByTestId('end-for-all').click();

@@ -155,6 +155,7 @@ pub fn app(state: AppState) -> Router {
             "/meetings/{id}/invites/{invite}",
             delete(http::invites::revoke),
         )
+        .route("/meetings/{id}/record", get(http::record::export))
         .route("/decks/{id}", get(http::slides::deck))
         .route("/slides/{file}", get(http::slides::image))
         .fallback(|| async { http::AppError::NotFound })

@@ -466,3 +466,38 @@ async fn a_removed_witness_cannot_come_back_and_an_ended_meeting_lets_nobody_in(
     );
     assert!(kinds.contains(&"meeting_ended".to_owned()), "{kinds:?}");
 }
+
+#[tokio::test]
+async fn the_host_downloads_the_record_as_text_or_json_and_nobody_else_does() {
+    let s = server().await;
+    let made = s.invite(Role::Witness, true).await;
+    let wrong = HostKey::from_random([55; 16]);
+    for key in [None, Some(&wrong)] {
+        let (status, _) = s.api(s.request("GET", "/record", key, None)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let (status, body) = s
+        .api(s.request("GET", "/record", Some(&s.host_key), None))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(body).unwrap();
+    assert!(text.contains("Chain whole: 1 entry"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "invitation {} made for the role of witness",
+            made.invite.id
+        )),
+        "{text}"
+    );
+    let (status, body) = s
+        .api(s.request("GET", "/record?format=json", Some(&s.host_key), None))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(json["chain"]["whole"], true);
+    assert_eq!(json["entries"][0]["event"]["type"], "invite_created");
+    let (status, _) = s
+        .api(s.request("GET", "/record?format=pdf", Some(&s.host_key), None))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

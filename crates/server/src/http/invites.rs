@@ -21,7 +21,11 @@ use crate::AppState;
 const MIN_INVITE_SECS: u64 = 60;
 
 /// The meeting in the path, if the request carries its host key.
-async fn hosted(state: &AppState, id: &str, headers: &HeaderMap) -> Result<MeetingId, AppError> {
+pub(super) async fn hosted(
+    state: &AppState,
+    id: &str,
+    headers: &HeaderMap,
+) -> Result<MeetingId, AppError> {
     let id = MeetingId::parse(id).map_err(|_| AppError::NotFound)?;
     let key = headers
         .get(AUTHORIZATION)
