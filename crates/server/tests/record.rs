@@ -241,6 +241,18 @@ async fn join_until_gone(
     }
 }
 
+/// A child server killed when the test ends, however it ends: a failed
+/// assertion must not leave a server running on the machine.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        // Already gone when the test killed it itself.
+        drop(self.0.kill());
+        drop(self.0.wait());
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_killed_mid_burst_loses_no_acknowledged_event() {
     let dir = tempfile::tempdir().unwrap();
@@ -255,9 +267,10 @@ async fn a_server_killed_mid_burst_loses_no_acknowledged_event() {
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
+        .map(Killed)
         .unwrap();
     let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap())
+    BufReader::new(server.0.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
     let addr = line
@@ -282,8 +295,8 @@ async fn a_server_killed_mid_burst_loses_no_acknowledged_event() {
             .await
             .expect("the burst stalled");
     }
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.0.kill().unwrap();
+    server.0.wait().unwrap();
     for c in clients {
         c.await.unwrap();
     }
