@@ -417,6 +417,13 @@ impl Room {
             .collect()
     }
 
+    /// `msg` to everyone in the room (not the lobby).
+    fn tell_room(&mut self, msg: ServerMsg) {
+        for conn in self.attached().map(|(_, c)| c).collect::<Vec<_>>() {
+            self.send(conn, msg.clone());
+        }
+    }
+
     fn record(&mut self, event: Event) {
         self.outputs.push_back(Output::Record(event));
     }

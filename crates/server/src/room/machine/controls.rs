@@ -58,9 +58,7 @@ impl Room {
         }
         self.locked = locked;
         self.record(Event::RoomLocked { locked, by });
-        for other in self.attached().map(|(_, c)| c).collect::<Vec<_>>() {
-            self.send(other, ServerMsg::RoomLocked { locked });
-        }
+        self.tell_room(ServerMsg::RoomLocked { locked });
     }
 
     /// The meeting was ended before this room started (the database says so).

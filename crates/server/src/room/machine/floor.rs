@@ -68,9 +68,7 @@ impl Room {
         };
         peer.info.hold = hold;
         peer.info.media = peer.info.media.clone().held(hold);
-        for conn in self.attached().map(|(_, c)| c).collect::<Vec<_>>() {
-            self.send(conn, ServerMsg::PeerHold { peer: target, hold });
-        }
+        self.tell_room(ServerMsg::PeerHold { peer: target, hold });
     }
 
     /// `from` raises or lowers its own hand.
@@ -149,14 +147,7 @@ impl Room {
             self.chat.pop_front();
         }
         self.chat.push_back(message.clone());
-        for conn in self.attached().map(|(_, c)| c).collect::<Vec<_>>() {
-            self.send(
-                conn,
-                ServerMsg::Chat {
-                    message: message.clone(),
-                },
-            );
-        }
+        self.tell_room(ServerMsg::Chat { message });
     }
 
     /// `by` asks `target`, a witness or an interpreter in the room, to take
@@ -204,22 +195,9 @@ impl Room {
         self.tell_room(ServerMsg::OathTaken { peer: from, form });
     }
 
-    /// `msg` to everyone in the room.
-    fn tell_room(&mut self, msg: ServerMsg) {
-        for conn in self.attached().map(|(_, c)| c).collect::<Vec<_>>() {
-            self.send(conn, msg.clone());
-        }
-    }
-
     fn send_hands(&mut self) {
-        let queue = self.hands.clone();
-        for conn in self.attached().map(|(_, c)| c).collect::<Vec<_>>() {
-            self.send(
-                conn,
-                ServerMsg::Hands {
-                    queue: queue.clone(),
-                },
-            );
-        }
+        self.tell_room(ServerMsg::Hands {
+            queue: self.hands.clone(),
+        });
     }
 }

@@ -208,15 +208,10 @@ impl Room {
             by,
         });
         self.drop_hand(target);
-        for other in self.attached().map(|(_, c)| c).collect::<Vec<_>>() {
-            self.send(
-                other,
-                ServerMsg::PeerLeft {
-                    peer: target,
-                    reason: LeaveReason::Excused,
-                },
-            );
-        }
+        self.tell_room(ServerMsg::PeerLeft {
+            peer: target,
+            reason: LeaveReason::Excused,
+        });
         if self
             .presentation
             .as_ref()
@@ -244,9 +239,7 @@ impl Room {
         }
         self.lobby_on = on;
         self.record(Event::LobbySet { on, by });
-        for other in self.attached().map(|(_, c)| c).collect::<Vec<_>>() {
-            self.send(other, ServerMsg::LobbySet { on });
-        }
+        self.tell_room(ServerMsg::LobbySet { on });
         if !on {
             self.let_all_in(conn, by);
         }

@@ -52,15 +52,9 @@ impl Room {
     /// Everyone (the presenter too) learns of every change.
     pub(super) fn set_presentation(&mut self, presentation: Option<Presentation>) {
         self.presentation = presentation;
-        let conns: Vec<ConnId> = self.attached().map(|(_, conn)| conn).collect();
-        for conn in conns {
-            self.send(
-                conn,
-                ServerMsg::Presentation {
-                    presentation: self.presentation.clone(),
-                },
-            );
-        }
+        self.tell_room(ServerMsg::Presentation {
+            presentation: self.presentation.clone(),
+        });
     }
 
     pub(super) fn screen_still(&mut self, conn: ConnId, from: PeerId, still: SlidePage) {
