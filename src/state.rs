@@ -178,8 +178,9 @@ pub struct State {
     pub lobby_on: bool,
     /// Raised hands, first raised first.
     pub hands: Vec<PeerId>,
-    /// The room's chat, oldest first.
-    pub chat: Vec<ChatMessage>,
+    /// The room's chat, oldest first. Shared: every action copies the
+    /// state, and a long hearing's chat is not copied with it.
+    pub chat: Rc<Vec<ChatMessage>>,
     /// Asked to take the oath and not yet done (us, perhaps).
     pub oath_asked: BTreeSet<PeerId>,
 }
@@ -204,7 +205,7 @@ impl Default for State {
             lobby: Vec::new(),
             lobby_on: false,
             hands: Vec::new(),
-            chat: Vec::new(),
+            chat: Rc::default(),
             oath_asked: BTreeSet::new(),
         }
     }
@@ -336,7 +337,7 @@ impl Reducible for State {
             } => {
                 s.phase = Phase::InCall;
                 s.hands = hands;
-                s.chat = chat;
+                s.chat = Rc::new(chat);
                 s.me = Some(me);
                 s.meeting = Some(meeting);
                 s.lobby = lobby;
@@ -368,7 +369,7 @@ impl Reducible for State {
                 s.peers.clear();
                 s.lobby.clear();
                 s.hands.clear();
-                s.chat.clear();
+                s.chat = Rc::default();
                 s.oath_asked.clear();
                 s.locked = false;
                 s.slides = Slides::default();
@@ -390,7 +391,7 @@ impl Reducible for State {
                 }
             }
             Action::Hands(queue) => s.hands = queue,
-            Action::Chat(message) => s.chat.push(message),
+            Action::Chat(message) => Rc::make_mut(&mut s.chat).push(message),
             Action::OathAsked(id) => {
                 s.oath_asked.insert(id);
             }

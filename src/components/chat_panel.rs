@@ -1,12 +1,13 @@
 use crate::call::Command;
 use crate::i18n::{use_tr, Text};
 use sala_protocol::{ChatMessage, ChatText, PeerId, TextError};
+use std::rc::Rc;
 use web_sys::{HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
 #[derive(PartialEq, Properties)]
 pub struct ChatPanelProps {
-    pub messages: Vec<ChatMessage>,
+    pub messages: Rc<Vec<ChatMessage>>,
     pub me: PeerId,
     /// The public gallery reads but does not write.
     #[prop_or_default]
