@@ -1,7 +1,8 @@
 //! What the record holds: one [`Event`] per entry, stored as JSON.
 
 use sala_protocol::{
-    ChatText, DisplayName, InviteId, InviteRefusal, Language, OathForm, PeerId, Role,
+    ChatText, DeckId, DisplayName, InviteId, InviteRefusal, Language, OathForm, PeerId,
+    QualityTier, Role,
 };
 use serde::{Deserialize, Serialize};
 
@@ -133,6 +134,40 @@ pub enum Event {
         name: DisplayName,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         by: Option<PeerId>,
+    },
+    /// A participant showed page `page` (counted from 0) of a deck of
+    /// `pages` to the room: started presenting, or turned the page.
+    SlideShown {
+        peer: PeerId,
+        name: DisplayName,
+        deck: DeckId,
+        page: u32,
+        pages: u32,
+    },
+    /// The deck a participant presented was put away (by them, or because
+    /// they left the room).
+    PresentationStopped { peer: PeerId, name: DisplayName },
+    /// A participant started (`on`) or stopped sharing their screen.
+    ScreenShared {
+        peer: PeerId,
+        name: DisplayName,
+        on: bool,
+    },
+    /// What a participant's link carries changed: the tier it sends at, and
+    /// the most it takes in.
+    TierChanged {
+        peer: PeerId,
+        name: DisplayName,
+        sends: QualityTier,
+        receives: QualityTier,
+    },
+    /// The host gave a participant another role.
+    RoleChanged {
+        peer: PeerId,
+        name: DisplayName,
+        from: Role,
+        to: Role,
+        by: PeerId,
     },
 }
 
@@ -286,7 +321,59 @@ impl Event {
                 "participant {} lowered the hand of {name} (participant {})",
                 by.0, peer.0
             ),
+            Self::SlideShown {
+                peer,
+                name,
+                deck,
+                page,
+                pages,
+            } => format!(
+                "{name} (participant {}) showed page {} of {pages} of deck {deck}",
+                peer.0,
+                page + 1
+            ),
+            Self::PresentationStopped { peer, name } => {
+                format!("{name} (participant {}) stopped presenting", peer.0)
+            }
+            Self::ScreenShared { peer, name, on } => format!(
+                "{name} (participant {}) {} sharing their screen",
+                peer.0,
+                if *on { "started" } else { "stopped" }
+            ),
+            Self::TierChanged {
+                peer,
+                name,
+                sends,
+                receives,
+            } => format!(
+                "{name} (participant {}) now sends {} and receives up to {}",
+                peer.0,
+                tier_name(*sends),
+                tier_name(*receives)
+            ),
+            Self::RoleChanged {
+                peer,
+                name,
+                from,
+                to,
+                by,
+            } => format!(
+                "participant {} made {name} (participant {}) {} (was {})",
+                by.0,
+                peer.0,
+                role_name(*to),
+                role_name(*from)
+            ),
         }
+    }
+}
+
+fn tier_name(tier: QualityTier) -> &'static str {
+    match tier {
+        QualityTier::AudioMinimal => "audio only",
+        QualityTier::AudioSlides => "audio and slides",
+        QualityTier::VideoLow => "low video",
+        QualityTier::VideoHigh => "full video",
     }
 }
 

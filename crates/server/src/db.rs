@@ -229,7 +229,12 @@ impl Db {
                 | Event::HandLowered { .. }
                 | Event::Chat { .. }
                 | Event::OathAsked { .. }
-                | Event::OathTaken { .. } => continue,
+                | Event::OathTaken { .. }
+                | Event::SlideShown { .. }
+                | Event::PresentationStopped { .. }
+                | Event::ScreenShared { .. }
+                | Event::TierChanged { .. }
+                | Event::RoleChanged { .. } => continue,
             };
             out.push((peer.0, what.to_owned()));
         }

@@ -267,14 +267,30 @@ impl Room {
             ClientMsg::Join { .. } => self.error(conn, ErrorCode::AlreadyJoined),
             ClientMsg::Signal { to, signal } => self.relay(conn, from, to, signal),
             ClientMsg::Media { media } => {
-                let mut media = media;
-                if let Some(peer) = self.peers.get_mut(&from) {
-                    // What the host holds stays off, whatever the client says.
-                    media = media.held(peer.info.hold);
-                    if media.screen != peer.info.media.screen {
-                        peer.still = None;
-                    }
-                    peer.info.media = media.clone();
+                let Some(peer) = self.peers.get_mut(&from) else {
+                    return;
+                };
+                // What the host holds stays off, whatever the client says.
+                let media = media.held(peer.info.hold);
+                let before = std::mem::replace(&mut peer.info.media, media.clone());
+                let name = peer.info.name.clone();
+                if media.screen != before.screen {
+                    peer.still = None;
+                }
+                if media.screen.is_some() != before.screen.is_some() {
+                    self.record(Event::ScreenShared {
+                        peer: from,
+                        name: name.clone(),
+                        on: media.screen.is_some(),
+                    });
+                }
+                if (media.tier, media.receive) != (before.tier, before.receive) {
+                    self.record(Event::TierChanged {
+                        peer: from,
+                        name,
+                        sends: media.tier,
+                        receives: media.receive,
+                    });
                 }
                 for other in self.attached_except(from) {
                     self.send(
@@ -375,13 +391,7 @@ impl Room {
         for other in self.attached_except(id) {
             self.send(other, ServerMsg::PeerLeft { peer: id, reason });
         }
-        if self
-            .presentation
-            .as_ref()
-            .is_some_and(|p| p.presenter == id)
-        {
-            self.set_presentation(None);
-        }
+        self.presenter_gone(id, peer.info.name);
         self.mark_if_empty(now);
     }
 

@@ -960,6 +960,30 @@ fn still() -> sala_protocol::SlidePage {
     }])
     .unwrap()
 }
+/// The record's line for `presenter` showing `page` of [`deck`].
+fn shown(presenter: u64, page: u32) -> Output {
+    Output::Record(Event::SlideShown {
+        peer: PeerId(presenter),
+        name: name(presenter),
+        deck: deck(),
+        page,
+        pages: 5,
+    })
+}
+fn stopped(presenter: u64) -> Output {
+    Output::Record(Event::PresentationStopped {
+        peer: PeerId(presenter),
+        name: name(presenter),
+    })
+}
+fn screen_shared(peer: u64, on: bool) -> Output {
+    Output::Record(Event::ScreenShared {
+        peer: PeerId(peer),
+        name: name(peer),
+        on,
+    })
+}
+
 fn sharing() -> MediaState {
     MediaState {
         screen: Some(sala_protocol::StreamId::try_from("screen-1".to_owned()).unwrap()),
@@ -976,13 +1000,13 @@ fn presenting_scenarios() {
             vec![
                 In(0, guest(1, 1), joined(1, 1)),
                 In(0, guest(2, 2), joined(2, 2)),
-                In(1, present(1, 0), vec![send(1, showing(1, 0)), send(2, showing(1, 0))]),
-                In(2, msg(1, ClientMsg::TurnPage { page: 3 }), vec![send(1, showing(1, 3)), send(2, showing(1, 3))]),
+                In(1, present(1, 0), vec![shown(1, 0), send(1, showing(1, 0)), send(2, showing(1, 0))]),
+                In(2, msg(1, ClientMsg::TurnPage { page: 3 }), vec![shown(1, 3), send(1, showing(1, 3)), send(2, showing(1, 3))]),
                 In(3, msg(1, ClientMsg::TurnPage { page: 3 }), vec![]),
                 In(4, msg(1, ClientMsg::TurnPage { page: 5 }), vec![err(1, ErrorCode::NoSuchPage)]),
                 In(5, msg(2, ClientMsg::TurnPage { page: 1 }), vec![err(2, ErrorCode::NotPresenter)]),
                 In(6, msg(2, ClientMsg::StopPresenting), vec![err(2, ErrorCode::NotPresenter)]),
-                In(7, msg(1, ClientMsg::StopPresenting), vec![send(1, no_presentation.clone()), send(2, no_presentation.clone())]),
+                In(7, msg(1, ClientMsg::StopPresenting), vec![stopped(1), send(1, no_presentation.clone()), send(2, no_presentation.clone())]),
             ],
         ),
         (
@@ -991,8 +1015,8 @@ fn presenting_scenarios() {
                 In(0, guest(1, 1), joined(1, 1)),
                 In(0, guest(2, 2), joined(2, 2)),
                 In(1, present(1, 5), vec![err(1, ErrorCode::NoSuchPage)]),
-                In(2, present(1, 1), vec![send(1, showing(1, 1)), send(2, showing(1, 1))]),
-                In(3, present(2, 2), vec![send(1, showing(2, 2)), send(2, showing(2, 2))]),
+                In(2, present(1, 1), vec![shown(1, 1), send(1, showing(1, 1)), send(2, showing(1, 1))]),
+                In(3, present(2, 2), vec![shown(2, 2), send(1, showing(2, 2)), send(2, showing(2, 2))]),
                 In(4, guest(3, 3), {
                     let mut out = joined(3, 3);
                     if let Output::Send { msg: ServerMsg::Welcome { presentation, .. }, .. } = &mut out[3] {
@@ -1007,11 +1031,12 @@ fn presenting_scenarios() {
             vec![
                 In(0, guest(1, 1), joined(1, 1)),
                 In(0, guest(2, 2), joined(2, 2)),
-                In(1, present(2, 0), vec![send(1, showing(2, 0)), send(2, showing(2, 0))]),
+                In(1, present(2, 0), vec![shown(2, 0), send(1, showing(2, 0)), send(2, showing(2, 0))]),
                 In(2, msg(2, ClientMsg::Leave), vec![
                     Output::Close { conn: ConnId(2), error: None },
                     record(2, Role::Participant, EventKind::Left),
                     send(1, ServerMsg::PeerLeft { peer: PeerId(2), reason: LeaveReason::Left }),
+                    stopped(2),
                     send(1, no_presentation.clone()),
                 ]),
             ],
@@ -1022,7 +1047,7 @@ fn presenting_scenarios() {
                 In(0, guest(1, 1), joined(1, 1)),
                 In(0, guest(2, 2), joined(2, 2)),
                 In(1, msg(1, ClientMsg::ScreenStill { still: still() }), vec![err(1, ErrorCode::NotSharing)]),
-                In(2, msg(1, ClientMsg::Media { media: sharing() }), vec![send(2, ServerMsg::PeerMedia { peer: PeerId(1), media: sharing() })]),
+                In(2, msg(1, ClientMsg::Media { media: sharing() }), vec![screen_shared(1, true), send(2, ServerMsg::PeerMedia { peer: PeerId(1), media: sharing() })]),
                 In(3, msg(1, ClientMsg::ScreenStill { still: still() }), vec![send(2, ServerMsg::ScreenStill { peer: PeerId(1), still: still() })]),
                 In(4, guest(3, 3), {
                     let mut out = joined(3, 3);
@@ -1034,6 +1059,7 @@ fn presenting_scenarios() {
                     out
                 }),
                 In(5, msg(1, ClientMsg::Media { media: media(true) }), vec![
+                    screen_shared(1, false),
                     send(2, ServerMsg::PeerMedia { peer: PeerId(1), media: media(true) }),
                     send(3, ServerMsg::PeerMedia { peer: PeerId(1), media: media(true) }),
                 ]),
@@ -1044,6 +1070,54 @@ fn presenting_scenarios() {
     for (case, steps) in cases {
         run(case, steps);
     }
+}
+
+#[test]
+fn tier_changes_are_recorded() {
+    use sala_protocol::QualityTier;
+    let thin = MediaState {
+        tier: QualityTier::AudioSlides,
+        receive: QualityTier::AudioMinimal,
+        ..media(true)
+    };
+    let muted = MediaState {
+        mic: false,
+        ..thin.clone()
+    };
+    let told = |media: &MediaState| {
+        send(
+            2,
+            ServerMsg::PeerMedia {
+                peer: PeerId(1),
+                media: media.clone(),
+            },
+        )
+    };
+    run(
+        "a step down the ladder is recorded; a mute alone is not",
+        vec![
+            In(0, guest(1, 1), joined(1, 1)),
+            In(0, guest(2, 2), joined(2, 2)),
+            In(
+                1,
+                msg(1, ClientMsg::Media { media: thin.clone() }),
+                vec![
+                    Output::Record(Event::TierChanged {
+                        peer: PeerId(1),
+                        name: name(1),
+                        sends: QualityTier::AudioSlides,
+                        receives: QualityTier::AudioMinimal,
+                    }),
+                    told(&thin),
+                ],
+            ),
+            In(
+                2,
+                msg(1, ClientMsg::Media { media: muted.clone() }),
+                vec![told(&muted)],
+            ),
+        ],
+    );
 }
 
 /// A guest joining as peer `n` on conn `c` after the host (peer 1, conn 1)

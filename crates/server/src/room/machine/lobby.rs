@@ -204,7 +204,7 @@ impl Room {
         let attached = peer.link.conn();
         self.record(Event::Excused {
             peer: target,
-            name,
+            name: name.clone(),
             by,
         });
         self.drop_hand(target);
@@ -212,13 +212,7 @@ impl Room {
             peer: target,
             reason: LeaveReason::Excused,
         });
-        if self
-            .presentation
-            .as_ref()
-            .is_some_and(|p| p.presenter == target)
-        {
-            self.set_presentation(None);
-        }
+        self.presenter_gone(target, name);
         if let Some(target_conn) = attached {
             self.welcome(target_conn, target, false);
         }

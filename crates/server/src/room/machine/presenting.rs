@@ -1,7 +1,9 @@
 //! Slides in the room machine: one deck presented at a time, its page, and
 //! the latest still of each screen share (issue #3).
 
-use sala_protocol::{DeckId, ErrorCode, PeerId, Presentation, ServerMsg, SlidePage};
+use sala_protocol::{DeckId, DisplayName, ErrorCode, PeerId, Presentation, ServerMsg, SlidePage};
+
+use sala_record::Event;
 
 use super::{ConnId, Room};
 
@@ -49,8 +51,41 @@ impl Room {
         }
     }
 
-    /// Everyone (the presenter too) learns of every change.
+    /// `id` (`name`) left the room or went out of it: the deck it presented
+    /// goes away.
+    pub(super) fn presenter_gone(&mut self, id: PeerId, name: DisplayName) {
+        if self.presentation.as_ref().is_some_and(|p| p.presenter == id) {
+            self.record(Event::PresentationStopped { peer: id, name });
+            self.presentation = None;
+            self.tell_room(ServerMsg::Presentation { presentation: None });
+        }
+    }
+
+    /// Recorded, then everyone (the presenter too) learns of every change.
     pub(super) fn set_presentation(&mut self, presentation: Option<Presentation>) {
+        let name = |room: &Self, peer: PeerId| room.peers.get(&peer).map(|p| p.info.name.clone());
+        match (&self.presentation, &presentation) {
+            (_, Some(next)) if self.presentation.as_ref() != Some(next) => {
+                if let Some(name) = name(self, next.presenter) {
+                    self.record(Event::SlideShown {
+                        peer: next.presenter,
+                        name,
+                        deck: next.deck.clone(),
+                        page: next.page,
+                        pages: next.pages,
+                    });
+                }
+            }
+            (Some(before), None) => {
+                if let Some(name) = name(self, before.presenter) {
+                    self.record(Event::PresentationStopped {
+                        peer: before.presenter,
+                        name,
+                    });
+                }
+            }
+            _ => {}
+        }
         self.presentation = presentation;
         self.tell_room(ServerMsg::Presentation {
             presentation: self.presentation.clone(),
