@@ -1,9 +1,10 @@
 //! What the host runs a hearing with, on the wire: the lobby (`Knock`,
-//! `LinkQuality`), the floor (`Hold`), and the room's chat (`ChatMessage`).
+//! `LinkQuality`), the floor (`Hold`), the room's chat (`ChatMessage`), and
+//! private consultations (`Consultation`).
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ChatText, DisplayName, MediaState, PeerId, Role};
+use crate::{ChatText, DisplayName, MediaState, PeerId, PeerInfo, Role};
 
 /// What the host or a co-host has switched off for a participant. Held
 /// media is enforced by every receiver (it plays none of it, whatever the
@@ -80,4 +81,21 @@ pub struct Knock {
     /// two calls).
     #[serde(default)]
     pub excused: bool,
+}
+
+/// One private consultation of a meeting (counsel and client out of the
+/// room), numbered by the server from 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ConsultationId(pub u32);
+
+/// Most people in one private consultation.
+pub const CONSULTATION_SIZE: usize = 4;
+
+/// A private consultation as the room sees it: who is out in it. What is
+/// said there reaches nobody else, the record included.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consultation {
+    pub id: ConsultationId,
+    pub members: Vec<PeerInfo>,
 }

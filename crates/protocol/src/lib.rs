@@ -33,7 +33,10 @@ mod slides;
 mod tag_first;
 mod text;
 
-pub use hearing::{ChatMessage, Hold, Knock, LinkQuality, CHAT_HISTORY};
+pub use hearing::{
+    ChatMessage, Consultation, ConsultationId, Hold, Knock, LinkQuality, CHAT_HISTORY,
+    CONSULTATION_SIZE,
+};
 pub use ids::{
     DeckId, HolderKey, HostKey, IdError, InviteId, InviteToken, MeetingId, PeerId, ResumeToken,
     StreamId,
@@ -349,6 +352,22 @@ pub enum ClientMsg {
     /// The one asked takes the oath (or affirms) with the text in `lang`
     /// (the record keeps that text, from [`OathForm::text`]).
     TakeOath { form: OathForm, lang: Language },
+    /// Host only: give `peer` another role (make a participant co-host, or
+    /// take it back). Nobody is made host this way, and the host keeps it.
+    SetRole { peer: PeerId, role: Role },
+    /// Ask `with`, in the room, to a private consultation (counsel and
+    /// client). The first who accepts goes out with the asker; others asked
+    /// may join them. Neither may moderate or be in the public gallery.
+    Consult { with: PeerId },
+    /// The one asked accepts (`true`) or declines a consultation.
+    AnswerConsult {
+        consultation: ConsultationId,
+        accept: bool,
+    },
+    /// Leave the private consultation and go back into the room.
+    ReturnToRoom,
+    /// Host or co-host: call everyone in `consultation` back into the room.
+    EndConsultation { consultation: ConsultationId },
 }
 
 /// Why a peer left.
@@ -363,6 +382,10 @@ pub enum LeaveReason {
     Removed,
     /// The host or a co-host sent it back to the lobby.
     Excused,
+    /// It went out of the room into a private consultation.
+    Consulting,
+    /// It left the private consultation, back into the room.
+    Returned,
 }
 
 /// Server → client messages over the WebSocket. The client decodes them with
@@ -398,6 +421,14 @@ pub enum ServerMsg {
         /// The room's chat so far (the latest [`CHAT_HISTORY`] messages).
         #[serde(default)]
         chat: Vec<ChatMessage>,
+        /// `Some` when this welcome is into a private consultation: `peers`
+        /// are the others in it, and nothing of the room comes until the
+        /// welcome back into the room.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        consultation: Option<ConsultationId>,
+        /// Who is out of the room in a private consultation.
+        #[serde(default)]
+        consultations: Vec<Consultation>,
     },
     /// Answer to a `Join` that must wait in the lobby, and what a participant
     /// sent back to the lobby gets. Nothing of the room reaches a waiting
@@ -447,6 +478,25 @@ pub enum ServerMsg {
     OathTaken {
         peer: PeerId,
         form: OathForm,
+    },
+    /// The host gave `peer` another role (to everyone in the room).
+    PeerRole {
+        peer: PeerId,
+        role: Role,
+    },
+    /// `from` asks us to a private consultation.
+    ConsultInvite {
+        consultation: ConsultationId,
+        from: PeerId,
+    },
+    /// `peer` declined our consultation (or can no longer come).
+    ConsultDeclined {
+        consultation: ConsultationId,
+        peer: PeerId,
+    },
+    /// To everyone in the room: who is out in private consultations now.
+    Consultations {
+        list: Vec<Consultation>,
     },
     PeerJoined {
         peer: PeerInfo,
@@ -550,6 +600,10 @@ pub enum ErrorCode {
     NotWaiting,
     #[error("a hearing's lobby cannot be turned off")]
     HearingLobby,
+    #[error("no such private consultation is open to you")]
+    NoSuchConsultation,
+    #[error("not while in a private consultation")]
+    InConsultation,
 }
 
 /// Why an invitation does not let its holder in. Each has its own message on
@@ -638,7 +692,9 @@ impl ErrorCode {
             | Self::NotAllowed
             | Self::RoomFull
             | Self::NotWaiting
-            | Self::HearingLobby => None,
+            | Self::HearingLobby
+            | Self::NoSuchConsultation
+            | Self::InConsultation => None,
         }
     }
 

@@ -133,7 +133,9 @@ impl Tagged for ServerMsg {
                     lobby,
                     lobby_on,
                     hands,
-                    chat
+                    chat,
+                    consultation,
+                    consultations
                 }
             ),
             "waiting" => variant!(
@@ -154,6 +156,10 @@ impl Tagged for ServerMsg {
             "chat" => variant!(map, ServerMsg::Chat { message }),
             "oath_asked" => variant!(map, ServerMsg::OathAsked { peer }),
             "oath_taken" => variant!(map, ServerMsg::OathTaken { peer, form }),
+            "peer_role" => variant!(map, ServerMsg::PeerRole { peer, role }),
+            "consult_invite" => variant!(map, ServerMsg::ConsultInvite { consultation, from }),
+            "consult_declined" => variant!(map, ServerMsg::ConsultDeclined { consultation, peer }),
+            "consultations" => variant!(map, ServerMsg::Consultations { list }),
             "peer_joined" => variant!(map, ServerMsg::PeerJoined { peer }),
             "peer_left" => variant!(map, ServerMsg::PeerLeft { peer, reason }),
             "peer_media" => variant!(map, ServerMsg::PeerMedia { peer, media }),
@@ -182,6 +188,10 @@ impl Tagged for ServerMsg {
                     "chat",
                     "oath_asked",
                     "oath_taken",
+                    "peer_role",
+                    "consult_invite",
+                    "consult_declined",
+                    "consultations",
                     "peer_joined",
                     "peer_left",
                     "peer_media",
@@ -258,6 +268,8 @@ impl Tagged for ErrorCode {
             "room_full" => variant!(map, ErrorCode::RoomFull {}),
             "not_waiting" => variant!(map, ErrorCode::NotWaiting {}),
             "hearing_lobby" => variant!(map, ErrorCode::HearingLobby {}),
+            "no_such_consultation" => variant!(map, ErrorCode::NoSuchConsultation {}),
+            "in_consultation" => variant!(map, ErrorCode::InConsultation {}),
             other => {
                 const VARIANTS: &[&str] = &[
                     "unknown_meeting",
@@ -286,6 +298,8 @@ impl Tagged for ErrorCode {
                     "room_full",
                     "not_waiting",
                     "hearing_lobby",
+                    "no_such_consultation",
+                    "in_consultation",
                 ];
                 return Err(de::Error::unknown_variant(other, VARIANTS));
             }

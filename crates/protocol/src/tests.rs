@@ -170,7 +170,25 @@ fn every_server_message_round_trips() {
                 name: DisplayName::parse("Clerk").unwrap(),
                 text: ChatText::parse("Please state your name\nfor the record.").unwrap(),
             }],
+            consultation: Some(ConsultationId(2)),
+            consultations: vec![Consultation {
+                id: ConsultationId(1),
+                members: vec![peer.clone()],
+            }],
         },
+        ServerMsg::PeerRole {
+            peer: PeerId(4),
+            role: Role::CoHost,
+        },
+        ServerMsg::ConsultInvite {
+            consultation: ConsultationId(1),
+            from: PeerId(4),
+        },
+        ServerMsg::ConsultDeclined {
+            consultation: ConsultationId(1),
+            peer: PeerId(5),
+        },
+        ServerMsg::Consultations { list: vec![] },
         ServerMsg::Chat {
             message: ChatMessage {
                 from: PeerId(4),
@@ -292,6 +310,8 @@ fn every_server_message_round_trips() {
         ErrorCode::NotPresenter,
         ErrorCode::NotSharing,
         ErrorCode::NotAllowed,
+        ErrorCode::NoSuchConsultation,
+        ErrorCode::InConsultation,
         ErrorCode::Removed,
         ErrorCode::MeetingEnded,
         ErrorCode::RoomLocked,

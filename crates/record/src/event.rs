@@ -1,8 +1,8 @@
 //! What the record holds: one [`Event`] per entry, stored as JSON.
 
 use sala_protocol::{
-    ChatText, DeckId, DisplayName, InviteId, InviteRefusal, Language, OathForm, PeerId,
-    QualityTier, Role,
+    ChatText, ConsultationId, DeckId, DisplayName, InviteId, InviteRefusal, Language, OathForm,
+    PeerId, QualityTier, Role,
 };
 use serde::{Deserialize, Serialize};
 
@@ -168,6 +168,36 @@ pub enum Event {
         from: Role,
         to: Role,
         by: PeerId,
+    },
+    /// A participant asked another to a private consultation.
+    ConsultationAsked {
+        consultation: ConsultationId,
+        peer: PeerId,
+        name: DisplayName,
+        with: PeerId,
+        with_name: DisplayName,
+    },
+    /// The one asked declined a private consultation.
+    ConsultationDeclined {
+        consultation: ConsultationId,
+        peer: PeerId,
+        name: DisplayName,
+    },
+    /// A participant went out of the room into a private consultation.
+    /// What is said there is not recorded.
+    ConsultationEntered {
+        consultation: ConsultationId,
+        peer: PeerId,
+        name: DisplayName,
+    },
+    /// A participant came back from a private consultation, by themselves
+    /// or called back by the host or a co-host (`by`).
+    ConsultationLeft {
+        consultation: ConsultationId,
+        peer: PeerId,
+        name: DisplayName,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<PeerId>,
     },
 }
 
@@ -363,6 +393,43 @@ impl Event {
                 peer.0,
                 role_name(*to),
                 role_name(*from)
+            ),
+            Self::ConsultationAsked {
+                consultation,
+                peer,
+                name,
+                with,
+                with_name,
+            } => format!(
+                "{name} (participant {}) asked {with_name} (participant {}) to private consultation {}",
+                peer.0, with.0, consultation.0
+            ),
+            Self::ConsultationDeclined {
+                consultation,
+                peer,
+                name,
+            } => format!(
+                "{name} (participant {}) declined private consultation {}",
+                peer.0, consultation.0
+            ),
+            Self::ConsultationEntered {
+                consultation,
+                peer,
+                name,
+            } => format!(
+                "{name} (participant {}) went into private consultation {}",
+                peer.0, consultation.0
+            ),
+            Self::ConsultationLeft {
+                consultation,
+                peer,
+                name,
+                by,
+            } => format!(
+                "{name} (participant {}) came back from private consultation {}{}",
+                peer.0,
+                consultation.0,
+                by.map_or_else(String::new, |by| format!(", called back by participant {}", by.0))
             ),
         }
     }

@@ -217,6 +217,8 @@ impl Db {
                 Event::Admitted { peer, .. } => (peer, "admitted"),
                 Event::Denied { peer, .. } => (peer, "denied"),
                 Event::Excused { peer, .. } => (peer, "excused"),
+                Event::ConsultationEntered { peer, .. } => (peer, "consulting"),
+                Event::ConsultationLeft { peer, .. } => (peer, "returned"),
                 Event::InviteCreated { .. }
                 | Event::InviteRevoked { .. }
                 | Event::JoinRefused { .. }
@@ -234,7 +236,9 @@ impl Db {
                 | Event::PresentationStopped { .. }
                 | Event::ScreenShared { .. }
                 | Event::TierChanged { .. }
-                | Event::RoleChanged { .. } => continue,
+                | Event::RoleChanged { .. }
+                | Event::ConsultationAsked { .. }
+                | Event::ConsultationDeclined { .. } => continue,
             };
             out.push((peer.0, what.to_owned()));
         }

@@ -8,13 +8,14 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use sala_protocol::{
-    ChatMessage, ClientMsg, DeckId, DisplayName, ErrorCode, HostKey, IceServer, InviteId,
-    LeaveReason, LinkQuality, MediaState, MeetingInfo, MeetingKind, PeerId, PeerInfo, Presentation,
-    ResumeToken, Role, ServerMsg, Signal, SlidePage, RESUME_GRACE_SECS,
+    ChatMessage, ClientMsg, ConsultationId, DeckId, DisplayName, ErrorCode, HostKey, IceServer,
+    InviteId, LeaveReason, LinkQuality, MediaState, MeetingInfo, MeetingKind, PeerId, PeerInfo,
+    Presentation, ResumeToken, Role, ServerMsg, Signal, SlidePage, RESUME_GRACE_SECS,
 };
 
 use sala_record::Event;
 
+mod consulting;
 mod controls;
 mod floor;
 mod joining;
@@ -114,6 +115,9 @@ enum Place {
         link: LinkQuality,
     },
     Room,
+    /// Out of the room in a private consultation: media and signals only
+    /// with the others in it; nothing of the room, nothing of it to the room.
+    Consultation(ConsultationId),
 }
 
 impl Link {
@@ -167,6 +171,10 @@ pub struct Room {
     hands: Vec<PeerId>,
     /// The latest chat messages, for newcomers.
     chat: VecDeque<ChatMessage>,
+    /// The number of the last private consultation asked for.
+    last_consultation: u32,
+    /// Private consultations asked for and not yet answered.
+    consult_invites: Vec<consulting::Invite>,
 }
 
 impl Room {
@@ -192,6 +200,8 @@ impl Room {
             ended: false,
             hands: Vec::new(),
             chat: VecDeque::new(),
+            last_consultation: 0,
+            consult_invites: Vec::new(),
         }
     }
 
@@ -263,6 +273,9 @@ impl Room {
         if self.waiting(from) {
             return self.message_from_lobby(now, conn, from, msg);
         }
+        if self.consulting(from).is_some() && !consulting::allowed(&msg) {
+            return self.error(conn, ErrorCode::InConsultation);
+        }
         match msg {
             ClientMsg::Join { .. } => self.error(conn, ErrorCode::AlreadyJoined),
             ClientMsg::Signal { to, signal } => self.relay(conn, from, to, signal),
@@ -270,8 +283,12 @@ impl Room {
                 let Some(peer) = self.peers.get_mut(&from) else {
                     return;
                 };
-                // What the host holds stays off, whatever the client says.
-                let media = media.held(peer.info.hold);
+                // What the host holds stays off, whatever the client says
+                // (in the room: a private consultation is not the floor).
+                let media = match peer.place {
+                    Place::Room => media.held(peer.info.hold),
+                    _ => media,
+                };
                 let before = std::mem::replace(&mut peer.info.media, media.clone());
                 let name = peer.info.name.clone();
                 if media.screen != before.screen {
@@ -327,12 +344,23 @@ impl Room {
             ClientMsg::Chat { text } => self.chat(conn, from, text),
             ClientMsg::AskOath { peer } => self.ask_oath(conn, from, peer),
             ClientMsg::TakeOath { form, lang } => self.take_oath(conn, from, form, lang),
+            ClientMsg::SetRole { peer, role } => self.set_role(conn, from, peer, role),
+            ClientMsg::Consult { with } => self.consult(conn, from, with),
+            ClientMsg::AnswerConsult {
+                consultation,
+                accept,
+            } => self.answer_consult(conn, from, consultation, accept),
+            ClientMsg::ReturnToRoom => self.return_to_room(conn, from, None),
+            ClientMsg::EndConsultation { consultation } => {
+                self.end_consultation(conn, from, consultation)
+            }
         }
     }
 
     fn relay(&mut self, conn: ConnId, from: PeerId, to: PeerId, signal: Signal) {
+        let place = self.peers.get(&from).map(|p| p.place);
         match self.peers.get_mut(&to) {
-            Some(peer) if to != from && peer.place == Place::Room => match &mut peer.link {
+            Some(peer) if to != from && Some(peer.place) == place => match &mut peer.link {
                 Link::Attached(target) => {
                     let target = *target;
                     self.send(target, ServerMsg::Signal { from, signal });
@@ -368,9 +396,11 @@ impl Room {
         let name = peer.info.name.clone();
         self.record(match reason {
             LeaveReason::Lost => Event::Lost { peer: id, name },
-            LeaveReason::Left | LeaveReason::Removed | LeaveReason::Excused => {
-                Event::Left { peer: id, name }
-            }
+            LeaveReason::Left
+            | LeaveReason::Removed
+            | LeaveReason::Excused
+            | LeaveReason::Consulting
+            | LeaveReason::Returned => Event::Left { peer: id, name },
         });
         self.drop_peer(now, id, reason);
     }
@@ -383,12 +413,23 @@ impl Room {
         if let Link::Attached(conn) = peer.link {
             self.conns.remove(&conn);
         }
-        if peer.place != Place::Room {
-            self.tell_moderators(ServerMsg::KnockEnded { peer: id });
-            return self.mark_if_empty(now);
+        self.drop_consult_invites(id);
+        match peer.place {
+            Place::Lobby { .. } => {
+                self.tell_moderators(ServerMsg::KnockEnded { peer: id });
+                return self.mark_if_empty(now);
+            }
+            Place::Consultation(_) => {
+                for other in self.attached_in(peer.place, id) {
+                    self.send(other, ServerMsg::PeerLeft { peer: id, reason });
+                }
+                self.tell_consultations();
+                return self.mark_if_empty(now);
+            }
+            Place::Room => {}
         }
         self.drop_hand(id);
-        for other in self.attached_except(id) {
+        for other in self.attached_in(Place::Room, id) {
             self.send(other, ServerMsg::PeerLeft { peer: id, reason });
         }
         self.presenter_gone(id, peer.info.name);
@@ -420,10 +461,23 @@ impl Room {
         self.peers.values().filter(|p| p.place == Place::Room)
     }
 
+    /// The live sockets of the others where `id` is (the room, for a peer
+    /// not listed yet): in the room, or in its private consultation.
     fn attached_except(&self, id: PeerId) -> Vec<ConnId> {
-        self.attached()
-            .filter(|(peer, _)| *peer != id)
-            .map(|(_, conn)| conn)
+        let place = self.peers.get(&id).map_or(Place::Room, |p| p.place);
+        self.attached_in(place, id)
+    }
+
+    /// The live sockets of everyone in `place` but `except`; nobody for the
+    /// lobby, where nobody hears of anybody.
+    fn attached_in(&self, place: Place, except: PeerId) -> Vec<ConnId> {
+        if matches!(place, Place::Lobby { .. }) {
+            return Vec::new();
+        }
+        self.peers
+            .values()
+            .filter(|p| p.place == place && p.info.id != except)
+            .filter_map(|p| p.link.conn())
             .collect()
     }
 

@@ -121,6 +121,8 @@ fn welcome(c: u64, you: PeerInfo, peers: Vec<PeerInfo>, tok: u8, resumed: bool) 
             lobby_on: false,
             hands: Vec::new(),
             chat: Vec::new(),
+            consultation: None,
+            consultations: Vec::new(),
         },
     )
 }
@@ -1100,7 +1102,12 @@ fn tier_changes_are_recorded() {
             In(0, guest(2, 2), joined(2, 2)),
             In(
                 1,
-                msg(1, ClientMsg::Media { media: thin.clone() }),
+                msg(
+                    1,
+                    ClientMsg::Media {
+                        media: thin.clone(),
+                    },
+                ),
                 vec![
                     Output::Record(Event::TierChanged {
                         peer: PeerId(1),
@@ -1113,7 +1120,12 @@ fn tier_changes_are_recorded() {
             ),
             In(
                 2,
-                msg(1, ClientMsg::Media { media: muted.clone() }),
+                msg(
+                    1,
+                    ClientMsg::Media {
+                        media: muted.clone(),
+                    },
+                ),
                 vec![told(&muted)],
             ),
         ],
@@ -1412,5 +1424,6 @@ fn a_room_started_for_an_ended_meeting_lets_nobody_in() {
     );
 }
 
+mod consulting;
 mod floor;
 mod lobby;

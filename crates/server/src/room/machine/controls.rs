@@ -4,10 +4,10 @@
 
 use std::time::Instant;
 
-use sala_protocol::{ErrorCode, LeaveReason, PeerId, Role, ServerMsg};
+use sala_protocol::{ErrorCode, Hold, LeaveReason, PeerId, Role, ServerMsg};
 use sala_record::Event;
 
-use super::{ConnId, Room};
+use super::{ConnId, Place, Room};
 
 impl Room {
     /// Whether `peer` runs the meeting (host or co-host).
@@ -46,6 +46,62 @@ impl Room {
             self.close(target_conn, Some(ErrorCode::Removed));
         }
         self.drop_peer(now, target, LeaveReason::Removed);
+    }
+
+    /// The host gives `target`, in the room, another role: recorded, then
+    /// everyone hears of it. The gallery is held for good and a moderator
+    /// never is, so a change to or from either sets the holds to match; a
+    /// new moderator learns who waits in the lobby.
+    pub(super) fn set_role(&mut self, conn: ConnId, by: PeerId, target: PeerId, role: Role) {
+        let by_host = self
+            .peers
+            .get(&by)
+            .is_some_and(|p| p.info.role == Role::Host);
+        if !by_host || role == Role::Host {
+            return self.error(conn, ErrorCode::NotAllowed);
+        }
+        let Some(peer) = self
+            .peers
+            .get_mut(&target)
+            .filter(|p| p.place == Place::Room)
+        else {
+            return self.error(conn, ErrorCode::UnknownPeer);
+        };
+        let from = peer.info.role;
+        if from == Role::Host {
+            return self.error(conn, ErrorCode::NotAllowed);
+        }
+        if from == role {
+            return;
+        }
+        peer.info.role = role;
+        let name = peer.info.name.clone();
+        let attached = peer.link.conn();
+        let hold = match role {
+            Role::Observer => Hold {
+                mic: true,
+                camera: true,
+            },
+            _ if role.moderates() || from == Role::Observer => Hold::default(),
+            _ => peer.info.hold,
+        };
+        let held = peer.info.hold;
+        self.record(Event::RoleChanged {
+            peer: target,
+            name,
+            from,
+            to: role,
+            by,
+        });
+        self.tell_room(ServerMsg::PeerRole { peer: target, role });
+        if hold != held {
+            self.set_hold(target, hold);
+        }
+        if let Some(target_conn) = attached.filter(|_| role.moderates() && !from.moderates()) {
+            for knock in self.knocks() {
+                self.send(target_conn, ServerMsg::Knocking { knock });
+            }
+        }
     }
 
     /// `by` closes the room to newcomers, or opens it again.

@@ -62,7 +62,7 @@ impl Room {
         }
     }
 
-    fn set_hold(&mut self, target: PeerId, hold: Hold) {
+    pub(super) fn set_hold(&mut self, target: PeerId, hold: Hold) {
         let Some(peer) = self.peers.get_mut(&target) else {
             return;
         };

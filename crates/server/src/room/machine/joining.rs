@@ -140,7 +140,10 @@ impl Room {
         // valid until it comes back with the new one.
         peer.previous_token = Some(used_token);
         peer.token = new_token;
-        let media = media.held(peer.info.hold);
+        let media = match peer.place {
+            Place::Room => media.held(peer.info.hold),
+            _ => media,
+        };
         let media_changed = peer.info.media != media;
         peer.info.media = media.clone();
         let info = peer.info.clone();
@@ -181,9 +184,13 @@ impl Room {
     }
 
     /// What a peer gets on joining, resuming, or being let in: `Waiting`
-    /// in the lobby, `Welcome` (with the room) in the room.
+    /// in the lobby, `Welcome` (with the room) in the room, `Welcome` with
+    /// only the others in it in a private consultation.
     pub(super) fn welcome(&mut self, conn: ConnId, id: PeerId, resumed: bool) {
         let peer = &self.peers[&id];
+        if let Place::Consultation(consultation) = peer.place {
+            return self.welcome_to_consultation(conn, id, consultation, resumed);
+        }
         if peer.place != Place::Room {
             let msg = ServerMsg::Waiting {
                 protocol: PROTOCOL_VERSION,
@@ -217,6 +224,8 @@ impl Room {
             lobby_on: self.lobby_on,
             hands: self.hands.clone(),
             chat: self.chat.iter().cloned().collect(),
+            consultation: None,
+            consultations: self.consultations(),
         };
         self.send(conn, msg);
         self.send_stills(conn, id);

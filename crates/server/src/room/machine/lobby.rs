@@ -18,7 +18,7 @@ impl Room {
     pub(super) fn waiting(&self, peer: PeerId) -> bool {
         self.peers
             .get(&peer)
-            .is_some_and(|p| p.place != Place::Room)
+            .is_some_and(|p| matches!(p.place, Place::Lobby { .. }))
     }
 
     /// Who waits, as the host and co-hosts see them, in order of arrival.
@@ -33,7 +33,7 @@ impl Room {
                     link,
                     excused,
                 }),
-                Place::Room => None,
+                Place::Room | Place::Consultation(_) => None,
             })
             .collect()
     }

@@ -54,7 +54,11 @@ impl Room {
     /// `id` (`name`) left the room or went out of it: the deck it presented
     /// goes away.
     pub(super) fn presenter_gone(&mut self, id: PeerId, name: DisplayName) {
-        if self.presentation.as_ref().is_some_and(|p| p.presenter == id) {
+        if self
+            .presentation
+            .as_ref()
+            .is_some_and(|p| p.presenter == id)
+        {
             self.record(Event::PresentationStopped { peer: id, name });
             self.presentation = None;
             self.tell_room(ServerMsg::Presentation { presentation: None });
