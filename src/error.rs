@@ -104,7 +104,9 @@ impl CallEnd {
             | ErrorCode::NotAllowed
             | ErrorCode::RoomFull
             | ErrorCode::NotWaiting
-            | ErrorCode::HearingLobby => None,
+            | ErrorCode::HearingLobby
+            | ErrorCode::NoSuchConsultation
+            | ErrorCode::InConsultation => None,
         }
     }
 

@@ -7,8 +7,8 @@ pub use slides::{rendition, DeckStatus, Slides, Upload};
 
 use crate::error::{CallEnd, MediaError};
 use sala_protocol::{
-    ChatMessage, Hold, Knock, MediaState, MeetingInfo, OathForm, PeerId, PeerInfo, Presentation,
-    QualityTier, SlidePage,
+    ChatMessage, Consultation, ConsultationId, Hold, Knock, MediaState, MeetingInfo, OathForm,
+    PeerId, PeerInfo, Presentation, QualityTier, Role, SlidePage,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -183,6 +183,16 @@ pub struct State {
     pub chat: Rc<Vec<ChatMessage>>,
     /// Asked to take the oath and not yet done (us, perhaps).
     pub oath_asked: BTreeSet<PeerId>,
+    /// We are out of the room in this private consultation: `peers` are
+    /// the others in it.
+    pub consultation: Option<ConsultationId>,
+    /// Who is out of the room in private consultations (seen from the room).
+    pub consultations: Vec<Consultation>,
+    /// Private consultations we are asked to, and by whom.
+    pub consult_invites: BTreeMap<ConsultationId, PeerId>,
+    /// Who declined (or could not come to) a consultation we asked for,
+    /// until we dismiss it.
+    pub consult_declined: Vec<PeerInfo>,
 }
 
 impl Default for State {
@@ -207,6 +217,10 @@ impl Default for State {
             hands: Vec::new(),
             chat: Rc::default(),
             oath_asked: BTreeSet::new(),
+            consultation: None,
+            consultations: Vec::new(),
+            consult_invites: BTreeMap::new(),
+            consult_declined: Vec::new(),
         }
     }
 }
@@ -238,6 +252,9 @@ pub enum Action {
         lobby_on: bool,
         hands: Vec<PeerId>,
         chat: Vec<ChatMessage>,
+        /// `Some`: welcomed into this private consultation, not the room.
+        consultation: Option<ConsultationId>,
+        consultations: Vec<Consultation>,
     },
     /// We wait in the lobby.
     Waiting {
@@ -255,6 +272,18 @@ pub enum Action {
     Chat(ChatMessage),
     OathAsked(PeerId),
     OathTaken(PeerId, OathForm),
+    /// The host gave someone (us, perhaps) another role.
+    PeerRole(PeerId, Role),
+    /// Someone asks us to a private consultation.
+    ConsultInvite(ConsultationId, PeerId),
+    /// We answered (or the invitation lapsed).
+    ConsultAnswered(ConsultationId),
+    /// Someone declined the consultation we asked them to.
+    ConsultDeclined(PeerId),
+    /// The notice of a decline was read.
+    DismissDeclined(PeerId),
+    /// Who is out in private consultations now.
+    Consultations(Vec<Consultation>),
     Reconnecting,
     PeerJoined(PeerInfo),
     PeerLeft(PeerId),
@@ -334,8 +363,18 @@ impl Reducible for State {
                 lobby_on,
                 hands,
                 chat,
+                consultation,
+                consultations,
             } => {
                 s.phase = Phase::InCall;
+                if consultation.is_some() {
+                    // Out of the room: nothing of it is ours to answer or show.
+                    s.consult_invites.clear();
+                    s.oath_asked.clear();
+                    s.slides = Slides::default();
+                }
+                s.consultation = consultation;
+                s.consultations = consultations;
                 s.hands = hands;
                 s.chat = Rc::new(chat);
                 s.me = Some(me);
@@ -371,6 +410,10 @@ impl Reducible for State {
                 s.hands.clear();
                 s.chat = Rc::default();
                 s.oath_asked.clear();
+                s.consultation = None;
+                s.consultations.clear();
+                s.consult_invites.clear();
+                s.consult_declined.clear();
                 s.locked = false;
                 s.slides = Slides::default();
                 s.local.screen = None;
@@ -404,6 +447,32 @@ impl Reducible for State {
                     p.info.oath = Some(form);
                 }
             }
+            Action::PeerRole(id, role) => {
+                if let Some(me) = s.me.as_mut().filter(|m| m.id == id) {
+                    me.role = role;
+                    if !role.moderates() {
+                        s.lobby.clear();
+                    }
+                }
+                if let Some(p) = s.peers.get_mut(&id) {
+                    p.info.role = role;
+                }
+            }
+            Action::ConsultInvite(id, from) => {
+                s.consult_invites.insert(id, from);
+            }
+            Action::ConsultAnswered(id) => {
+                s.consult_invites.remove(&id);
+            }
+            Action::ConsultDeclined(id) => {
+                if let Some(p) = s.peers.get(&id) {
+                    if !s.consult_declined.iter().any(|d| d.id == id) {
+                        s.consult_declined.push(p.info.clone());
+                    }
+                }
+            }
+            Action::DismissDeclined(id) => s.consult_declined.retain(|d| d.id != id),
+            Action::Consultations(list) => s.consultations = list,
             Action::Reconnecting => match s.phase {
                 Phase::Ended(_) => {}
                 Phase::Waiting { excused, .. } => {

@@ -27,8 +27,8 @@ use local::LocalMedia;
 use media::Kind;
 use peer::{Peer, PeerEvent};
 use sala_protocol::{
-    ChatText, ClientMsg, DisplayName, Hold, HolderKey, IceServer, Language, MeetingId, OathForm,
-    PeerId, ResumeToken,
+    ChatText, ClientMsg, ConsultationId, DisplayName, Hold, HolderKey, IceServer, Language,
+    MeetingId, OathForm, PeerId, ResumeToken, Role,
 };
 use signaling::{Socket, SocketEvent};
 use std::collections::HashMap;
@@ -83,6 +83,18 @@ pub enum Command {
     AskOath(PeerId),
     /// Take the oath we were asked for, as shown in that language.
     TakeOath(OathForm, Language),
+    /// Host: give someone another role.
+    SetRole(PeerId, Role),
+    /// Ask someone to a private consultation.
+    Consult(PeerId),
+    /// Accept or decline a private consultation we were asked to.
+    AnswerConsult(ConsultationId, bool),
+    /// Leave our private consultation, back into the room.
+    ReturnToRoom,
+    /// Host or co-host: call everyone in a consultation back.
+    EndConsultation(ConsultationId),
+    /// The notice that someone declined our consultation was read.
+    DismissDeclined(PeerId),
     Leave,
 }
 
@@ -96,6 +108,8 @@ enum Place {
         excused: bool,
     },
     Room,
+    /// Out of the room in a private consultation.
+    Consultation(ConsultationId),
 }
 
 enum Event {
@@ -323,6 +337,20 @@ impl Engine {
             Command::Chat(text) => return self.send(ClientMsg::Chat { text }),
             Command::AskOath(peer) => return self.send(ClientMsg::AskOath { peer }),
             Command::TakeOath(form, lang) => return self.send(ClientMsg::TakeOath { form, lang }),
+            Command::SetRole(peer, role) => return self.send(ClientMsg::SetRole { peer, role }),
+            Command::Consult(with) => return self.send(ClientMsg::Consult { with }),
+            Command::AnswerConsult(consultation, accept) => {
+                self.emit(Action::ConsultAnswered(consultation));
+                return self.send(ClientMsg::AnswerConsult {
+                    consultation,
+                    accept,
+                });
+            }
+            Command::ReturnToRoom => return self.send(ClientMsg::ReturnToRoom),
+            Command::DismissDeclined(peer) => return self.emit(Action::DismissDeclined(peer)),
+            Command::EndConsultation(consultation) => {
+                return self.send(ClientMsg::EndConsultation { consultation })
+            }
             Command::Leave => return self.end(Some(CallEnd::Left)),
         };
         self.emit(Action::MediaReady {

@@ -133,6 +133,8 @@ impl Engine {
                 lobby_on,
                 hands,
                 chat,
+                consultation,
+                consultations,
                 ..
             } => {
                 self.attempt = 0;
@@ -140,9 +142,12 @@ impl Engine {
                 self.ice_servers = ice_servers;
                 self.me = Some(you.id);
                 self.hold_self(you.hold).await;
-                // Let in from the lobby, we are a newcomer even on a resumed socket.
-                let was_inside = self.place == Place::Room;
-                self.place = Place::Room;
+                // Let in from the lobby, or moved between the room and a
+                // private consultation, we are a newcomer there even on a
+                // resumed socket.
+                let place = consultation.map_or(Place::Room, Place::Consultation);
+                let was_inside = self.place == place;
+                self.place = place;
                 if resumed && was_inside {
                     self.peers.retain(|id, _| peers.iter().any(|p| p.id == *id));
                     // Offers sent on the old socket may be lost; without an
@@ -175,6 +180,8 @@ impl Engine {
                     lobby_on,
                     hands,
                     chat,
+                    consultation,
+                    consultations,
                 });
                 // A resumed session may come back to a smaller or larger mesh.
                 self.apply_limits().await;
@@ -201,6 +208,12 @@ impl Engine {
             ServerMsg::Chat { message } => self.emit(Action::Chat(message)),
             ServerMsg::OathAsked { peer } => self.emit(Action::OathAsked(peer)),
             ServerMsg::OathTaken { peer, form } => self.emit(Action::OathTaken(peer, form)),
+            ServerMsg::PeerRole { peer, role } => self.emit(Action::PeerRole(peer, role)),
+            ServerMsg::ConsultInvite { consultation, from } => {
+                self.emit(Action::ConsultInvite(consultation, from))
+            }
+            ServerMsg::ConsultDeclined { peer, .. } => self.emit(Action::ConsultDeclined(peer)),
+            ServerMsg::Consultations { list } => self.emit(Action::Consultations(list)),
             ServerMsg::PeerJoined { peer } => self.emit(Action::PeerJoined(peer)),
             // Our offer may have crossed its old socket's end unanswered.
             ServerMsg::PeerResumed { peer } => self.resend_offer(peer),
@@ -314,7 +327,7 @@ impl Engine {
         self.resume = Some(resume);
         self.me = Some(you.id);
         let excused = match self.place {
-            Place::Room => true,
+            Place::Room | Place::Consultation(_) => true,
             Place::Lobby { excused } => excused && resumed,
             Place::Outside => false,
         };

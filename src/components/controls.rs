@@ -24,6 +24,9 @@ pub struct ControlsProps {
     /// Our hand is raised.
     #[prop_or_default]
     pub hand_up: bool,
+    /// We are out in a private consultation: no hand, slides or chat.
+    #[prop_or_default]
+    pub consulting: bool,
     pub sharing: bool,
     /// Our deck upload is being rendered.
     pub uploading: bool,
@@ -85,24 +88,30 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 props.held.mic, cmd.reform(move |_| Command::SetMic(!mic))) }
             { button(camera, Glyph::Camera, Glyph::CameraOff, if camera { Text::StopCamera } else { Text::StartCamera }, "camera-toggle",
                 props.held.camera, cmd.reform(move |_| Command::SetCamera(!camera))) }
-            <button type="button" class={classes!("control", hand_up.then_some("active"))} aria-pressed={hand_up.to_string()}
-                onclick={cmd.reform(move |_| Command::RaiseHand(!hand_up))} data-testid="hand-toggle">
-                <Icon glyph={Glyph::Hand} />
-                <span>{ tr.t(if hand_up { Text::LowerHand } else { Text::RaiseHand }) }</span>
-            </button>
+            if !props.consulting {
+                <button type="button" class={classes!("control", hand_up.then_some("active"))} aria-pressed={hand_up.to_string()}
+                    onclick={cmd.reform(move |_| Command::RaiseHand(!hand_up))} data-testid="hand-toggle">
+                    <Icon glyph={Glyph::Hand} />
+                    <span>{ tr.t(if hand_up { Text::LowerHand } else { Text::RaiseHand }) }</span>
+                </button>
+            }
             <button type="button" class={classes!("control", sharing.then_some("active"))} aria-pressed={sharing.to_string()}
                 onclick={cmd.reform(move |_| if sharing { Command::StopShare } else { Command::ShareScreen })} data-testid="share-toggle">
                 <Icon glyph={Glyph::Screen} />
                 <span>{ tr.t(if sharing { Text::StopSharing } else { Text::ShareScreen }) }</span>
             </button>
-            <label class={classes!("button", "control", props.uploading.then_some("active"))} data-testid="present-slides">
-                <input type="file" class="visually-hidden" accept=".pdf,application/pdf,image/png,image/jpeg,image/webp"
-                    disabled={props.uploading} onchange={on_file} data-testid="slides-file" />
-                <Icon glyph={Glyph::Slides} />
-                <span>{ tr.t(if props.uploading { Text::PreparingSlides } else { Text::PresentSlides }) }</span>
-            </label>
+            if !props.consulting {
+                <label class={classes!("button", "control", props.uploading.then_some("active"))} data-testid="present-slides">
+                    <input type="file" class="visually-hidden" accept=".pdf,application/pdf,image/png,image/jpeg,image/webp"
+                        disabled={props.uploading} onchange={on_file} data-testid="slides-file" />
+                    <Icon glyph={Glyph::Slides} />
+                    <span>{ tr.t(if props.uploading { Text::PreparingSlides } else { Text::PresentSlides }) }</span>
+                </label>
+            }
             { panel_button(Panel::Participants, Glyph::People, format!("{} ({})", tr.t(Text::Participants), props.participants), "list-toggle") }
-            { panel_button(Panel::Chat, Glyph::Chat, format!("{} ({})", tr.t(Text::Chat), props.messages), "chat-toggle") }
+            if !props.consulting {
+                { panel_button(Panel::Chat, Glyph::Chat, format!("{} ({})", tr.t(Text::Chat), props.messages), "chat-toggle") }
+            }
             { panel_button(Panel::Devices, Glyph::Sliders, tr.t(Text::Devices).to_owned(), "devices-toggle") }
             if props.hosting {
                 { panel_button(Panel::Invites, Glyph::Link, tr.t(Text::Invitations).to_owned(), "invites-toggle") }

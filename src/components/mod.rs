@@ -3,6 +3,7 @@
 pub mod call;
 pub mod call_ended;
 pub mod chat_panel;
+pub mod consult_bar;
 pub mod controls;
 pub mod copy_link;
 pub mod device_select;

@@ -1,7 +1,7 @@
 use crate::call::Command;
 use crate::components::icon::{Glyph, Icon};
 use crate::i18n::{use_tr, Text};
-use sala_protocol::{Hold, OathForm, PeerId, PeerInfo, Role};
+use sala_protocol::{Consultation, Hold, OathForm, PeerId, PeerInfo, Role};
 use std::collections::BTreeSet;
 use yew::prelude::*;
 
@@ -24,20 +24,34 @@ pub struct ParticipantListProps {
     /// A hearing: its lobby stays on.
     #[prop_or_default]
     pub hearing: bool,
+    /// We are out in a private consultation (`others` are in it with us).
+    #[prop_or_default]
+    pub consulting: bool,
+    /// Who is out of the room in private consultations.
+    #[prop_or_default]
+    pub consultations: Vec<Consultation>,
     #[prop_or_default]
     pub on_command: Callback<Command>,
 }
 
 /// Everyone in the meeting, with their role and microphone/camera state.
 /// The host and co-hosts also get the room's controls: remove someone, lock
-/// the room, end the meeting for all (the server checks the role again).
+/// the room, end the meeting for all, call people back from a private
+/// consultation; the host gives the co-host role (the server checks the
+/// role again). Counsel and parties ask each other to private consultations.
 #[function_component]
 pub fn ParticipantList(props: &ParticipantListProps) -> Html {
     let tr = use_tr();
     let confirming = use_state_eq(|| false);
     let moderator = props.me.role.moderates();
     let cmd = &props.on_command;
+    let may_consult = |role: Role| !role.moderates() && role != Role::Observer;
+    let hosting = props.me.role == Role::Host;
     let row = |p: &PeerInfo, me: bool| {
+        let consultable =
+            !me && !props.consulting && may_consult(props.me.role) && may_consult(p.role);
+        let co_host = p.role == Role::CoHost;
+        let promotable = hosting && !me && p.role != Role::Host;
         let removable = moderator && !me && (p.role != Role::Host || props.me.role == Role::Host);
         let excusable = moderator && !me && !p.role.moderates();
         let id = p.id;
@@ -97,6 +111,16 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
                     <button type="button" class="secondary small" data-testid="excuse-participant"
                         onclick={cmd.reform(move |_| Command::Excuse(id))}>{ tr.t(Text::Excuse) }</button>
                 }
+                if consultable {
+                    <button type="button" class="secondary small" data-testid="consult"
+                        onclick={cmd.reform(move |_| Command::Consult(id))}>{ tr.t(Text::ConsultPrivately) }</button>
+                }
+                if promotable {
+                    <button type="button" class="secondary small" data-testid="cohost-toggle" aria-pressed={co_host.to_string()}
+                        onclick={cmd.reform(move |_| Command::SetRole(id, if co_host { Role::Participant } else { Role::CoHost }))}>
+                        { tr.t(if co_host { Text::RemoveCoHost } else { Text::MakeCoHost }) }
+                    </button>
+                }
                 if removable {
                     <button type="button" class="secondary small" data-testid="remove-participant"
                         onclick={cmd.reform(move |_| Command::Remove(id))}>{ tr.t(Text::RemoveParticipant) }</button>
@@ -152,6 +176,24 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
                 { row(&props.me, true) }
                 { for props.others.iter().map(|p| row(p, false)) }
             </ul>
+            if !props.consultations.is_empty() {
+                <h3>{ tr.t(Text::OutInConsultation) }</h3>
+                <ul data-testid="consultations">
+                    { for props.consultations.iter().map(|c| {
+                        let id = c.id;
+                        let names = c.members.iter().map(|m| m.name.to_string()).collect::<Vec<_>>().join(", ");
+                        html! {
+                            <li data-testid="consultation" data-names={names.clone()}>
+                                <span class="participant-name">{ names }</span>
+                                if moderator {
+                                    <button type="button" class="secondary small" data-testid="call-back"
+                                        onclick={cmd.reform(move |_| Command::EndConsultation(id))}>{ tr.t(Text::CallBack) }</button>
+                                }
+                            </li>
+                        }
+                    }) }
+                </ul>
+            }
         </aside>
     }
 }

@@ -1,5 +1,6 @@
 use crate::call::Command;
 use crate::components::chat_panel::ChatPanel;
+use crate::components::consult_bar::{ConsultBar, Invitation};
 use crate::components::controls::Controls;
 use crate::components::device_settings::DeviceSettings;
 use crate::components::invite_panel::InvitePanel;
@@ -71,10 +72,22 @@ pub fn Room(props: &RoomProps) -> Html {
         _ => None,
     };
     let quality_banner = quality_text(&s.quality);
+    let consulting = s.consultation.is_some();
+    let invites: Vec<Invitation> = s
+        .consult_invites
+        .iter()
+        .filter_map(|(id, from)| {
+            s.peers.get(from).map(|p| Invitation {
+                id: *id,
+                from: p.info.clone(),
+            })
+        })
+        .collect();
     let side = match *panel {
         Some(Panel::Participants) => html! {
             <ParticipantList me={me_now.clone()} others={s.peers.values().map(|p| p.info.clone()).collect::<Vec<_>>()}
                 hands={s.hands.clone()} oath_asked={s.oath_asked.clone()} locked={s.locked} lobby_on={s.lobby_on} hearing={s.meeting.as_ref().is_some_and(|m| m.kind == MeetingKind::Hearing)}
+                consulting={consulting} consultations={s.consultations.clone()}
                 on_command={props.on_command.clone()} />
         },
         Some(Panel::Devices) => html! {
@@ -112,6 +125,8 @@ pub fn Room(props: &RoomProps) -> Html {
                 if me.role.moderates() {
                     <LobbyBar lobby={s.lobby.clone()} on_command={props.on_command.clone()} />
                 }
+                <ConsultBar consulting_with={consulting.then(|| s.peers.values().map(|p| p.info.clone()).collect::<Vec<_>>())}
+                    {invites} declined={s.consult_declined.clone()} on_command={props.on_command.clone()} />
             </header>
             <div class="room-main">
             { stage.unwrap_or_default() }
@@ -129,7 +144,7 @@ pub fn Room(props: &RoomProps) -> Html {
                 <OathDialog on_command={props.on_command.clone()} />
             }
             <Controls mic={s.local.mic} camera={s.local.camera} sharing={s.local.screen.is_some()}
-                held={me.hold} hand_up={s.hands.contains(&me.id)}
+                held={me.hold} hand_up={s.hands.contains(&me.id)} {consulting}
                 uploading={s.slides.upload == Upload::Rendering}
                 participants={s.peers.len() + 1} messages={s.chat.len()} panel={*panel} hosting={props.host_key.is_some()}
                 on_command={props.on_command.clone()} {on_panel} />

@@ -191,6 +191,20 @@ impl Text {
             DownloadRecordText => "Download (text)",
             DownloadRecordJson => "Download (JSON)",
             RecordUnavailable => "The record could not be fetched. Try again.",
+            ConsultPrivately => "Private consultation",
+            ConsultInviteFrom => "asks you to a private consultation.",
+            JoinConsultation => "Join",
+            DeclineConsultation => "Decline",
+            ConsultDeclinedBy => "declined the private consultation.",
+            Dismiss => "Dismiss",
+            InConsultationTitle => "Private consultation with",
+            InConsultationHint => "Nobody else in the room can see or hear you, and it is not recorded.",
+            InConsultationAlone => "Nobody else is in the consultation now.",
+            BackToRoom => "Back to the room",
+            OutInConsultation => "In private consultation",
+            CallBack => "Call back",
+            MakeCoHost => "Make co-host",
+            RemoveCoHost => "Remove co-host",
         }
     }
 }

@@ -191,6 +191,20 @@ impl Text {
             DownloadRecordText => "ទាញយក (អត្ថបទ)",
             DownloadRecordJson => "ទាញយក (JSON)",
             RecordUnavailable => "មិនអាចទាញយកកំណត់ត្រាបានទេ។ សូមព្យាយាមម្តងទៀត។",
+            ConsultPrivately => "ពិគ្រោះឯកជន",
+            ConsultInviteFrom => "សុំពិគ្រោះជាមួយអ្នកជាឯកជន។",
+            JoinConsultation => "ចូលរួម",
+            DeclineConsultation => "បដិសេធ",
+            ConsultDeclinedBy => "បានបដិសេធការពិគ្រោះឯកជន។",
+            Dismiss => "បិទ",
+            InConsultationTitle => "ការពិគ្រោះឯកជនជាមួយ",
+            InConsultationHint => "គ្មាននរណាម្នាក់ផ្សេងទៀតក្នុងបន្ទប់អាចមើលឃើញ ឬស្តាប់ឮអ្នកទេ ហើយវាមិនត្រូវបានកត់ត្រាទេ។",
+            InConsultationAlone => "ឥឡូវនេះគ្មាននរណាម្នាក់ផ្សេងទៀតនៅក្នុងការពិគ្រោះនេះទេ។",
+            BackToRoom => "ត្រឡប់ទៅបន្ទប់វិញ",
+            OutInConsultation => "កំពុងពិគ្រោះឯកជន",
+            CallBack => "ហៅត្រឡប់មកវិញ",
+            MakeCoHost => "តែងតាំងជាសហម្ចាស់",
+            RemoveCoHost => "ដកតួនាទីសហម្ចាស់",
         }
     }
 }
