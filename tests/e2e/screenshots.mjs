@@ -18,7 +18,8 @@ const browsers = [];
 try {
   const host = await launchBrowser(net.addHost(), server.url, { name: 'host' });
   const guest = await launchBrowser(net.addHost(), server.url, { name: 'guest' });
-  browsers.push(host, guest);
+  const counsel = await launchBrowser(net.addHost(), server.url, { name: 'counsel' });
+  browsers.push(host, guest, counsel);
   const shot = (b, name) => b.page.screenshot({ path: `${out}/${name}.png` });
   const imageShown = (b, selector) => b.page.waitForFunction((sel) => {
     const img = document.querySelector(sel);
@@ -127,6 +128,7 @@ try {
     await host.page.getByTestId('create-button').click();
     await host.page.getByTestId('created').waitFor();
     const hostLink = await host.page.getByTestId('host-link').inputValue();
+    const hearingGuestLink = await host.page.getByTestId('guest-link').inputValue();
     await host.page.goto(hostLink);
     await host.page.getByTestId('name-input').fill(lang === 'km' ? 'ចៅក្រម' : 'Judge');
     await host.page.getByTestId('join-button').click();
@@ -169,6 +171,28 @@ try {
     await guest.page.getByTestId('oath-take').click();
     await host.page.getByTestId('oath-tag').waitFor();
     await shot(host, `${lang}-19-judge-sees-sworn`);
+    // Counsel comes in and asks the witness to a private consultation.
+    await counsel.page.goto('about:blank');
+    await counsel.page.goto(hearingGuestLink);
+    await setLang(counsel, lang);
+    await counsel.page.getByTestId('name-input').fill(lang === 'km' ? 'មេធាវី' : 'Counsel');
+    await counsel.page.getByTestId('join-button').click();
+    await host.page.getByTestId('admit').click();
+    await counsel.page.getByTestId('room').waitFor();
+    await counsel.page.getByTestId('list-toggle').click();
+    await counsel.page.getByTestId('consult').click();
+    await guest.page.getByTestId('consult-invite').waitFor();
+    await shot(guest, `${lang}-20-witness-asked-to-consult`);
+    await guest.page.getByTestId('consult-accept').click();
+    await counsel.page.getByTestId('consultation-banner').waitFor();
+    await host.page.getByTestId('consultation').waitFor();
+    await shot(counsel, `${lang}-21-counsel-in-consultation`);
+    await shot(host, `${lang}-22-judge-sees-consultation`);
+    await host.page.getByTestId('call-back').click();
+    await guest.page.getByTestId('consultation-banner').waitFor({ state: 'detached' });
+    await counsel.page.getByTestId('leave').click();
+    const counselName = lang === 'km' ? 'មេធាវី' : 'Counsel';
+    await host.page.locator(`[data-testid="participant"][data-name="${counselName}"]`).waitFor({ state: 'detached' });
     await host.page.getByTestId('excuse-participant').click();
     await guest.page.locator('[data-testid="waiting-room"][data-excused="true"]').waitFor();
     await shot(guest, `${lang}-14-witness-excused`);
