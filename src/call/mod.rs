@@ -174,7 +174,8 @@ struct Engine {
     ice_servers: Vec<IceServer>,
     socket: Option<Socket>,
     generation: u32,
-    /// A welcome arrived on the current socket; until then signals are queued.
+    /// A welcome arrived on the current socket; until then messages wait
+    /// in `unacked`.
     ready: bool,
     /// Where the server has us: not yet answered, in the lobby, or in the room.
     place: Place,
@@ -184,7 +185,11 @@ struct Engine {
     rtt_ms: Option<u32>,
     /// What the host holds of our microphone and camera.
     hold: Hold,
-    queued: Vec<ClientMsg>,
+    /// The number of our last numbered message.
+    seq: u64,
+    /// Numbered messages the server has not acknowledged yet: sent again,
+    /// in order, on the next socket's welcome.
+    unacked: std::collections::VecDeque<session::Pending>,
     attempt: u32,
     fatal: Option<CallEnd>,
     last_heard_ms: f64,
@@ -226,7 +231,8 @@ impl Engine {
             ping: None,
             rtt_ms: None,
             hold: Hold::default(),
-            queued: Vec::new(),
+            seq: 0,
+            unacked: std::collections::VecDeque::new(),
             attempt: 0,
             fatal: None,
             last_heard_ms: 0.0,

@@ -11,9 +11,17 @@ use sala_protocol::{
     HEARTBEAT_INTERVAL_SECS, HEARTBEAT_TIMEOUT_SECS, PROTOCOL_VERSION,
 };
 
-/// Messages kept while the socket is down; beyond this, signals are dropped
-/// (a fresh session renegotiates everything anyway).
-const MAX_QUEUED: usize = 512;
+/// Most messages kept unacknowledged (while the socket is down, mostly);
+/// beyond this the oldest are dropped (a fresh session renegotiates
+/// everything anyway).
+const MAX_UNACKED: usize = 512;
+
+/// A numbered message not yet acknowledged.
+pub(super) struct Pending {
+    seq: u64,
+    /// The message in its envelope, as sent.
+    msg: ClientMsg,
+}
 
 impl Engine {
     pub(super) fn connect(&mut self) {
@@ -46,12 +54,29 @@ impl Engine {
         }
     }
 
+    /// Sends `msg` numbered, and keeps it until the server acknowledges it:
+    /// a socket that died without our knowing loses nothing, it goes again
+    /// on the next. Pings go bare (a lost one is the point of them).
     pub(super) fn send(&mut self, msg: ClientMsg) {
-        match (&self.socket, self.ready) {
-            (Some(socket), true) => socket.send(&msg),
-            _ if self.queued.len() < MAX_QUEUED => self.queued.push(msg),
-            _ => {}
+        let live = self.socket.as_ref().filter(|_| self.ready);
+        if matches!(msg, ClientMsg::Ping { .. }) {
+            if let Some(socket) = live {
+                socket.send(&msg);
+            }
+            return;
         }
+        self.seq += 1;
+        let msg = ClientMsg::Reliable {
+            seq: self.seq,
+            msg: Box::new(msg),
+        };
+        if let Some(socket) = live {
+            socket.send(&msg);
+        }
+        if self.unacked.len() >= MAX_UNACKED {
+            self.unacked.pop_front();
+        }
+        self.unacked.push_back(Pending { seq: self.seq, msg });
     }
 
     pub(super) fn heartbeat(&mut self) {
@@ -135,6 +160,7 @@ impl Engine {
                 chat,
                 consultation,
                 consultations,
+                acked,
                 ..
             } => {
                 self.attempt = 0;
@@ -167,9 +193,12 @@ impl Engine {
                     self.note_media(info);
                 }
                 self.ready = true;
+                // What the server did not get before (on a socket that died
+                // under it, or while we were not welcomed) goes now, in order.
+                self.unacked.retain(|p| p.seq > acked);
                 if let Some(socket) = &self.socket {
-                    for msg in self.queued.drain(..) {
-                        socket.send(&msg);
+                    for pending in &self.unacked {
+                        socket.send(&pending.msg);
                     }
                 }
                 self.emit(Action::Welcome {
@@ -214,6 +243,11 @@ impl Engine {
             }
             ServerMsg::ConsultDeclined { peer, .. } => self.emit(Action::ConsultDeclined(peer)),
             ServerMsg::Consultations { list } => self.emit(Action::Consultations(list)),
+            ServerMsg::Ack { seq } => {
+                while self.unacked.front().is_some_and(|p| p.seq <= seq) {
+                    self.unacked.pop_front();
+                }
+            }
             ServerMsg::PeerJoined { peer } => self.emit(Action::PeerJoined(peer)),
             // Our offer may have crossed its old socket's end unanswered.
             ServerMsg::PeerResumed { peer } => self.resend_offer(peer),
@@ -338,7 +372,8 @@ impl Engine {
         }
         self.peers.clear();
         self.stop_ladder();
-        self.queued.clear();
+        // Nothing of the room may be sent from the lobby.
+        self.unacked.clear();
         self.ready = true;
         if self.local.screen().is_some() {
             self.set_screen(false).await;

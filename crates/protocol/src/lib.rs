@@ -368,6 +368,14 @@ pub enum ClientMsg {
     ReturnToRoom,
     /// Host or co-host: call everyone in `consultation` back into the room.
     EndConsultation { consultation: ConsultationId },
+    /// `msg`, numbered: the server handles each `seq` once and answers
+    /// [`ServerMsg::Ack`] once its effects are done (its record entries
+    /// committed). A client keeps what is not acknowledged and sends it again
+    /// after a resume, from the `acked` of its `Welcome` on; nothing it did
+    /// while its socket was silently dead is lost, nothing is done twice.
+    /// Numbers rise by one per message from 1; `msg` is never `Join`,
+    /// `Ping` or another `Reliable`.
+    Reliable { seq: u64, msg: Box<ClientMsg> },
 }
 
 /// Why a peer left.
@@ -429,6 +437,10 @@ pub enum ServerMsg {
         /// Who is out of the room in a private consultation.
         #[serde(default)]
         consultations: Vec<Consultation>,
+        /// The last [`ClientMsg::Reliable`] this participant's messages were
+        /// handled up to (0 for none): resend what follows.
+        #[serde(default)]
+        acked: u64,
     },
     /// Answer to a `Join` that must wait in the lobby, and what a participant
     /// sent back to the lobby gets. Nothing of the room reaches a waiting
@@ -440,6 +452,9 @@ pub enum ServerMsg {
         meeting: MeetingInfo,
         resume: ResumeToken,
         resumed: bool,
+        /// As in `Welcome`.
+        #[serde(default)]
+        acked: u64,
     },
     /// To the host and co-hosts: `knock` waits in the lobby (new, or its
     /// link quality changed).
@@ -497,6 +512,11 @@ pub enum ServerMsg {
     /// To everyone in the room: who is out in private consultations now.
     Consultations {
         list: Vec<Consultation>,
+    },
+    /// The [`ClientMsg::Reliable`] numbered `seq` (and every one before it)
+    /// is done.
+    Ack {
+        seq: u64,
     },
     PeerJoined {
         peer: PeerInfo,

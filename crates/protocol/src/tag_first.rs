@@ -135,7 +135,8 @@ impl Tagged for ServerMsg {
                     hands,
                     chat,
                     consultation,
-                    consultations
+                    consultations,
+                    acked
                 }
             ),
             "waiting" => variant!(
@@ -145,7 +146,8 @@ impl Tagged for ServerMsg {
                     you,
                     meeting,
                     resume,
-                    resumed
+                    resumed,
+                    acked
                 }
             ),
             "knocking" => variant!(map, ServerMsg::Knocking { knock }),
@@ -160,6 +162,7 @@ impl Tagged for ServerMsg {
             "consult_invite" => variant!(map, ServerMsg::ConsultInvite { consultation, from }),
             "consult_declined" => variant!(map, ServerMsg::ConsultDeclined { consultation, peer }),
             "consultations" => variant!(map, ServerMsg::Consultations { list }),
+            "ack" => variant!(map, ServerMsg::Ack { seq }),
             "peer_joined" => variant!(map, ServerMsg::PeerJoined { peer }),
             "peer_left" => variant!(map, ServerMsg::PeerLeft { peer, reason }),
             "peer_media" => variant!(map, ServerMsg::PeerMedia { peer, media }),
@@ -192,6 +195,7 @@ impl Tagged for ServerMsg {
                     "consult_invite",
                     "consult_declined",
                     "consultations",
+                    "ack",
                     "peer_joined",
                     "peer_left",
                     "peer_media",

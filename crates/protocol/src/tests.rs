@@ -96,6 +96,10 @@ fn every_client_message_round_trips() {
         },
         ClientMsg::MuteAll,
         ClientMsg::AskOath { peer: PeerId(3) },
+        ClientMsg::Reliable {
+            seq: 7,
+            msg: Box::new(ClientMsg::Lock { locked: false }),
+        },
         ClientMsg::TakeOath {
             form: OathForm::Affirmation,
             lang: Language::Km,
@@ -175,7 +179,9 @@ fn every_server_message_round_trips() {
                 id: ConsultationId(1),
                 members: vec![peer.clone()],
             }],
+            acked: 41,
         },
+        ServerMsg::Ack { seq: 42 },
         ServerMsg::PeerRole {
             peer: PeerId(4),
             role: Role::CoHost,
@@ -221,6 +227,7 @@ fn every_server_message_round_trips() {
             },
             resume: ResumeToken::from_random([4; 16]),
             resumed: true,
+            acked: 0,
         },
         ServerMsg::Knocking {
             knock: Knock {

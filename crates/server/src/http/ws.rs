@@ -207,6 +207,10 @@ impl Receiver {
                 continue;
             };
             if let Some((meeting, room)) = &self.room {
+                let (seq, msg) = match msg {
+                    ClientMsg::Reliable { seq, msg } => (Some(seq), *msg),
+                    msg => (None, msg),
+                };
                 let sent = match msg {
                     // The room machine does no IO: find the deck here first.
                     ClientMsg::Present { deck, page } => {
@@ -216,19 +220,22 @@ impl Receiver {
                             .deck_pages(meeting.clone(), deck.clone())
                             .await
                         {
-                            Ok(Some(pages)) => room.present(self.conn, deck, pages, page).await,
+                            Ok(Some(pages)) => {
+                                room.present(self.conn, seq, deck, pages, page).await
+                            }
+                            // The room answers `UnknownDeck` (and acknowledges a numbered one).
                             Ok(None) => {
-                                self.reply(ErrorCode::UnknownDeck).await;
-                                Ok(())
+                                room.message(self.conn, seq, ClientMsg::Present { deck, page })
+                                    .await
                             }
                             Err(e) => {
                                 error!(meeting = %meeting, error = %e, "could not look up deck");
-                                self.reply(ErrorCode::UnknownDeck).await;
-                                Ok(())
+                                room.message(self.conn, seq, ClientMsg::Present { deck, page })
+                                    .await
                             }
                         }
                     }
-                    msg => room.message(self.conn, msg).await,
+                    msg => room.message(self.conn, seq, msg).await,
                 };
                 if sent.is_err() {
                     return RecvEnd::Gone;

@@ -47,10 +47,12 @@ pub(crate) enum Command {
     Join(JoinRequest),
     Message {
         conn: ConnId,
+        seq: Option<u64>,
         msg: ClientMsg,
     },
     Present {
         conn: ConnId,
+        seq: Option<u64>,
         deck: DeckId,
         pages: u32,
         page: u32,
@@ -71,9 +73,15 @@ pub struct RoomHandle {
 }
 
 impl RoomHandle {
-    pub async fn message(&self, conn: ConnId, msg: ClientMsg) -> Result<(), RoomGone> {
+    /// A message, numbered (`seq`) or not.
+    pub async fn message(
+        &self,
+        conn: ConnId,
+        seq: Option<u64>,
+        msg: ClientMsg,
+    ) -> Result<(), RoomGone> {
         self.tx
-            .send(Command::Message { conn, msg })
+            .send(Command::Message { conn, seq, msg })
             .await
             .map_err(|_| RoomGone)
     }
@@ -82,6 +90,7 @@ impl RoomHandle {
     pub async fn present(
         &self,
         conn: ConnId,
+        seq: Option<u64>,
         deck: DeckId,
         pages: u32,
         page: u32,
@@ -89,6 +98,7 @@ impl RoomHandle {
         self.tx
             .send(Command::Present {
                 conn,
+                seq,
                 deck,
                 pages,
                 page,
@@ -161,20 +171,27 @@ impl Actor {
                     }),
                 );
             }
-            Command::Message { conn, msg } => self.room.handle(now, Input::Message { conn, msg }),
+            Command::Message { conn, seq, msg } => self
+                .room
+                .handle(now, numbered(conn, seq, Input::Message { conn, msg })),
             Command::Present {
                 conn,
+                seq,
                 deck,
                 pages,
                 page,
             } => self.room.handle(
                 now,
-                Input::Present {
+                numbered(
                     conn,
-                    deck,
-                    pages,
-                    page,
-                },
+                    seq,
+                    Input::Present {
+                        conn,
+                        deck,
+                        pages,
+                        page,
+                    },
+                ),
             ),
             Command::Disconnected { conn } => {
                 debug!(meeting = %self.meeting, conn = conn.0, "socket gone");
@@ -228,6 +245,18 @@ impl Actor {
                 }
             }
         }
+    }
+}
+
+/// `input`, in its envelope when the client numbered it.
+fn numbered(conn: ConnId, seq: Option<u64>, input: Input) -> Input {
+    match seq {
+        Some(seq) => Input::Numbered {
+            conn,
+            seq,
+            input: Box::new(input),
+        },
+        None => input,
     }
 }
 

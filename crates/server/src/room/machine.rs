@@ -52,6 +52,14 @@ pub enum Input {
         pages: u32,
         page: u32,
     },
+    /// A message (or present) the client numbered `seq`
+    /// ([`ClientMsg::Reliable`]): handled once however often it comes, and
+    /// answered with `Ack` after its effects, records included.
+    Numbered {
+        conn: ConnId,
+        seq: u64,
+        input: Box<Input>,
+    },
 }
 
 /// A connection's `Join`, as the room gets it.
@@ -145,6 +153,8 @@ struct Peer {
     invite: Option<InviteId>,
     /// The host asked it to take the oath, and it has not yet.
     oath_asked: bool,
+    /// The last numbered message of this peer handled, on any of its sockets.
+    acked: u64,
 }
 
 /// State of one meeting room.
@@ -218,6 +228,10 @@ impl Room {
     pub fn handle(&mut self, now: Instant, input: Input) {
         // A deadline that passed counts even if the shell's timer has not fired yet.
         self.handle_timeout(now);
+        self.dispatch(now, input);
+    }
+
+    fn dispatch(&mut self, now: Instant, input: Input) {
         match input {
             Input::Join(join) => self.join(join),
             Input::Message { conn, msg } => self.message(now, conn, msg),
@@ -228,6 +242,16 @@ impl Room {
                 pages,
                 page,
             } => self.present(conn, deck, pages, page),
+            Input::Numbered { conn, seq, input } => {
+                let Some(peer) = self.conns.get(&conn).and_then(|id| self.peers.get_mut(id)) else {
+                    return;
+                };
+                if seq > peer.acked {
+                    peer.acked = seq;
+                    self.dispatch(now, *input);
+                }
+                self.send(conn, ServerMsg::Ack { seq });
+            }
         }
     }
 
@@ -354,6 +378,8 @@ impl Room {
             ClientMsg::EndConsultation { consultation } => {
                 self.end_consultation(conn, from, consultation)
             }
+            // The shell opens one envelope; a second one inside is not a message.
+            ClientMsg::Reliable { .. } => self.error(conn, ErrorCode::Malformed),
         }
     }
 

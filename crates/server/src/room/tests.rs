@@ -123,6 +123,7 @@ fn welcome(c: u64, you: PeerInfo, peers: Vec<PeerInfo>, tok: u8, resumed: bool) 
             chat: Vec::new(),
             consultation: None,
             consultations: Vec::new(),
+            acked: 0,
         },
     )
 }
@@ -1427,3 +1428,4 @@ fn a_room_started_for_an_ended_meeting_lets_nobody_in() {
 mod consulting;
 mod floor;
 mod lobby;
+mod reliable;

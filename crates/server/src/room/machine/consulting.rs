@@ -363,6 +363,7 @@ impl Room {
             chat: Vec::new(),
             consultation: Some(id),
             consultations: Vec::new(),
+            acked: p.acked,
         };
         self.send(conn, msg);
         for (peer, still) in stills {

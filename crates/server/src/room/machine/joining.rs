@@ -115,6 +115,7 @@ impl Room {
                 still: None,
                 invite,
                 oath_asked: false,
+                acked: 0,
             },
         );
         self.conns.insert(conn, id);
@@ -198,6 +199,7 @@ impl Room {
                 meeting: self.meeting.clone(),
                 resume: peer.token.clone(),
                 resumed,
+                acked: peer.acked,
             };
             return self.send(conn, msg);
         }
@@ -226,6 +228,7 @@ impl Room {
             chat: self.chat.iter().cloned().collect(),
             consultation: None,
             consultations: self.consultations(),
+            acked: peer.acked,
         };
         self.send(conn, msg);
         self.send_stills(conn, id);

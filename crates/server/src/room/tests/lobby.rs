@@ -49,6 +49,7 @@ fn waiting(c: u64, you: PeerInfo, tok: u8, resumed: bool, meeting: MeetingInfo) 
             meeting,
             resume: token(tok),
             resumed,
+            acked: 0,
         },
     )
 }

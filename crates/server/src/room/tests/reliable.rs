@@ -1,0 +1,100 @@
+//! Numbered messages on virtual time: handled once however often they come,
+//! acknowledged after their record entry, and counted across a resume.
+
+use super::*;
+use sala_protocol::{ChatMessage, ChatText};
+
+fn numbered(c: u64, seq: u64, text: &str) -> Input {
+    Input::Numbered {
+        conn: ConnId(c),
+        seq,
+        input: Box::new(msg(
+            c,
+            ClientMsg::Chat {
+                text: ChatText::parse(text).unwrap(),
+            },
+        )),
+    }
+}
+
+/// Peer 2 says `text`: recorded, then the room (conns `to`) hears it.
+fn said(to: &[u64], text: &str) -> Vec<Output> {
+    let text = ChatText::parse(text).unwrap();
+    let mut out = vec![Output::Record(Event::Chat {
+        peer: PeerId(2),
+        name: name(2),
+        text: text.clone(),
+    })];
+    out.extend(to.iter().map(|c| {
+        send(
+            *c,
+            ServerMsg::Chat {
+                message: ChatMessage {
+                    from: PeerId(2),
+                    name: name(2),
+                    text: text.clone(),
+                },
+            },
+        )
+    }));
+    out
+}
+
+fn ack(c: u64, seq: u64) -> Output {
+    send(c, ServerMsg::Ack { seq })
+}
+
+#[test]
+fn numbered_messages_are_done_once_and_acknowledged_after_their_record() {
+    run(
+        "a message sent again after a lost ack is not done twice; the count survives a resume",
+        vec![
+            In(0, guest(1, 1), joined(1, 1)),
+            In(0, guest(2, 2), joined(2, 2)),
+            In(1, numbered(2, 1, "first"), {
+                let mut out = said(&[1, 2], "first");
+                out.push(ack(2, 1));
+                out
+            }),
+            // Its ack was lost: the client sends it again.
+            In(2, numbered(2, 1, "first"), vec![ack(2, 1)]),
+            In(3, Input::Disconnected { conn: ConnId(2) }, vec![]),
+            // Back on a new socket, told how far it got.
+            In(4, join(7, 2, None, Some(token(2))), {
+                let mut welcome = welcome(
+                    7,
+                    info(2, Role::Participant),
+                    vec![info(1, Role::Participant)],
+                    2,
+                    true,
+                );
+                if let Output::Send {
+                    msg: ServerMsg::Welcome { acked, chat, .. },
+                    ..
+                } = &mut welcome
+                {
+                    *acked = 1;
+                    *chat = vec![ChatMessage {
+                        from: PeerId(2),
+                        name: name(2),
+                        text: ChatText::parse("first").unwrap(),
+                    }];
+                }
+                vec![
+                    record(2, Role::Participant, EventKind::Resumed),
+                    welcome,
+                    send(1, ServerMsg::PeerResumed { peer: PeerId(2) }),
+                ]
+            }),
+            In(5, numbered(7, 2, "second"), {
+                let mut out = said(&[1, 7], "second");
+                out.push(ack(7, 2));
+                out
+            }),
+            // An old number on the new socket: nothing done again.
+            In(6, numbered(7, 1, "first"), vec![ack(7, 1)]),
+            // From a socket that is no longer joined: nothing at all.
+            In(7, numbered(2, 3, "ghost"), vec![]),
+        ],
+    );
+}
