@@ -175,3 +175,36 @@ test('the host stops a camera and mutes everyone; the record names it all', () =
     assert.match(record, line);
   }
 }));
+
+test('a message sent into a silently dead socket arrives once the socket is replaced, and only once', () => session.guard(async () => {
+  // Dara's socket stays open but carries nothing out: a link that died
+  // without a close (the page does not know yet).
+  const sockets0 = await dara.page.evaluate(() => {
+    const ws = window.__sala.sockets.at(-1);
+    ws.send = () => {};
+    return window.__sala.sockets.length;
+  });
+  const said = 'Said while cut off';
+  const openChat = async (b) => {
+    if (await b.page.getByTestId('chat-input').count() === 0) await b.page.getByTestId('chat-toggle').click();
+  };
+  await openChat(dara);
+  await dara.page.getByTestId('chat-input').fill(said);
+  await dara.page.getByTestId('chat-input').press('Enter');
+  // The page gives up on the silent socket (heartbeat timeout) or the server
+  // drops it, then it resumes on a new one and sends what was not acknowledged.
+  await waitFor(() => dara.page.evaluate(() => window.__sala.sockets.length), (n) => n > sockets0,
+    { what: "Dara's new socket", timeoutMs: 45000, intervalMs: 500 });
+  await openChat(host);
+  const texts = (b) => b.page.locator('[data-testid="chat-message"] .chat-text').allInnerTexts();
+  await waitFor(() => texts(host), (t) => t.includes(said), { what: 'the message at the host', timeoutMs: 20000 });
+  assert.equal((await texts(host)).filter((t) => t === said).length, 1, 'shown once');
+  await waitFor(() => texts(dara), (t) => t.includes(said), { what: 'the message back at Dara' });
+  assert.equal((await texts(dara)).filter((t) => t === said).length, 1, 'shown once at Dara too');
+
+  const id = new URL(links.guest).pathname.split('/').pop();
+  const { bin, dataDir } = session.server;
+  const record = execFileSync(bin, ['--data-dir', dataDir, 'record', 'export', id], { encoding: 'utf8' });
+  assert.equal(record.split('\n').filter((l) => l.includes(`Dara (participant 2) said: ${said}`)).length, 1, 'recorded once');
+  assert.match(record, /Dara \(participant 2\) reconnected/);
+}));
