@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { Session, join } from './lib/session.mjs';
 import { totals, waitFor, waitForFlowingMedia } from './lib/wait.mjs';
+import { heard } from './lib/audio.mjs';
 
 let session;
 let host;
@@ -32,32 +33,6 @@ before(async () => {
 after(() => session?.close());
 
 const row = (b, name) => b.page.locator(`[data-testid="participant"][data-name="${name}"]`);
-
-/**
- * The loudest sample, over 1.5 s, of what `b` plays for `name`'s tile: the
- * very track its <audio> element plays, through Web Audio. The fake
- * microphone beeps about once a second.
- */
-function heard(b, name) {
-  return b.page.evaluate(async (who) => {
-    const el = document.querySelector(`[data-testid="tile"][data-name="${who}"] audio`);
-    const track = el?.srcObject?.getAudioTracks()[0];
-    if (!track) return { peak: -1 };
-    const ctx = new AudioContext();
-    const analyser = ctx.createAnalyser();
-    analyser.fftSize = 2048;
-    ctx.createMediaStreamSource(new MediaStream([track])).connect(analyser);
-    const buf = new Float32Array(analyser.fftSize);
-    let peak = 0;
-    for (let i = 0; i < 30; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      analyser.getFloatTimeDomainData(buf);
-      for (const v of buf) peak = Math.max(peak, Math.abs(v));
-    }
-    await ctx.close();
-    return { peak, enabled: track.enabled };
-  }, name);
-}
 
 /** Audio bytes `b` has received over all its connections. */
 async function audioBytes(b) {

@@ -482,6 +482,11 @@ impl Room {
             .filter_map(|p| p.link.conn().map(|c| (p.info.id, c)))
     }
 
+    /// `id`, if it is in the room (not waiting, not out consulting).
+    fn in_room_mut(&mut self, id: PeerId) -> Option<&mut Peer> {
+        self.peers.get_mut(&id).filter(|p| p.place == Place::Room)
+    }
+
     /// The peers in the room (not waiting), attached or not.
     fn in_room(&self) -> impl Iterator<Item = &Peer> + '_ {
         self.peers.values().filter(|p| p.place == Place::Room)

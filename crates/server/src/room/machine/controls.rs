@@ -7,7 +7,7 @@ use std::time::Instant;
 use sala_protocol::{ErrorCode, Hold, LeaveReason, PeerId, Role, ServerMsg};
 use sala_record::Event;
 
-use super::{ConnId, Place, Room};
+use super::{ConnId, Room};
 
 impl Room {
     /// Whether `peer` runs the meeting (host or co-host).
@@ -60,11 +60,7 @@ impl Room {
         if !by_host || role == Role::Host {
             return self.error(conn, ErrorCode::NotAllowed);
         }
-        let Some(peer) = self
-            .peers
-            .get_mut(&target)
-            .filter(|p| p.place == Place::Room)
-        else {
+        let Some(peer) = self.in_room_mut(target) else {
             return self.error(conn, ErrorCode::UnknownPeer);
         };
         let from = peer.info.role;

@@ -188,11 +188,7 @@ impl Room {
         if !self.moderates(by) || self.moderates(target) {
             return self.error(conn, ErrorCode::NotAllowed);
         }
-        let Some(peer) = self
-            .peers
-            .get_mut(&target)
-            .filter(|p| p.place == Place::Room)
-        else {
+        let Some(peer) = self.in_room_mut(target) else {
             return self.error(conn, ErrorCode::UnknownPeer);
         };
         peer.place = Place::Lobby {
