@@ -563,3 +563,70 @@ fn role_changes() {
         steps,
     );
 }
+
+#[test]
+fn a_new_co_host_learns_who_waits() {
+    use sala_protocol::{Knock, LinkQuality};
+    let knock = Knock {
+        peer: PeerId(3),
+        name: name(3),
+        role: Role::Participant,
+        link: LinkQuality::Unknown,
+        excused: false,
+    };
+    let lobby_set = |c: u64| send(c, ServerMsg::LobbySet { on: true });
+    run(
+        "made co-host while someone knocks: it is told of the knock at once",
+        vec![
+            host_first(),
+            In(0, guest(2, 2), joined_after_host(2, 2)),
+            In(
+                1,
+                msg(1, ClientMsg::SetLobby { on: true }),
+                vec![
+                    Output::Record(Event::LobbySet {
+                        on: true,
+                        by: PeerId(1),
+                    }),
+                    lobby_set(1),
+                    lobby_set(2),
+                ],
+            ),
+            In(
+                2,
+                guest(3, 3),
+                vec![
+                    Output::Record(Event::Knocked {
+                        peer: PeerId(3),
+                        name: name(3),
+                        role: Role::Participant,
+                        invite: None,
+                    }),
+                    send(
+                        3,
+                        ServerMsg::Waiting {
+                            protocol: PROTOCOL_VERSION,
+                            you: part(3),
+                            meeting: meeting(),
+                            resume: token(3),
+                            resumed: false,
+                            acked: 0,
+                        },
+                    ),
+                    send(
+                        1,
+                        ServerMsg::Knocking {
+                            knock: knock.clone(),
+                        },
+                    ),
+                ],
+            ),
+            In(3, set_role(1, 2, Role::CoHost), {
+                let mut out = vec![role_changed(2, Role::Participant, Role::CoHost)];
+                out.extend(told_role(&[1, 2], 2, Role::CoHost));
+                out.push(send(2, ServerMsg::Knocking { knock }));
+                out
+            }),
+        ],
+    );
+}
