@@ -183,6 +183,7 @@ async fn controls_send_the_opposite_of_the_current_state() {
         messages: 0,
         held: Hold::default(),
         hand_up: false,
+        consulting: false,
         on_command,
         on_panel,
     })
@@ -372,6 +373,7 @@ async fn only_the_host_link_offers_invitations() {
         messages: 0,
         held: Hold::default(),
         hand_up: false,
+        consulting: false,
         on_command,
         on_panel,
     })
@@ -398,6 +400,7 @@ async fn controls_lock_what_the_host_holds_and_show_a_raised_hand() {
             camera: false,
         },
         hand_up: true,
+        consulting: false,
         on_command,
         on_panel,
     })

@@ -29,7 +29,9 @@ async function inbound(b) {
 }
 
 const banner = (b) => b.page.getByTestId('quality-banner');
-const tierOf = async (b) => ((await banner(b).count()) ? banner(b).getAttribute('data-tier') : 'video_high');
+// Read in one step: the banner may go between a count and a read.
+const bannerNow = (b) => banner(b).evaluateAll((els) => ({ tier: els[0]?.dataset.tier ?? 'video_high', text: els[0]?.innerText ?? '' }));
+const tierOf = async (b) => (await bannerNow(b)).tier;
 const audioOnlyTier = (t) => t === 'audio_slides' || t === 'audio_minimal';
 
 test('a witness on a link cut to 64 kbit/s stays heard, then gets video back', async (t) => {
@@ -118,8 +120,8 @@ test('a witness on a link cut to 64 kbit/s stays heard, then gets video back', a
     // Back to automatic, the ladder climbs by probes: the saver's banner goes
     // at once, video comes back at the first video tier (full video may take
     // a few more probes after the cut this link has just had).
-    await waitFor(async () => [await tierOf(witness), (await banner(witness).count()) ? await banner(witness).innerText() : ''],
-      ([tier, text]) => !audioOnlyTier(tier) && !/Data saver on/.test(text),
+    await waitFor(() => bannerNow(witness),
+      ({ tier, text }) => !audioOnlyTier(tier) && !/Data saver on/.test(text),
       { timeoutMs: 30000, what: 'saver off and a video tier again' });
     await waitForFlowingMedia(witness, 1, { risingMs: 30000 });
   }));
