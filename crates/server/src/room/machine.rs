@@ -307,12 +307,8 @@ impl Room {
                 let Some(peer) = self.peers.get_mut(&from) else {
                     return;
                 };
-                // What the host holds stays off, whatever the client says
-                // (in the room: a private consultation is not the floor).
-                let media = match peer.place {
-                    Place::Room => media.held(peer.info.hold),
-                    _ => media,
-                };
+                // What the host holds stays off, whatever the client says.
+                let media = peer.held(media);
                 let before = std::mem::replace(&mut peer.info.media, media.clone());
                 let name = peer.info.name.clone();
                 if media.screen != before.screen {

@@ -6,12 +6,12 @@
 //! went out and came back, never what was said.
 
 use sala_protocol::{
-    ClientMsg, Consultation, ConsultationId, ErrorCode, Hold, PeerId, PeerInfo, Role, ServerMsg,
-    Transport, CONSULTATION_SIZE, MESH_CAPACITY, PROTOCOL_VERSION,
+    ClientMsg, Consultation, ConsultationId, ErrorCode, Hold, MediaState, PeerId, PeerInfo, Role,
+    ServerMsg, CONSULTATION_SIZE, MESH_CAPACITY,
 };
 use sala_record::Event;
 
-use super::{ConnId, LeaveReason, Place, Room};
+use super::{ConnId, LeaveReason, Peer, Place, Room};
 
 /// `from` asked `to` into `id`, and `to` has not answered yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,12 +42,26 @@ fn may_consult(role: Role) -> bool {
     !role.moderates() && role != Role::Observer
 }
 
-/// A peer as the others in its consultation see it: what the host holds is
-/// for the room, not for a private conversation.
-fn unheld(info: &PeerInfo) -> PeerInfo {
-    PeerInfo {
-        hold: Hold::default(),
-        ..info.clone()
+impl Peer {
+    /// This peer as the others where it is see it: in a private
+    /// consultation, what the host holds is for the room, not for a
+    /// private conversation.
+    pub(super) fn seen(&self) -> PeerInfo {
+        match self.place {
+            Place::Consultation(_) => PeerInfo {
+                hold: Hold::default(),
+                ..self.info.clone()
+            },
+            _ => self.info.clone(),
+        }
+    }
+
+    /// `media` as the others get it: what the host holds is off, in the room.
+    pub(super) fn held(&self, media: MediaState) -> MediaState {
+        match self.place {
+            Place::Room => media.held(self.info.hold),
+            _ => media,
+        }
     }
 }
 
@@ -211,7 +225,7 @@ impl Room {
         p.place = Place::Consultation(id);
         p.still = None;
         let name = p.info.name.clone();
-        let info = unheld(&p.info);
+        let info = p.seen();
         let attached = p.link.conn();
         self.record(Event::ConsultationEntered {
             consultation: id,
@@ -325,49 +339,6 @@ impl Room {
             if invite.from != peer {
                 self.tell_declined(invite);
             }
-        }
-    }
-
-    /// The `Welcome` into consultation `id`: only the others in it, none of
-    /// the room's state.
-    pub(super) fn welcome_to_consultation(
-        &mut self,
-        conn: ConnId,
-        peer: PeerId,
-        id: ConsultationId,
-        resumed: bool,
-    ) {
-        let p = &self.peers[&peer];
-        let others: Vec<&super::Peer> = self
-            .peers
-            .values()
-            .filter(|o| o.place == Place::Consultation(id) && o.info.id != peer)
-            .collect();
-        let stills: Vec<(PeerId, sala_protocol::SlidePage)> = others
-            .iter()
-            .filter_map(|o| o.still.clone().map(|s| (o.info.id, s)))
-            .collect();
-        let msg = ServerMsg::Welcome {
-            protocol: PROTOCOL_VERSION,
-            you: unheld(&p.info),
-            meeting: self.meeting.clone(),
-            peers: others.iter().map(|o| unheld(&o.info)).collect(),
-            resume: p.token.clone(),
-            resumed,
-            transport: Transport::Mesh,
-            ice_servers: self.ice_servers.clone(),
-            presentation: None,
-            lobby: Vec::new(),
-            lobby_on: self.lobby_on,
-            hands: Vec::new(),
-            chat: Vec::new(),
-            consultation: Some(id),
-            consultations: Vec::new(),
-            acked: p.acked,
-        };
-        self.send(conn, msg);
-        for (peer, still) in stills {
-            self.send(conn, ServerMsg::ScreenStill { peer, still });
         }
     }
 }

@@ -141,10 +141,7 @@ impl Room {
         // valid until it comes back with the new one.
         peer.previous_token = Some(used_token);
         peer.token = new_token;
-        let media = match peer.place {
-            Place::Room => media.held(peer.info.hold),
-            _ => media,
-        };
+        let media = peer.held(media);
         let media_changed = peer.info.media != media;
         peer.info.media = media.clone();
         let info = peer.info.clone();
@@ -189,10 +186,7 @@ impl Room {
     /// only the others in it in a private consultation.
     pub(super) fn welcome(&mut self, conn: ConnId, id: PeerId, resumed: bool) {
         let peer = &self.peers[&id];
-        if let Place::Consultation(consultation) = peer.place {
-            return self.welcome_to_consultation(conn, id, consultation, resumed);
-        }
-        if peer.place != Place::Room {
+        if matches!(peer.place, Place::Lobby { .. }) {
             let msg = ServerMsg::Waiting {
                 protocol: PROTOCOL_VERSION,
                 you: peer.info.clone(),
@@ -203,36 +197,54 @@ impl Room {
             };
             return self.send(conn, msg);
         }
-        let lobby = if peer.info.role.moderates() {
-            self.knocks()
-        } else {
-            Vec::new()
+        // In a private consultation: only the others in it, none of the room.
+        let consultation = match peer.place {
+            Place::Consultation(c) => Some(c),
+            _ => None,
         };
+        let in_room = consultation.is_none();
         let msg = ServerMsg::Welcome {
             protocol: PROTOCOL_VERSION,
-            you: peer.info.clone(),
+            you: peer.seen(),
             meeting: self.meeting.clone(),
             peers: self
-                .in_room()
-                .filter(|p| p.info.id != id)
-                .map(|p| p.info.clone())
+                .peers
+                .values()
+                .filter(|p| p.place == peer.place && p.info.id != id)
+                .map(Peer::seen)
                 .collect(),
             resume: peer.token.clone(),
             resumed,
             transport: Transport::Mesh,
             ice_servers: self.ice_servers.clone(),
-            presentation: self.presentation.clone(),
-            lobby,
+            presentation: self.presentation.clone().filter(|_| in_room),
+            lobby: if in_room && peer.info.role.moderates() {
+                self.knocks()
+            } else {
+                Vec::new()
+            },
             lobby_on: self.lobby_on,
-            hands: self.hands.clone(),
-            chat: self.chat.iter().cloned().collect(),
-            consultation: None,
-            consultations: self.consultations(),
+            hands: if in_room {
+                self.hands.clone()
+            } else {
+                Vec::new()
+            },
+            chat: if in_room {
+                self.chat.iter().cloned().collect()
+            } else {
+                Vec::new()
+            },
+            consultation,
+            consultations: if in_room {
+                self.consultations()
+            } else {
+                Vec::new()
+            },
             acked: peer.acked,
         };
         self.send(conn, msg);
         self.send_stills(conn, id);
-        if self.locked {
+        if self.locked && in_room {
             self.send(conn, ServerMsg::RoomLocked { locked: true });
         }
     }

@@ -115,11 +115,16 @@ impl Room {
         }
     }
 
-    /// After a `Welcome`: the latest still of every screen shared by others.
+    /// After a `Welcome`: the latest still of every screen shared by the
+    /// others where `to` is (the room, or its consultation).
     pub(super) fn send_stills(&mut self, conn: ConnId, to: PeerId) {
+        let Some(place) = self.peers.get(&to).map(|p| p.place) else {
+            return;
+        };
         let stills: Vec<(PeerId, SlidePage)> = self
-            .in_room()
-            .filter(|p| p.info.id != to)
+            .peers
+            .values()
+            .filter(|p| p.place == place && p.info.id != to)
             .filter_map(|p| p.still.clone().map(|s| (p.info.id, s)))
             .collect();
         for (peer, still) in stills {
