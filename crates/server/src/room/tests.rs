@@ -1429,3 +1429,4 @@ mod consulting;
 mod floor;
 mod lobby;
 mod reliable;
+mod roles;

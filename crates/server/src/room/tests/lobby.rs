@@ -40,7 +40,13 @@ fn welcome_on(c: u64, you: PeerInfo, peers: Vec<PeerInfo>, tok: u8, lobby: Vec<K
     out
 }
 
-fn waiting(c: u64, you: PeerInfo, tok: u8, resumed: bool, meeting: MeetingInfo) -> Output {
+pub(super) fn waiting(
+    c: u64,
+    you: PeerInfo,
+    tok: u8,
+    resumed: bool,
+    meeting: MeetingInfo,
+) -> Output {
     send(
         c,
         ServerMsg::Waiting {
@@ -54,7 +60,7 @@ fn waiting(c: u64, you: PeerInfo, tok: u8, resumed: bool, meeting: MeetingInfo) 
     )
 }
 
-fn knock(n: u64, role: Role, link: LinkQuality, excused: bool) -> Knock {
+pub(super) fn knock(n: u64, role: Role, link: LinkQuality, excused: bool) -> Knock {
     Knock {
         peer: PeerId(n),
         name: name(n),
@@ -73,7 +79,7 @@ fn knocking(to: u64, n: u64, role: Role) -> Output {
     )
 }
 
-fn knocked(n: u64, role: Role, invite: Option<InviteId>) -> Output {
+pub(super) fn knocked(n: u64, role: Role, invite: Option<InviteId>) -> Output {
     Output::Record(Event::Knocked {
         peer: PeerId(n),
         name: name(n),
