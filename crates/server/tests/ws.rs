@@ -506,6 +506,42 @@ async fn shutdown_closes_sockets_with_going_away() {
 }
 
 #[tokio::test]
+async fn a_flood_of_bytes_in_few_frames_is_cut_off_with_rate_limited() {
+    let s = server().await;
+    let mut ws = join(&s, "Bulk", None, None).await.ws;
+    // Each frame is under the frame limit and far under the message count:
+    // only the byte budget stops them. 17 frames of 60 KB fit in the 1 MiB
+    // burst; the 18th, 65 KB, needs more than a quarter second's refill.
+    // Nothing is sent after it: data the server leaves unread when it
+    // closes would reset the connection before its close frame is read.
+    let fits = (sala_server::http::rate::BYTES_BURST / 60_000.0) as usize;
+    assert_eq!(fits, 17);
+    for _ in 0..fits {
+        ws.feed(Message::text("x".repeat(60_000))).await.unwrap();
+    }
+    ws.feed(Message::text("x".repeat(65_000))).await.unwrap();
+    ws.flush().await.unwrap();
+    let mut malformed = 0;
+    loop {
+        match frame(&mut ws).await {
+            Message::Text(t) => match serde_json::from_str(t.as_str()).unwrap() {
+                ServerMsg::Error {
+                    error: ErrorCode::Malformed,
+                } => malformed += 1,
+                ServerMsg::Error { error } => {
+                    assert_eq!(error, ErrorCode::RateLimited);
+                    break;
+                }
+                other => panic!("unexpected {other:?}"),
+            },
+            other => panic!("expected text, got {other:?}"),
+        }
+    }
+    expect_close(&mut ws, 4408).await;
+    assert_eq!(malformed, fits, "every frame within the budget is answered");
+}
+
+#[tokio::test]
 async fn a_flood_of_messages_is_cut_off_with_rate_limited() {
     let s = server().await;
     let mut ws = join(&s, "Flood", None, None).await.ws;

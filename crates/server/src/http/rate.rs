@@ -1,7 +1,10 @@
-//! Per-connection message rate limit: a token bucket, sans-IO (the time
-//! comes in as an argument). A browser's bursts (a newcomer's offers and ICE
-//! candidates to eleven others, about 150 messages) fit in the bucket; a
-//! client that keeps sending faster than [`RATE_PER_SEC`] is cut off.
+//! Per-connection rate limits, sans-IO (the time comes in as an argument):
+//! a token bucket of messages and one of bytes. A browser's bursts (a
+//! newcomer's offers and ICE candidates to eleven others, about 150 messages
+//! and 100 KB) fit in the buckets; a client that keeps sending faster than
+//! [`RATE_PER_SEC`] messages or [`BYTES_PER_SEC`] bytes is cut off. Without
+//! the byte budget, 60 frames a second of 64 KiB each (3.75 MiB/s, relayed
+//! to every other participant) would pass.
 
 use std::time::Instant;
 
@@ -9,28 +12,57 @@ use std::time::Instant;
 pub const BURST: f64 = 300.0;
 /// Messages a second a connection may keep sending.
 pub const RATE_PER_SEC: f64 = 60.0;
+/// Bytes a connection may send at once.
+pub const BYTES_BURST: f64 = 1024.0 * 1024.0;
+/// Bytes a second a connection may keep sending.
+pub const BYTES_PER_SEC: f64 = 128.0 * 1024.0;
 
+/// What one connection may still send.
 #[derive(Debug)]
-pub struct Bucket {
-    tokens: f64,
-    at: Instant,
+pub struct Limit {
+    messages: Bucket,
+    bytes: Bucket,
 }
 
-impl Bucket {
+impl Limit {
     pub fn new(now: Instant) -> Self {
         Self {
-            tokens: BURST,
-            at: now,
+            messages: Bucket::full(now, BURST, RATE_PER_SEC),
+            bytes: Bucket::full(now, BYTES_BURST, BYTES_PER_SEC),
         }
     }
 
-    /// Takes one message's token at `now`; `false` when there is none.
-    pub fn take(&mut self, now: Instant) -> bool {
-        let refill = now.saturating_duration_since(self.at).as_secs_f64() * RATE_PER_SEC;
-        self.tokens = (self.tokens + refill).min(BURST);
+    /// Takes one message of `len` bytes at `now`; `false` when either
+    /// allowance is spent (then the connection is closed).
+    pub fn take(&mut self, now: Instant, len: usize) -> bool {
+        self.messages.take(now, 1.0) && self.bytes.take(now, len as f64)
+    }
+}
+
+#[derive(Debug)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+    burst: f64,
+    per_sec: f64,
+}
+
+impl Bucket {
+    fn full(now: Instant, burst: f64, per_sec: f64) -> Self {
+        Self {
+            tokens: burst,
+            at: now,
+            burst,
+            per_sec,
+        }
+    }
+
+    fn take(&mut self, now: Instant, cost: f64) -> bool {
+        let refill = now.saturating_duration_since(self.at).as_secs_f64() * self.per_sec;
+        self.tokens = (self.tokens + refill).min(self.burst);
         self.at = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
+        if self.tokens >= cost {
+            self.tokens -= cost;
             true
         } else {
             false
@@ -43,36 +75,88 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    /// How many of `n` messages sent evenly over `secs` seconds get through.
-    fn passed(n: u32, secs: f64) -> u32 {
+    /// How many of `n` messages of `len` bytes sent evenly over `secs`
+    /// seconds get through before the first refusal.
+    fn passed(n: u32, len: usize, secs: f64) -> u32 {
         let t0 = Instant::now();
-        let mut b = Bucket::new(t0);
+        let mut limit = Limit::new(t0);
         (0..n)
-            .filter(|i| b.take(t0 + Duration::from_secs_f64(secs * f64::from(*i) / f64::from(n))))
+            .take_while(|i| {
+                limit.take(
+                    t0 + Duration::from_secs_f64(secs * f64::from(*i) / f64::from(n)),
+                    len,
+                )
+            })
             .count() as u32
     }
 
     #[test]
     fn bursts_pass_and_a_flood_is_cut_off() {
-        assert_eq!(passed(300, 0.0), 300, "a burst of 300 at once");
-        assert_eq!(passed(301, 0.0), 300, "not one more");
-        assert_eq!(passed(3_000, 60.0), 3_000, "50 a second for a minute");
-        // 1,000 a second for 10 s: the burst plus 60 a second.
-        let flood = passed(10_000, 10.0);
-        assert!((890..=910).contains(&flood), "{flood}");
+        // (what, messages, bytes each, over seconds, how many pass)
+        let table: [(&str, u32, usize, f64, u32); 7] = [
+            ("a burst of 300 small ones at once", 300, 100, 0.0, 300),
+            ("not one more", 301, 100, 0.0, 300),
+            (
+                "50 small ones a second for a minute",
+                3_000,
+                100,
+                60.0,
+                3_000,
+            ),
+            ("a newcomer's offers to eleven others", 150, 700, 0.0, 150),
+            (
+                "16 frames of 64 KiB at once: the byte burst",
+                17,
+                65_536,
+                0.0,
+                16,
+            ),
+            (
+                "one 60 KB chat-sized frame a second for a minute",
+                60,
+                60_000,
+                60.0,
+                60,
+            ),
+            ("10 frames of 64 KiB a second", 200, 65_536, 20.0, 0),
+        ];
+        for (what, n, len, secs, want) in table {
+            let got = passed(n, len, secs);
+            if want == 0 {
+                // Cut off once the burst is spent: 1 MiB plus what
+                // refills meanwhile, 640 KiB/s against 128 KiB/s.
+                assert!((19..=21).contains(&got), "{what}: {got}");
+            } else {
+                assert_eq!(got, want, "{what}");
+            }
+        }
     }
 
     #[test]
-    fn the_bucket_refills_but_not_beyond_the_burst() {
+    fn a_message_flood_of_small_frames_is_cut_by_count() {
+        // 1,000 a second for 10 s: the burst plus 60 a second, then cut.
+        let flood = passed(10_000, 20, 10.0);
+        assert!((310..=330).contains(&flood), "{flood}");
+    }
+
+    #[test]
+    fn the_buckets_refill_but_not_beyond_their_burst() {
         let t0 = Instant::now();
-        let mut b = Bucket::new(t0);
-        assert_eq!((0..400).filter(|_| b.take(t0)).count(), 300);
-        assert!(!b.take(t0));
+        let mut limit = Limit::new(t0);
+        assert_eq!((0..400).filter(|_| limit.take(t0, 10)).count(), 300);
+        assert!(!limit.take(t0, 10));
         assert!(
-            b.take(t0 + Duration::from_millis(20)),
+            limit.take(t0 + Duration::from_millis(20), 10),
             "a token after 1/60 s"
         );
         let later = t0 + Duration::from_secs(3_600);
-        assert_eq!((0..400).filter(|_| b.take(later)).count(), 300);
+        assert_eq!((0..400).filter(|_| limit.take(later, 10)).count(), 300);
+        let mut limit = Limit::new(t0);
+        assert!(limit.take(t0, BYTES_BURST as usize), "the whole byte burst");
+        assert!(!limit.take(t0, 1), "then nothing");
+        assert!(
+            limit.take(t0 + Duration::from_secs(1), BYTES_PER_SEC as usize),
+            "a second's worth after a second"
+        );
     }
 }

@@ -79,7 +79,7 @@ async fn run(state: AppState, conn: ConnId, socket: WebSocket) {
     let shutdown = state.shutdown_signal();
     let receiver = Receiver {
         conn,
-        bucket: rate::Bucket::new(std::time::Instant::now()),
+        limit: rate::Limit::new(std::time::Instant::now()),
         weak: tx.downgrade(),
         tx: Some(tx),
         room: None,
@@ -160,8 +160,8 @@ enum RecvEnd {
 struct Receiver {
     state: AppState,
     conn: ConnId,
-    /// This connection's message rate limit.
-    bucket: rate::Bucket,
+    /// This connection's message and byte rate limits.
+    limit: rate::Limit,
     /// Strong sender until the room holds one; then only `weak`, so that the
     /// room dropping its sender ends the socket.
     tx: Option<mpsc::Sender<Outbound>>,
@@ -182,9 +182,15 @@ impl Receiver {
                 Ok(None) | Ok(Some(Err(_))) => return RecvEnd::Gone,
                 Ok(Some(Ok(frame))) => frame,
             };
-            let data = matches!(frame, Message::Text(_) | Message::Binary(_));
-            if data && !self.bucket.take(std::time::Instant::now()) {
-                return self.fail(ErrorCode::RateLimited).await;
+            let len = match &frame {
+                Message::Text(text) => Some(text.len()),
+                Message::Binary(bytes) => Some(bytes.len()),
+                Message::Ping(_) | Message::Pong(_) | Message::Close(_) => None,
+            };
+            if let Some(len) = len {
+                if !self.limit.take(std::time::Instant::now(), len) {
+                    return self.fail(ErrorCode::RateLimited).await;
+                }
             }
             let text = match frame {
                 Message::Text(text) => text,
