@@ -139,6 +139,18 @@ pub struct InviteToken(String);
 
 impl InviteToken {
     pub const MAX_LEN: usize = 512;
+    /// The format's first part: `v1.CLAIMS.MAC`.
+    pub const VERSION: &'static str = "v1";
+
+    /// The claims part (base64url of [`InviteClaims`](crate::InviteClaims)'
+    /// JSON) of a `v1.CLAIMS.MAC` token, unchecked.
+    pub fn claims_text(&self) -> Option<&str> {
+        let mut parts = self.0.split('.');
+        match (parts.next(), parts.next(), parts.next(), parts.next()) {
+            (Some(Self::VERSION), Some(claims), Some(_), None) => Some(claims),
+            _ => None,
+        }
+    }
 
     pub fn parse(s: &str) -> Result<Self, IdError> {
         Self::try_from(s.to_owned())

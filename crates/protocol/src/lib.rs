@@ -789,6 +789,31 @@ pub struct InviteInfo {
     pub revoked: bool,
 }
 
+/// What an invitation says: the part of an [`InviteToken`] the server signs.
+/// Field names are short: the token is part of a link people copy by hand.
+///
+/// The server checks the signature before it believes any of it; a client
+/// may read it unchecked only for what it shows before joining (the public
+/// gallery's join screen asks for no camera or microphone).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteClaims {
+    #[serde(rename = "m")]
+    pub meeting: MeetingId,
+    #[serde(rename = "i")]
+    pub invite: InviteId,
+    #[serde(rename = "r")]
+    pub role: Role,
+    /// Unix milliseconds from which it lets its holder in.
+    #[serde(rename = "nb")]
+    pub not_before_ms: i64,
+    /// Unix milliseconds from which it no longer does.
+    #[serde(rename = "exp")]
+    pub expires_ms: i64,
+    /// Lets one person in, once.
+    #[serde(rename = "one")]
+    pub single_use: bool,
+}
+
 /// `POST /api/meetings/{id}/invites` answer. The token goes in the invite
 /// link's URL fragment only (`/m/{id}#invite={token}`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

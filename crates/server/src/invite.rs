@@ -16,13 +16,16 @@ use std::path::Path;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
-use sala_protocol::{InviteId, InviteRefusal, InviteToken, MeetingId, Role};
-use serde::{Deserialize, Serialize};
+use sala_protocol::{InviteRefusal, InviteToken, MeetingId};
 use sha2::Sha256;
+
+/// What an invitation says (meeting, invite id, role, validity, single use);
+/// shared with the client, which reads the role before joining.
+pub use sala_protocol::InviteClaims as Claims;
 
 /// File of the signing secret in the data directory.
 pub const SECRET_FILE: &str = "invite.key";
-const VERSION: &str = "v1";
+const VERSION: &str = InviteToken::VERSION;
 
 /// The key invitations are signed with: 32 random bytes, made at first start
 /// and kept in the data directory (readable by the server's user only).
@@ -71,27 +74,6 @@ impl Secret {
     }
 }
 
-/// What an invitation says. Field names are short: the token is part of a
-/// link people copy by hand.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Claims {
-    #[serde(rename = "m")]
-    pub meeting: MeetingId,
-    #[serde(rename = "i")]
-    pub invite: InviteId,
-    #[serde(rename = "r")]
-    pub role: Role,
-    /// Unix milliseconds from which it lets its holder in.
-    #[serde(rename = "nb")]
-    pub not_before_ms: i64,
-    /// Unix milliseconds from which it no longer does.
-    #[serde(rename = "exp")]
-    pub expires_ms: i64,
-    /// Lets one person in, once.
-    #[serde(rename = "one")]
-    pub single_use: bool,
-}
-
 /// The token for `claims`, signed with `secret`.
 pub fn sign(secret: &Secret, claims: &Claims) -> InviteToken {
     let payload = serde_json::to_vec(claims).expect("claims always serialize");
@@ -137,6 +119,7 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sala_protocol::{InviteId, Role};
 
     fn meeting(n: u8) -> MeetingId {
         MeetingId::from_random([n; 16])
@@ -262,6 +245,21 @@ mod tests {
             token.as_str().len()
         );
         assert!(token.as_str().starts_with("v1."));
+    }
+
+    #[test]
+    fn a_client_finds_the_claims_where_the_server_put_them() {
+        let token = sign(&secret(), &claims());
+        let text = token.claims_text().expect("a signed token has claims");
+        let read: Claims = serde_json::from_slice(&B64.decode(text).unwrap()).unwrap();
+        assert_eq!(read, claims());
+        for bad in ["v1.abc", "v2.abc.def", "v1.a.b.c"] {
+            assert_eq!(
+                InviteToken::parse(bad).unwrap().claims_text(),
+                None,
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -303,42 +303,7 @@ impl Room {
         match msg {
             ClientMsg::Join { .. } => self.error(conn, ErrorCode::AlreadyJoined),
             ClientMsg::Signal { to, signal } => self.relay(conn, from, to, signal),
-            ClientMsg::Media { media } => {
-                let Some(peer) = self.peers.get_mut(&from) else {
-                    return;
-                };
-                // What the host holds stays off, whatever the client says.
-                let media = peer.held(media);
-                let before = std::mem::replace(&mut peer.info.media, media.clone());
-                let name = peer.info.name.clone();
-                if media.screen != before.screen {
-                    peer.still = None;
-                }
-                if media.screen.is_some() != before.screen.is_some() {
-                    self.record(Event::ScreenShared {
-                        peer: from,
-                        name: name.clone(),
-                        on: media.screen.is_some(),
-                    });
-                }
-                if (media.tier, media.receive) != (before.tier, before.receive) {
-                    self.record(Event::TierChanged {
-                        peer: from,
-                        name,
-                        sends: media.tier,
-                        receives: media.receive,
-                    });
-                }
-                for other in self.attached_except(from) {
-                    self.send(
-                        other,
-                        ServerMsg::PeerMedia {
-                            peer: from,
-                            media: media.clone(),
-                        },
-                    );
-                }
-            }
+            ClientMsg::Media { media } => self.set_media(from, media),
             ClientMsg::Ping { nonce, .. } => self.send(conn, ServerMsg::Pong { nonce }),
             ClientMsg::Leave => {
                 self.close(conn, None);
@@ -376,6 +341,45 @@ impl Room {
             }
             // The shell opens one envelope; a second one inside is not a message.
             ClientMsg::Reliable { .. } => self.error(conn, ErrorCode::Malformed),
+        }
+    }
+
+    /// `from` says what it sends: what the host holds stays off and the
+    /// gallery shares no screen, whatever the client says; recorded, then
+    /// the others hear of it.
+    fn set_media(&mut self, from: PeerId, media: MediaState) {
+        let Some(peer) = self.peers.get_mut(&from) else {
+            return;
+        };
+        let media = peer.held(media);
+        let before = std::mem::replace(&mut peer.info.media, media.clone());
+        let name = peer.info.name.clone();
+        if media.screen != before.screen {
+            peer.still = None;
+        }
+        if media.screen.is_some() != before.screen.is_some() {
+            self.record(Event::ScreenShared {
+                peer: from,
+                name: name.clone(),
+                on: media.screen.is_some(),
+            });
+        }
+        if (media.tier, media.receive) != (before.tier, before.receive) {
+            self.record(Event::TierChanged {
+                peer: from,
+                name,
+                sends: media.tier,
+                receives: media.receive,
+            });
+        }
+        for other in self.attached_except(from) {
+            self.send(
+                other,
+                ServerMsg::PeerMedia {
+                    peer: from,
+                    media: media.clone(),
+                },
+            );
         }
     }
 

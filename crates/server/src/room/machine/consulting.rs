@@ -56,12 +56,17 @@ impl Peer {
         }
     }
 
-    /// `media` as the others get it: what the host holds is off, in the room.
+    /// `media` as the others get it: what the host holds is off, in the
+    /// room; the public gallery shares no screen, anywhere.
     pub(super) fn held(&self, media: MediaState) -> MediaState {
-        match self.place {
+        let mut media = match self.place {
             Place::Room => media.held(self.info.hold),
             _ => media,
+        };
+        if self.info.role == Role::Observer {
+            media.screen = None;
         }
+        media
     }
 }
 

@@ -93,6 +93,17 @@ impl Room {
         if hold != held {
             self.set_hold(target, hold);
         }
+        if role == Role::Observer {
+            // The gallery shares nothing: its screen and its slides stop.
+            if let Some(media) = self.peers.get(&target).map(|p| p.info.media.clone()) {
+                if media.screen.is_some() {
+                    self.set_media(target, media);
+                }
+            }
+            if let Some(name) = self.peers.get(&target).map(|p| p.info.name.clone()) {
+                self.presenter_gone(target, name);
+            }
+        }
         if let Some(target_conn) = attached.filter(|_| role.moderates() && !from.moderates()) {
             for knock in self.knocks() {
                 self.send(target_conn, ServerMsg::Knocking { knock });

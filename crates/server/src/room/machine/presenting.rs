@@ -1,7 +1,9 @@
 //! Slides in the room machine: one deck presented at a time, its page, and
 //! the latest still of each screen share (issue #3).
 
-use sala_protocol::{DeckId, DisplayName, ErrorCode, PeerId, Presentation, ServerMsg, SlidePage};
+use sala_protocol::{
+    DeckId, DisplayName, ErrorCode, PeerId, Presentation, Role, ServerMsg, SlidePage,
+};
 
 use sala_record::Event;
 
@@ -14,6 +16,13 @@ impl Room {
         let Some(&presenter) = self.conns.get(&conn) else {
             return;
         };
+        if self
+            .peers
+            .get(&presenter)
+            .is_some_and(|p| p.info.role == Role::Observer)
+        {
+            return self.error(conn, ErrorCode::NotAllowed);
+        }
         if page >= pages {
             return self.error(conn, ErrorCode::NoSuchPage);
         }

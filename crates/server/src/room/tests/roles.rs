@@ -161,3 +161,80 @@ fn a_new_co_host_learns_who_waits() {
         ],
     );
 }
+
+#[test]
+fn the_gallery_shares_nothing() {
+    // What the gallery's held media looks like to the others.
+    let watching = MediaState {
+        mic: false,
+        camera: false,
+        screen: None,
+        ..sharing()
+    };
+    let no_presentation = ServerMsg::Presentation { presentation: None };
+    let mut steps = three();
+    steps.extend([
+        In(1, msg(3, ClientMsg::Media { media: sharing() }), {
+            let mut out = vec![screen_shared(3, true)];
+            out.extend([1, 2].map(|c| {
+                send(
+                    c,
+                    ServerMsg::PeerMedia {
+                        peer: PeerId(3),
+                        media: sharing(),
+                    },
+                )
+            }));
+            out
+        }),
+        In(2, present(3, 0), {
+            let mut out = vec![shown(3, 0)];
+            out.extend([1, 2, 3].map(|c| send(c, showing(3, 0))));
+            out
+        }),
+        // Sent to the gallery while sharing and presenting: both stop.
+        In(3, set_role(1, 3, Role::Observer), {
+            let mut out = vec![role_changed(3, Role::Participant, Role::Observer)];
+            out.extend(told_role(&[1, 2, 3], 3, Role::Observer));
+            out.extend(told_hold(&[1, 2, 3], 3, true));
+            out.push(screen_shared(3, false));
+            out.extend([1, 2].map(|c| {
+                send(
+                    c,
+                    ServerMsg::PeerMedia {
+                        peer: PeerId(3),
+                        media: watching.clone(),
+                    },
+                )
+            }));
+            out.push(stopped(3));
+            out.extend([1, 2, 3].map(|c| send(c, no_presentation.clone())));
+            out
+        }),
+        // A modified client in the gallery announces a screen and presents:
+        // nobody hears of a screen, the deck is refused, so is a still.
+        In(4, msg(3, ClientMsg::Media { media: sharing() }), {
+            [1, 2]
+                .map(|c| {
+                    send(
+                        c,
+                        ServerMsg::PeerMedia {
+                            peer: PeerId(3),
+                            media: watching.clone(),
+                        },
+                    )
+                })
+                .into()
+        }),
+        In(5, present(3, 0), vec![err(3, ErrorCode::NotAllowed)]),
+        In(
+            6,
+            msg(3, ClientMsg::ScreenStill { still: still() }),
+            vec![err(3, ErrorCode::NotSharing)],
+        ),
+    ]);
+    run(
+        "sent to the gallery: its screen and slides stop, and it can start neither",
+        steps,
+    );
+}
