@@ -4,7 +4,7 @@
 //! (the meeting's guest link).
 
 use gloo_storage::{LocalStorage, Storage};
-use sala_protocol::{HolderKey, HostKey, InviteToken};
+use sala_protocol::{HolderKey, HostKey, InviteClaims, InviteToken, Role};
 
 const HOLDER_KEY: &str = "sala.holder";
 
@@ -56,6 +56,41 @@ impl Pass {
             Self::Guest | Self::Host(_) => None,
         }
     }
+
+    /// The role an invitation names, read without checking its signature:
+    /// only so that the public gallery's join screen asks for no camera or
+    /// microphone. The server checks the token, and its answer says the role
+    /// that counts.
+    pub fn invited_role(&self) -> Option<Role> {
+        let Self::Invite(token) = self else {
+            return None;
+        };
+        let json = base64url_decode(token.claims_text()?)?;
+        serde_json::from_slice::<InviteClaims>(&json)
+            .ok()
+            .map(|claims| claims.role)
+    }
+
+    /// Whoever comes in by this link watches and listens only (the public
+    /// gallery): nothing is captured.
+    pub fn watch_only(&self) -> bool {
+        self.invited_role() == Some(Role::Observer)
+    }
+}
+
+/// `text` (unpadded base64url) decoded by the browser's own `atob`.
+fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let standard: String = text
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    let binary = web_sys::window()?.atob(&standard).ok()?;
+    // `atob` gives one character per byte.
+    binary.chars().map(|c| u8::try_from(c).ok()).collect()
 }
 
 /// This browser's holder key: made once, kept on the device, so that the

@@ -41,6 +41,9 @@ pub enum MediaStatus {
     Requesting,
     Ready,
     Failed(MediaError),
+    /// The public gallery watches and listens only: nothing is captured, so
+    /// the browser asks for no camera or microphone.
+    WatchOnly,
 }
 
 /// A capture device the user can pick.
@@ -235,6 +238,8 @@ pub enum Action {
         mic_id: Option<String>,
     },
     MediaFailed(MediaError),
+    /// We watch and listen only (the public gallery): nothing captured.
+    WatchOnly,
     DeviceFailed(MediaError),
     Devices(Devices),
     LocalToggles {
@@ -342,6 +347,13 @@ impl Reducible for State {
                 s.media = MediaStatus::Failed(err);
                 s.local.mic = false;
                 s.local.camera = false;
+            }
+            Action::WatchOnly => {
+                s.media = MediaStatus::WatchOnly;
+                s.local.stream = None;
+                s.local.mic = false;
+                s.local.camera = false;
+                s.local.screen = None;
             }
             Action::DeviceFailed(err) => s.local.device_error = Some(err),
             Action::Devices(devices) => s.devices = devices,

@@ -184,6 +184,7 @@ async fn controls_send_the_opposite_of_the_current_state() {
         held: Hold::default(),
         hand_up: false,
         consulting: false,
+        watching: false,
         on_command,
         on_panel,
     })
@@ -374,6 +375,7 @@ async fn only_the_host_link_offers_invitations() {
         held: Hold::default(),
         hand_up: false,
         consulting: false,
+        watching: false,
         on_command,
         on_panel,
     })
@@ -401,6 +403,7 @@ async fn controls_lock_what_the_host_holds_and_show_a_raised_hand() {
         },
         hand_up: true,
         consulting: false,
+        watching: false,
         on_command,
         on_panel,
     })
@@ -410,4 +413,95 @@ async fn controls_lock_what_the_host_holds_and_show_a_raised_hand() {
     assert_eq!(m.count("[data-testid=hand-toggle][aria-pressed=true]"), 1);
     m.click("[data-testid=hand-toggle]").await;
     assert_eq!(*seen.borrow(), vec![Command::RaiseHand(false)]);
+}
+
+/// An invitation token as the server makes one, for `role` (the signature
+/// is not checked by the client, so any will do here).
+fn invite_link_for(role: &str) -> sala::pass::Pass {
+    let claims = format!(
+        r#"{{"m":"abcdefghijklmnopqrstuvwxyz","i":"abcdefghijklmnopqrstuvwxyz","r":"{role}","nb":0,"exp":1,"one":false}}"#
+    );
+    let b64 = web_sys::window().unwrap().btoa(&claims).unwrap();
+    let b64url: String = b64
+        .trim_end_matches('=')
+        .chars()
+        .map(|c| match c {
+            '+' => '-',
+            '/' => '_',
+            c => c,
+        })
+        .collect();
+    sala::pass::Pass::from_fragment(&format!("#invite=v1.{b64url}.c2ln")).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn an_observer_invitation_watches_only() {
+    assert!(invite_link_for("observer").watch_only());
+    assert_eq!(
+        invite_link_for("witness").invited_role(),
+        Some(Role::Witness)
+    );
+    assert!(!invite_link_for("witness").watch_only());
+    assert!(!sala::pass::Pass::Guest.watch_only());
+    // Claims that do not read: not the gallery (the server will say).
+    let bad = sala::pass::Pass::from_fragment("#invite=v1.bm90IGpzb24.c2ln").unwrap();
+    assert_eq!(bad.invited_role(), None);
+}
+
+#[wasm_bindgen_test]
+async fn the_gallery_join_screen_opens_no_device_and_says_so() {
+    let (on_command, seen) = recorder();
+    let mut props = join_props(on_command, MediaStatus::WatchOnly);
+    props.local.mic = false;
+    let m = mount::<JoinForm>(props).await;
+    assert_eq!(m.count("[data-testid=gallery-note]"), 1);
+    assert_eq!(m.count("[data-testid=prejoin-mic]"), 0);
+    assert_eq!(m.count("[data-testid=camera-select]"), 0);
+    assert_eq!(
+        m.text("[data-testid=join-button]"),
+        "Join to watch and listen"
+    );
+    m.type_into("[data-testid=name-input]", "Visitor").await;
+    m.click("[data-testid=join-button]").await;
+    assert_eq!(
+        *seen.borrow(),
+        vec![Command::Join(DisplayName::parse("Visitor").unwrap())]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_gallery_has_nothing_to_switch_on_or_share() {
+    let (on_command, _) = recorder();
+    let (on_panel, _) = recorder();
+    let m = mount::<Controls>(ControlsProps {
+        mic: false,
+        camera: false,
+        sharing: false,
+        uploading: false,
+        participants: 3,
+        panel: None,
+        hosting: false,
+        messages: 0,
+        held: Hold {
+            mic: true,
+            camera: true,
+        },
+        hand_up: false,
+        consulting: false,
+        watching: true,
+        on_command,
+        on_panel,
+    })
+    .await;
+    for control in [
+        "mic-toggle",
+        "camera-toggle",
+        "share-toggle",
+        "present-slides",
+    ] {
+        assert_eq!(m.count(&format!("[data-testid={control}]")), 0, "{control}");
+    }
+    for control in ["list-toggle", "chat-toggle", "leave"] {
+        assert_eq!(m.count(&format!("[data-testid={control}]")), 1, "{control}");
+    }
 }

@@ -10,9 +10,15 @@ use wasm_bindgen::{closure::Closure, JsCast};
 
 impl Engine {
     pub(super) async fn capture(&mut self) {
+        self.capture_main(true).await;
+    }
+
+    /// Opens the microphone, and the camera if `camera`: the join screen's
+    /// preview, or a gallery member let take part.
+    async fn capture_main(&mut self, camera: bool) {
         self.emit(Action::MediaRequesting);
-        let (mic, camera) = (self.local.mic_id.clone(), self.local.camera_id.clone());
-        match media::capture_main(mic.as_deref(), camera.as_deref(), true).await {
+        let (mic, camera_id) = (self.local.mic_id.clone(), self.local.camera_id.clone());
+        match media::capture_main(mic.as_deref(), camera_id.as_deref(), camera).await {
             Ok(stream) => {
                 self.local
                     .set_track(true, media::first_track(&stream, Kind::Audio));
@@ -29,6 +35,46 @@ impl Engine {
             }
             Err(err) => self.emit(Action::MediaFailed(err)),
         }
+    }
+
+    /// From now on we watch and listen only (the public gallery, by its
+    /// invitation or sent there by the host): every track stops, so the
+    /// camera and microphone lights go off, the connections send nothing, and
+    /// the browser is not asked for a device again.
+    pub(super) async fn watch_only(&mut self) {
+        if self.watch_only {
+            return;
+        }
+        self.watch_only = true;
+        self.set_screen(false).await;
+        self.local.set_track(true, None);
+        self.local.set_track(false, None);
+        self.replace_on_peers(true).await;
+        self.replace_on_peers(false).await;
+        self.unwatch_devices();
+        self.emit(Action::WatchOnly);
+        self.announce();
+    }
+
+    /// Out of the gallery (the host let us take part): the microphone is
+    /// opened but stays off, the camera too, until we switch them on; nobody
+    /// is heard or seen by surprise.
+    pub(super) async fn take_part(&mut self) {
+        if !self.watch_only {
+            return;
+        }
+        self.watch_only = false;
+        self.local.mic_on = false;
+        self.capture_main(false).await;
+        self.replace_on_peers(true).await;
+        self.announce();
+    }
+
+    pub(super) fn unwatch_devices(&mut self) {
+        if let Some(devices) = web_sys::window().and_then(|w| w.navigator().media_devices().ok()) {
+            devices.set_ondevicechange(None);
+        }
+        self.device_change = None;
     }
 
     pub(super) fn watch_devices(&mut self) {

@@ -136,7 +136,11 @@ impl CallHandle {
         let (tx, mut rx) = mpsc::unbounded();
         let mut engine = Engine::new(meeting, pass, dispatch, tx.clone());
         wasm_bindgen_futures::spawn_local(async move {
-            engine.capture().await;
+            if engine.pass.watch_only() {
+                engine.watch_only().await;
+            } else {
+                engine.capture().await;
+            }
             while let Some(event) = rx.next().await {
                 if !engine.handle(event).await {
                     break;
@@ -185,6 +189,8 @@ struct Engine {
     rtt_ms: Option<u32>,
     /// What the host holds of our microphone and camera.
     hold: Hold,
+    /// We are in the public gallery: nothing is captured, ever again.
+    watch_only: bool,
     /// The number of our last numbered message.
     seq: u64,
     /// Numbered messages the server has not acknowledged yet: sent again,
@@ -231,6 +237,7 @@ impl Engine {
             ping: None,
             rtt_ms: None,
             hold: Hold::default(),
+            watch_only: false,
             seq: 0,
             unacked: std::collections::VecDeque::new(),
             attempt: 0,
@@ -285,6 +292,17 @@ impl Engine {
             // Muted by the host: only the host lets us speak again.
             Command::SetMic(true) if self.hold.mic => return,
             Command::SetCamera(true) if self.hold.camera => return,
+            // The gallery opens no device, whatever is asked.
+            Command::SetMic(_)
+            | Command::SetCamera(_)
+            | Command::SelectMic(_)
+            | Command::SelectCamera(_)
+            | Command::RetryMedia
+            | Command::ShareScreen
+                if self.watch_only =>
+            {
+                return
+            }
             Command::SetMic(on) => {
                 let mut result = Ok(());
                 if on && self.local.audio().is_none() {
@@ -387,10 +405,7 @@ impl Engine {
         self.local = LocalMedia::empty();
         self.screen_ended = None;
         self.slides = slides::SlideState::default();
-        if let Some(devices) = web_sys::window().and_then(|w| w.navigator().media_devices().ok()) {
-            devices.set_ondevicechange(None);
-        }
-        self.device_change = None;
+        self.unwatch_devices();
         self.name = None;
         if let Some(end) = end {
             self.emit(Action::Ended(end));

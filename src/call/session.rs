@@ -7,7 +7,7 @@ use super::{js, Engine, Event};
 use crate::error::CallEnd;
 use crate::state::Action;
 use sala_protocol::{
-    ClientMsg, ErrorCode, Hold, MeetingInfo, PeerId, PeerInfo, ResumeToken, ServerMsg,
+    ClientMsg, ErrorCode, Hold, MeetingInfo, PeerId, PeerInfo, ResumeToken, Role, ServerMsg,
     HEARTBEAT_INTERVAL_SECS, HEARTBEAT_TIMEOUT_SECS, PROTOCOL_VERSION,
 };
 
@@ -167,6 +167,9 @@ impl Engine {
                 self.resume = Some(resume);
                 self.ice_servers = ice_servers;
                 self.me = Some(you.id);
+                if you.role == Role::Observer {
+                    self.watch_only().await;
+                }
                 self.hold_self(you.hold).await;
                 // Let in from the lobby, or moved between the room and a
                 // private consultation, we are a newcomer there even on a
@@ -237,7 +240,16 @@ impl Engine {
             ServerMsg::Chat { message } => self.emit(Action::Chat(message)),
             ServerMsg::OathAsked { peer } => self.emit(Action::OathAsked(peer)),
             ServerMsg::OathTaken { peer, form } => self.emit(Action::OathTaken(peer, form)),
-            ServerMsg::PeerRole { peer, role } => self.emit(Action::PeerRole(peer, role)),
+            ServerMsg::PeerRole { peer, role } => {
+                if Some(peer) == self.me {
+                    if role == Role::Observer {
+                        self.watch_only().await;
+                    } else {
+                        self.take_part().await;
+                    }
+                }
+                self.emit(Action::PeerRole(peer, role));
+            }
             ServerMsg::ConsultInvite { consultation, from } => {
                 self.emit(Action::ConsultInvite(consultation, from))
             }
@@ -360,6 +372,9 @@ impl Engine {
         self.attempt = 0;
         self.resume = Some(resume);
         self.me = Some(you.id);
+        if you.role == Role::Observer {
+            self.watch_only().await;
+        }
         let excused = match self.place {
             Place::Room | Place::Consultation(_) => true,
             Place::Lobby { excused } => excused && resumed,

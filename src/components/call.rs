@@ -33,8 +33,9 @@ pub fn Call(props: &CallProps) -> Html {
                 .me
                 .as_ref()
                 .map_or(sala_protocol::Role::Participant, |m| m.role);
+            let watch_only = role == sala_protocol::Role::Observer;
             html! {
-                <WaitingRoom title={props.meeting.title.clone()} {role} local={state.local.clone()}
+                <WaitingRoom title={props.meeting.title.clone()} {role} local={state.local.clone()} {watch_only}
                     excused={*excused} reconnecting={*reconnecting} on_command={command} />
             }
         }

@@ -27,6 +27,9 @@ pub struct ControlsProps {
     /// We are out in a private consultation: no hand, slides or chat.
     #[prop_or_default]
     pub consulting: bool,
+    /// We are in the public gallery: nothing of ours to switch on or share.
+    #[prop_or_default]
+    pub watching: bool,
     pub sharing: bool,
     /// Our deck upload is being rendered.
     pub uploading: bool,
@@ -84,10 +87,12 @@ pub fn Controls(props: &ControlsProps) -> Html {
     };
     html! {
         <div class="controls" role="toolbar">
-            { button(mic, Glyph::Mic, Glyph::MicOff, if mic { Text::Mute } else { Text::Unmute }, "mic-toggle",
-                props.held.mic, cmd.reform(move |_| Command::SetMic(!mic))) }
-            { button(camera, Glyph::Camera, Glyph::CameraOff, if camera { Text::StopCamera } else { Text::StartCamera }, "camera-toggle",
-                props.held.camera, cmd.reform(move |_| Command::SetCamera(!camera))) }
+            if !props.watching {
+                { button(mic, Glyph::Mic, Glyph::MicOff, if mic { Text::Mute } else { Text::Unmute }, "mic-toggle",
+                    props.held.mic, cmd.reform(move |_| Command::SetMic(!mic))) }
+                { button(camera, Glyph::Camera, Glyph::CameraOff, if camera { Text::StopCamera } else { Text::StartCamera }, "camera-toggle",
+                    props.held.camera, cmd.reform(move |_| Command::SetCamera(!camera))) }
+            }
             if !props.consulting {
                 <button type="button" class={classes!("control", hand_up.then_some("active"))} aria-pressed={hand_up.to_string()}
                     onclick={cmd.reform(move |_| Command::RaiseHand(!hand_up))} data-testid="hand-toggle">
@@ -95,12 +100,14 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     <span>{ tr.t(if hand_up { Text::LowerHand } else { Text::RaiseHand }) }</span>
                 </button>
             }
-            <button type="button" class={classes!("control", sharing.then_some("active"))} aria-pressed={sharing.to_string()}
-                onclick={cmd.reform(move |_| if sharing { Command::StopShare } else { Command::ShareScreen })} data-testid="share-toggle">
-                <Icon glyph={Glyph::Screen} />
-                <span>{ tr.t(if sharing { Text::StopSharing } else { Text::ShareScreen }) }</span>
-            </button>
-            if !props.consulting {
+            if !props.watching {
+                <button type="button" class={classes!("control", sharing.then_some("active"))} aria-pressed={sharing.to_string()}
+                    onclick={cmd.reform(move |_| if sharing { Command::StopShare } else { Command::ShareScreen })} data-testid="share-toggle">
+                    <Icon glyph={Glyph::Screen} />
+                    <span>{ tr.t(if sharing { Text::StopSharing } else { Text::ShareScreen }) }</span>
+                </button>
+            }
+            if !props.consulting && !props.watching {
                 <label class={classes!("button", "control", props.uploading.then_some("active"))} data-testid="present-slides">
                     <input type="file" class="visually-hidden" accept=".pdf,application/pdf,image/png,image/jpeg,image/webp"
                         disabled={props.uploading} onchange={on_file} data-testid="slides-file" />

@@ -1,5 +1,6 @@
 use crate::call::Command;
 use crate::components::device_select::DeviceSelect;
+use crate::components::gallery_note::GalleryNote;
 use crate::components::icon::{Glyph, Icon};
 use crate::components::level_meter::LevelMeter;
 use crate::components::media::{Media, Playback};
@@ -78,6 +79,7 @@ pub fn JoinForm(props: &JoinFormProps) -> Html {
                 <button type="button" class="secondary" onclick={cmd.reform(|_| Command::RetryMedia)}>{ tr.t(Text::TryAgain) }</button>
             </div>
         },
+        MediaStatus::WatchOnly => html! {},
         MediaStatus::Requesting | MediaStatus::Ready => match &local.device_error {
             Some(err) => {
                 html! { <p class="notice error" role="alert" data-testid="device-error">{ tr.t(err.text()) }</p> }
@@ -87,8 +89,10 @@ pub fn JoinForm(props: &JoinFormProps) -> Html {
     };
     // The button says what joining will do, so nobody enters with a camera
     // or microphone on (or off) by surprise.
+    let watch_only = props.media == MediaStatus::WatchOnly;
     let join_label = match (props.joining, mic, camera) {
         (true, ..) => Text::Joining,
+        _ if watch_only => Text::JoinToWatch,
         (false, true, true) => Text::Join,
         (false, true, false) => Text::JoinWithCameraOff,
         (false, false, true) => Text::JoinWithMicOff,
@@ -97,15 +101,19 @@ pub fn JoinForm(props: &JoinFormProps) -> Html {
 
     html! {
         <section class="join" aria-labelledby="join-title">
-            <div class="join-preview">
-                <div class="preview">{ preview }</div>
-                <LevelMeter stream={local.stream.clone().filter(|_| mic)} />
-                <MediaToggles {mic} {camera} testid="prejoin" on_command={cmd.clone()} />
-                <DeviceSelect label={tr.t(Text::Camera)} devices={props.devices.cameras.clone()} selected={local.camera_id.clone()}
-                    on_select={cmd.reform(Command::SelectCamera)} testid="camera-select" />
-                <DeviceSelect label={tr.t(Text::Microphone)} devices={props.devices.mics.clone()} selected={local.mic_id.clone()}
-                    on_select={cmd.reform(Command::SelectMic)} testid="mic-select" />
-            </div>
+            if watch_only {
+                <div class="join-preview"><div class="preview"><GalleryNote /></div></div>
+            } else {
+                <div class="join-preview">
+                    <div class="preview">{ preview }</div>
+                    <LevelMeter stream={local.stream.clone().filter(|_| mic)} />
+                    <MediaToggles {mic} {camera} testid="prejoin" on_command={cmd.clone()} />
+                    <DeviceSelect label={tr.t(Text::Camera)} devices={props.devices.cameras.clone()} selected={local.camera_id.clone()}
+                        on_select={cmd.reform(Command::SelectCamera)} testid="camera-select" />
+                    <DeviceSelect label={tr.t(Text::Microphone)} devices={props.devices.mics.clone()} selected={local.mic_id.clone()}
+                        on_select={cmd.reform(Command::SelectMic)} testid="mic-select" />
+                </div>
+            }
             <form class="join-form" {onsubmit} novalidate=true>
                 <p class="eyebrow">{ tr.t(Text::JoinMeeting) }</p>
                 <h1 id="join-title" data-testid="meeting-title">{ props.title.as_str() }</h1>

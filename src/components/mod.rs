@@ -8,6 +8,7 @@ pub mod controls;
 pub mod copy_link;
 pub mod device_select;
 pub mod device_settings;
+pub mod gallery_note;
 pub mod icon;
 pub mod invite_panel;
 pub mod join_form;

@@ -54,6 +54,10 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
         let promotable = hosting && !me && p.role != Role::Host;
         let removable = moderator && !me && (p.role != Role::Host || props.me.role == Role::Host);
         let excusable = moderator && !me && !p.role.moderates();
+        // The gallery is held for good: nothing to mute or let speak.
+        let watching = p.role == Role::Observer;
+        let holdable = excusable && !watching;
+        let to_gallery = hosting && !me && !p.role.moderates();
         let id = p.id;
         let hold = p.hold;
         let hand = props.hands.iter().position(|h| *h == id).map(|i| i + 1);
@@ -97,7 +101,7 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
                     <button type="button" class="secondary small" data-testid="lower-hand"
                         onclick={cmd.reform(move |_| Command::LowerHand(id))}>{ tr.t(Text::LowerHand) }</button>
                 }
-                if excusable {
+                if holdable {
                     <button type="button" class="secondary small" data-testid="hold-mic"
                         onclick={cmd.reform(move |_| Command::Hold(id, Hold { mic: !hold.mic, ..hold }))}>
                         { tr.t(if hold.mic { Text::LetSpeak } else { Text::MuteThem }) }
@@ -119,6 +123,12 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
                     <button type="button" class="secondary small" data-testid="cohost-toggle" aria-pressed={co_host.to_string()}
                         onclick={cmd.reform(move |_| Command::SetRole(id, if co_host { Role::Participant } else { Role::CoHost }))}>
                         { tr.t(if co_host { Text::RemoveCoHost } else { Text::MakeCoHost }) }
+                    </button>
+                }
+                if to_gallery {
+                    <button type="button" class="secondary small" data-testid="gallery-toggle" aria-pressed={watching.to_string()}
+                        onclick={cmd.reform(move |_| Command::SetRole(id, if watching { Role::Participant } else { Role::Observer }))}>
+                        { tr.t(if watching { Text::LetTakePart } else { Text::MoveToGallery }) }
                     </button>
                 }
                 if removable {

@@ -51,7 +51,16 @@ pub fn Room(props: &RoomProps) -> Html {
 
     let stage = stage(s, props, &tr);
     let hand = |id| s.hands.iter().position(|h| *h == id).map(|i| i + 1);
-    let tiles = s.peers.values().map(|p| {
+    // The public gallery sends nothing to show: it has no tile, on its own
+    // screen or anyone's; the participants list names it.
+    let watching = me.role == Role::Observer;
+    let on_stage: Vec<_> = s
+        .peers
+        .values()
+        .filter(|p| p.info.role != Role::Observer)
+        .collect();
+    let shown = on_stage.len() + usize::from(!watching);
+    let tiles = on_stage.iter().map(|p| {
         html! {
             <Tile key={p.info.id.0} name={p.info.name.clone()} role={p.info.role} media={p.info.media.clone()}
                 stream={p.main.clone()} link={p.link} hand={hand(p.info.id)} />
@@ -64,6 +73,8 @@ pub fn Room(props: &RoomProps) -> Html {
         &s.slides.upload,
     ) {
         (Phase::Reconnecting, ..) => Some(Text::Reconnecting),
+        // The gallery is held for good; nothing of it to tell.
+        _ if watching => None,
         _ if me.hold.mic => Some(Text::MutedByHost),
         _ if me.hold.camera => Some(Text::CameraStoppedByHost),
         (_, true, ..) => Some(Text::ScreenShareRefused),
@@ -130,12 +141,14 @@ pub fn Room(props: &RoomProps) -> Html {
             </header>
             <div class="room-main">
             { stage.unwrap_or_default() }
-            <div class="grid" data-count={(s.peers.len() + 1).to_string()}>
-                <Tile name={me.name.clone()} role={me.role} media={me_now.media.clone()} stream={s.local.stream.clone()}
-                    link={Link::Connected} is_me=true hand={hand(me.id)} />
+            <div class="grid" data-count={shown.to_string()}>
+                if !watching {
+                    <Tile name={me.name.clone()} role={me.role} media={me_now.media.clone()} stream={s.local.stream.clone()}
+                        link={Link::Connected} is_me=true hand={hand(me.id)} />
+                }
                 { for tiles }
             </div>
-            if s.peers.is_empty() {
+            if on_stage.is_empty() {
                 <p class="alone">{ tr.t(Text::WaitingForOthers) }</p>
             }
             </div>
@@ -144,7 +157,7 @@ pub fn Room(props: &RoomProps) -> Html {
                 <OathDialog on_command={props.on_command.clone()} />
             }
             <Controls mic={s.local.mic} camera={s.local.camera} sharing={s.local.screen.is_some()}
-                held={me.hold} hand_up={s.hands.contains(&me.id)} {consulting}
+                held={me.hold} hand_up={s.hands.contains(&me.id)} {consulting} {watching}
                 uploading={s.slides.upload == Upload::Rendering}
                 participants={s.peers.len() + 1} messages={s.chat.len()} panel={*panel} hosting={props.host_key.is_some()}
                 on_command={props.on_command.clone()} {on_panel} />

@@ -1,4 +1,5 @@
 use crate::call::Command;
+use crate::components::gallery_note::GalleryNote;
 use crate::components::icon::{Glyph, Icon};
 use crate::components::media::{Media, Playback};
 use crate::components::media_toggles::MediaToggles;
@@ -12,6 +13,9 @@ pub struct WaitingRoomProps {
     pub title: MeetingTitle,
     pub role: Role,
     pub local: Local,
+    /// The public gallery: nothing captured, nothing to preview.
+    #[prop_or_default]
+    pub watch_only: bool,
     /// Sent back out of the room (a witness between two calls).
     pub excused: bool,
     /// The socket dropped; our place is kept while we reconnect.
@@ -44,10 +48,14 @@ pub fn WaitingRoom(props: &WaitingRoomProps) -> Html {
     html! {
         <section class="join waiting" aria-labelledby="waiting-title" data-testid="waiting-room"
             data-excused={props.excused.to_string()}>
-            <div class="join-preview">
-                <div class="preview">{ preview }</div>
-                <MediaToggles {mic} {camera} testid="waiting" on_command={cmd.clone()} />
-            </div>
+            if props.watch_only {
+                <div class="join-preview"><div class="preview"><GalleryNote /></div></div>
+            } else {
+                <div class="join-preview">
+                    <div class="preview">{ preview }</div>
+                    <MediaToggles {mic} {camera} testid="waiting" on_command={cmd.clone()} />
+                </div>
+            }
             <div class="join-form">
                 <p class="eyebrow">{ props.title.as_str() }</p>
                 <h1 id="waiting-title" data-testid="waiting-title">{ tr.t(heading) }</h1>
