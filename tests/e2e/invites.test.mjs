@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { Session, join } from './lib/session.mjs';
+import { Session, join, makeInvite } from './lib/session.mjs';
 import { waitFor } from './lib/wait.mjs';
 
 let session;
@@ -23,18 +23,7 @@ before(async () => {
 
 after(() => session?.close());
 
-/** Makes an invitation in the judge's panel; returns its link. */
-async function invite(role, { single = true } = {}) {
-  const panel = judge.page.getByTestId('invite-panel');
-  if (!(await panel.count())) await judge.page.getByTestId('invites-toggle').click();
-  await judge.page.getByTestId('invite-role').selectOption(role);
-  const box = judge.page.getByTestId('invite-single');
-  if ((await box.isChecked()) !== single) await box.click();
-  const before = await judge.page.getByTestId('invite').count();
-  await judge.page.getByTestId('invite-create').click();
-  await waitFor(() => judge.page.getByTestId('invite').count(), (n) => n === before + 1, { what: `${role} invitation listed` });
-  return judge.page.getByTestId('invite-link').inputValue();
-}
+const invite = (role, options) => makeInvite(judge, role, options);
 
 /** Opens `link` in a fresh browser and tries to join; returns the browser. */
 async function tryJoin(name, link) {

@@ -35,12 +35,38 @@ const INSTRUMENT = `(() => {
   WS.prototype = NativeWS.prototype;
   Object.assign(WS, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
   window.WebSocket = WS;
+  // Every camera/microphone capture the app asks for, and the streams it got
+  // (their tracks' readyState says whether the camera light is on).
+  const captures = { asked: 0, streams: [] };
+  if (window.MediaDevices) {
+    const nativeGum = MediaDevices.prototype.getUserMedia;
+    MediaDevices.prototype.getUserMedia = async function (constraints) {
+      captures.asked += 1;
+      const stream = await nativeGum.call(this, constraints);
+      captures.streams.push(stream);
+      return stream;
+    };
+  }
   // What the page's Content-Security-Policy refused.
   const csp = [];
   document.addEventListener('securitypolicyviolation', (e) => csp.push(e.violatedDirective + ' ' + e.blockedURI));
   window.__sala = {
     pcs,
     sockets,
+    /** How often the app asked for camera/microphone, and its tracks still live, by kind. */
+    captures() {
+      const live = captures.streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live');
+      return { asked: captures.asked, live: live.map((t) => t.kind).sort() };
+    },
+    /** Bytes every live connection has sent (RTP payload), summed. */
+    async sentBytes() {
+      let bytes = 0;
+      for (const pc of pcs) {
+        if (pc.connectionState === 'closed') continue;
+        (await pc.getStats()).forEach((s) => { if (s.type === 'outbound-rtp') bytes += s.bytesSent || 0; });
+      }
+      return bytes;
+    },
     csp,
     frames,
     async stats() {

@@ -3,6 +3,7 @@
 import { TestNet } from './net.mjs';
 import { startServer } from './server.mjs';
 import { launchBrowser } from './browser.mjs';
+import { waitFor } from './wait.mjs';
 
 export class Session {
   static async start(tag = `${process.pid}`) {
@@ -68,6 +69,19 @@ export class Session {
     await this.server?.stop();
     this.net?.destroy();
   }
+}
+
+/** Makes an invitation for `role` in the host's panel (opened if need be); returns its link. */
+export async function makeInvite(host, role, { single = true } = {}) {
+  const page = host.page;
+  if (!(await page.getByTestId('invite-panel').count())) await page.getByTestId('invites-toggle').click();
+  await page.getByTestId('invite-role').selectOption(role);
+  const box = page.getByTestId('invite-single');
+  if ((await box.isChecked()) !== single) await box.click();
+  const before = await page.getByTestId('invite').count();
+  await page.getByTestId('invite-create').click();
+  await waitFor(() => page.getByTestId('invite').count(), (n) => n === before + 1, { what: `${role} invitation listed` });
+  return page.getByTestId('invite-link').inputValue();
 }
 
 /** Opens `link`, types the name, clicks Join and waits for the room. */
