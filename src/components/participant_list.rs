@@ -75,7 +75,7 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
                         <Icon glyph={Glyph::Hand} />{ place }
                     </span>
                 }
-                if hold.mic {
+                if hold.mic && !watching {
                     <span class="tag held" data-testid="held-tag">{ tr.t(Text::HeldTag) }</span>
                 }
                 if let Some(form) = p.oath {

@@ -196,6 +196,30 @@ try {
     await host.page.getByTestId('excuse-participant').click();
     await guest.page.locator('[data-testid="waiting-room"][data-excused="true"]').waitFor();
     await shot(guest, `${lang}-14-witness-excused`);
+    // The public gallery: an observer's invitation asks for no camera or
+    // microphone; in the room it watches, with no tile and nothing to switch on.
+    await host.page.getByTestId('invites-toggle').click();
+    await host.page.getByTestId('invite-role').selectOption('observer');
+    await host.page.getByTestId('invite-create').click();
+    await host.page.locator('[data-testid="invite"][data-role="observer"]').waitFor();
+    const galleryLink = await host.page.getByTestId('invite-link').inputValue();
+    await counsel.page.goto('about:blank');
+    await counsel.page.goto(galleryLink);
+    await setLang(counsel, lang);
+    await counsel.page.getByTestId('gallery-note').waitFor();
+    await shot(counsel, `${lang}-23-gallery-join`);
+    await counsel.page.getByTestId('name-input').fill(lang === 'km' ? 'សាធារណជន' : 'Visitor');
+    await counsel.page.getByTestId('join-button').click();
+    await counsel.page.getByTestId('waiting-room').waitFor();
+    await shot(counsel, `${lang}-24-gallery-waits`);
+    await host.page.locator('[data-testid="knock"][data-role="observer"] [data-testid="admit"]').click();
+    await counsel.page.getByTestId('room').waitFor();
+    await host.page.getByTestId('list-toggle').click();
+    await host.page.locator('[data-testid="gallery-toggle"][aria-pressed="true"]').waitFor();
+    await counsel.page.waitForTimeout(1500); // let the picture settle for the eye; not a synchronisation
+    await shot(counsel, `${lang}-25-gallery-room`);
+    await shot(host, `${lang}-26-judge-sees-gallery`);
+    await counsel.page.getByTestId('leave').click();
     await guest.page.getByTestId('waiting-leave').click();
     await host.page.getByTestId('leave').click();
   }
