@@ -35,6 +35,26 @@ fn join_props(on_command: Callback<Command>, media: MediaStatus) -> JoinFormProp
     }
 }
 
+/// A controls bar with mic and camera on, nothing shared, held or raised.
+fn controls_props(on_command: Callback<Command>, on_panel: Callback<Panel>) -> ControlsProps {
+    ControlsProps {
+        mic: true,
+        camera: true,
+        sharing: false,
+        uploading: false,
+        participants: 2,
+        panel: None,
+        hosting: false,
+        messages: 0,
+        held: Hold::default(),
+        hand_up: false,
+        consulting: false,
+        watching: false,
+        on_command,
+        on_panel,
+    }
+}
+
 #[wasm_bindgen_test]
 async fn join_form_refuses_an_empty_name_and_sends_a_trimmed_one() {
     gloo_storage_clear();
@@ -173,20 +193,12 @@ async fn controls_send_the_opposite_of_the_current_state() {
     let (on_command, seen) = recorder();
     let (on_panel, panels) = recorder();
     let m = mount::<Controls>(ControlsProps {
-        mic: true,
         camera: false,
         sharing: true,
-        uploading: false,
         participants: 4,
         panel: Some(Panel::Devices),
         hosting: true,
-        messages: 0,
-        held: Hold::default(),
-        hand_up: false,
-        consulting: false,
-        watching: false,
-        on_command,
-        on_panel,
+        ..controls_props(on_command, on_panel)
     })
     .await;
     for id in [
@@ -363,23 +375,7 @@ async fn home_refuses_an_empty_title_without_calling_the_server() {
 async fn only_the_host_link_offers_invitations() {
     let (on_command, _) = recorder();
     let (on_panel, _) = recorder();
-    let m = mount::<Controls>(ControlsProps {
-        mic: true,
-        camera: true,
-        sharing: false,
-        uploading: false,
-        participants: 2,
-        panel: None,
-        hosting: false,
-        messages: 0,
-        held: Hold::default(),
-        hand_up: false,
-        consulting: false,
-        watching: false,
-        on_command,
-        on_panel,
-    })
-    .await;
+    let m = mount::<Controls>(controls_props(on_command, on_panel)).await;
     assert_eq!(m.count("[data-testid=invites-toggle]"), 0);
     assert_eq!(m.count("[data-testid=devices-toggle]"), 1);
 }
@@ -390,22 +386,13 @@ async fn controls_lock_what_the_host_holds_and_show_a_raised_hand() {
     let (on_panel, _) = recorder();
     let m = mount::<Controls>(ControlsProps {
         mic: false,
-        camera: true,
-        sharing: false,
-        uploading: false,
         participants: 3,
-        panel: None,
-        hosting: false,
-        messages: 0,
         held: Hold {
             mic: true,
             camera: false,
         },
         hand_up: true,
-        consulting: false,
-        watching: false,
-        on_command,
-        on_panel,
+        ..controls_props(on_command, on_panel)
     })
     .await;
     assert_eq!(m.count("[data-testid=mic-toggle][disabled]"), 1);
@@ -476,21 +463,13 @@ async fn the_gallery_has_nothing_to_switch_on_or_share() {
     let m = mount::<Controls>(ControlsProps {
         mic: false,
         camera: false,
-        sharing: false,
-        uploading: false,
         participants: 3,
-        panel: None,
-        hosting: false,
-        messages: 0,
         held: Hold {
             mic: true,
             camera: true,
         },
-        hand_up: false,
-        consulting: false,
         watching: true,
-        on_command,
-        on_panel,
+        ..controls_props(on_command, on_panel)
     })
     .await;
     for control in [

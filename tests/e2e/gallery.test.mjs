@@ -9,7 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { Session, makeInvite, tileNames } from './lib/session.mjs';
+import { Session, join, makeInvite, tileNames } from './lib/session.mjs';
 import { totals, waitFor, waitForFlowingMedia } from './lib/wait.mjs';
 import { heard } from './lib/audio.mjs';
 
@@ -23,10 +23,7 @@ before(async () => {
   session = await Session.start(`${process.pid}g`);
   judge = await session.open('judge');
   links = await session.createMeeting(judge, 'Case 44/2026', { kind: 'hearing' });
-  await judge.page.goto(links.host);
-  await judge.page.getByTestId('name-input').fill('Judge');
-  await judge.page.getByTestId('join-button').click();
-  await judge.page.getByTestId('room').waitFor({ timeout: 15000 });
+  await join(judge, links.host, 'Judge');
 });
 
 after(() => session?.close());

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { Session } from './lib/session.mjs';
+import { Session, join } from './lib/session.mjs';
 import { totals, waitFor, waitForFlowingMedia } from './lib/wait.mjs';
 
 let session;
@@ -22,11 +22,8 @@ before(async () => {
   session = await Session.start(`${process.pid}l`);
   judge = await session.open('judge');
   links = await session.createMeeting(judge, 'Case 31/2026', { kind: 'hearing' });
-  await judge.page.goto(links.host);
-  await judge.page.getByTestId('name-input').fill('Judge');
-  await judge.page.getByTestId('join-button').click();
   // The host does not wait.
-  await judge.page.getByTestId('room').waitFor({ timeout: 15000 });
+  await join(judge, links.host, 'Judge');
 });
 
 after(() => session?.close());

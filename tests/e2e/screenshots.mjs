@@ -6,6 +6,7 @@ import { TestNet } from './lib/net.mjs';
 import { startServer } from './lib/server.mjs';
 import { launchBrowser } from './lib/browser.mjs';
 import { waitForFlowingMedia } from './lib/wait.mjs';
+import { makeInvite } from './lib/session.mjs';
 import { fileURLToPath } from 'node:url';
 
 const DECK = fileURLToPath(new URL('../fixtures/deck.pdf', import.meta.url));
@@ -133,11 +134,7 @@ try {
     await host.page.getByTestId('name-input').fill(lang === 'km' ? 'ចៅក្រម' : 'Judge');
     await host.page.getByTestId('join-button').click();
     await host.page.getByTestId('room').waitFor();
-    await host.page.getByTestId('invites-toggle').click();
-    await host.page.getByTestId('invite-role').selectOption('witness');
-    await host.page.getByTestId('invite-create').click();
-    await host.page.getByTestId('invite-link').waitFor();
-    const witnessLink = await host.page.getByTestId('invite-link').inputValue();
+    const witnessLink = await makeInvite(host, 'witness');
     await host.page.getByTestId('invites-toggle').click();
     await guest.page.goto('about:blank');
     await guest.page.goto(witnessLink);
@@ -198,11 +195,7 @@ try {
     await shot(guest, `${lang}-14-witness-excused`);
     // The public gallery: an observer's invitation asks for no camera or
     // microphone; in the room it watches, with no tile and nothing to switch on.
-    await host.page.getByTestId('invites-toggle').click();
-    await host.page.getByTestId('invite-role').selectOption('observer');
-    await host.page.getByTestId('invite-create').click();
-    await host.page.locator('[data-testid="invite"][data-role="observer"]').waitFor();
-    const galleryLink = await host.page.getByTestId('invite-link').inputValue();
+    const galleryLink = await makeInvite(host, 'observer');
     await counsel.page.goto('about:blank');
     await counsel.page.goto(galleryLink);
     await setLang(counsel, lang);

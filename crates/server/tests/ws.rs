@@ -505,6 +505,26 @@ async fn shutdown_closes_sockets_with_going_away() {
         .expect("sockets closed");
 }
 
+/// Counts the server's `answer`s until its `RateLimited` error and the
+/// close that follows; anything else fails the test.
+async fn answers_until_rate_limited(ws: &mut Ws, answer: impl Fn(&ServerMsg) -> bool) -> usize {
+    let mut answers = 0;
+    loop {
+        match frame(ws).await {
+            Message::Text(t) => match serde_json::from_str(t.as_str()).unwrap() {
+                ServerMsg::Error {
+                    error: ErrorCode::RateLimited,
+                } => break,
+                msg if answer(&msg) => answers += 1,
+                other => panic!("unexpected {other:?}"),
+            },
+            other => panic!("expected text, got {other:?}"),
+        }
+    }
+    expect_close(ws, 4408).await;
+    answers
+}
+
 #[tokio::test]
 async fn a_flood_of_bytes_in_few_frames_is_cut_off_with_rate_limited() {
     let s = server().await;
@@ -521,23 +541,15 @@ async fn a_flood_of_bytes_in_few_frames_is_cut_off_with_rate_limited() {
     }
     ws.feed(Message::text("x".repeat(65_000))).await.unwrap();
     ws.flush().await.unwrap();
-    let mut malformed = 0;
-    loop {
-        match frame(&mut ws).await {
-            Message::Text(t) => match serde_json::from_str(t.as_str()).unwrap() {
-                ServerMsg::Error {
-                    error: ErrorCode::Malformed,
-                } => malformed += 1,
-                ServerMsg::Error { error } => {
-                    assert_eq!(error, ErrorCode::RateLimited);
-                    break;
-                }
-                other => panic!("unexpected {other:?}"),
-            },
-            other => panic!("expected text, got {other:?}"),
-        }
-    }
-    expect_close(&mut ws, 4408).await;
+    let malformed = answers_until_rate_limited(&mut ws, |msg| {
+        matches!(
+            msg,
+            ServerMsg::Error {
+                error: ErrorCode::Malformed
+            }
+        )
+    })
+    .await;
     assert_eq!(malformed, fits, "every frame within the budget is answered");
 }
 
@@ -559,21 +571,8 @@ async fn a_flood_of_messages_is_cut_off_with_rate_limited() {
         }
     }
     let _ = ws.flush().await;
-    let mut pongs = 0;
-    loop {
-        match frame(&mut ws).await {
-            Message::Text(t) => match serde_json::from_str(t.as_str()).unwrap() {
-                ServerMsg::Pong { .. } => pongs += 1,
-                ServerMsg::Error { error } => {
-                    assert_eq!(error, ErrorCode::RateLimited);
-                    break;
-                }
-                other => panic!("unexpected {other:?}"),
-            },
-            other => panic!("expected text, got {other:?}"),
-        }
-    }
-    expect_close(&mut ws, 4408).await;
+    let pongs =
+        answers_until_rate_limited(&mut ws, |msg| matches!(msg, ServerMsg::Pong { .. })).await;
     assert!(
         (250..=sala_server::http::rate::BURST as usize).contains(&pongs),
         "{pongs} pings answered before the cut"
