@@ -353,7 +353,6 @@ impl Reducible for State {
                 s.local.stream = None;
                 s.local.mic = false;
                 s.local.camera = false;
-                s.local.screen = None;
             }
             Action::DeviceFailed(err) => s.local.device_error = Some(err),
             Action::Devices(devices) => s.devices = devices,

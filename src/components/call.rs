@@ -33,9 +33,8 @@ pub fn Call(props: &CallProps) -> Html {
                 .me
                 .as_ref()
                 .map_or(sala_protocol::Role::Participant, |m| m.role);
-            let watch_only = role == sala_protocol::Role::Observer;
             html! {
-                <WaitingRoom title={props.meeting.title.clone()} {role} local={state.local.clone()} {watch_only}
+                <WaitingRoom title={props.meeting.title.clone()} {role} local={state.local.clone()}
                     excused={*excused} reconnecting={*reconnecting} on_command={command} />
             }
         }

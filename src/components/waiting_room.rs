@@ -13,9 +13,6 @@ pub struct WaitingRoomProps {
     pub title: MeetingTitle,
     pub role: Role,
     pub local: Local,
-    /// The public gallery: nothing captured, nothing to preview.
-    #[prop_or_default]
-    pub watch_only: bool,
     /// Sent back out of the room (a witness between two calls).
     pub excused: bool,
     /// The socket dropped; our place is kept while we reconnect.
@@ -48,7 +45,8 @@ pub fn WaitingRoom(props: &WaitingRoomProps) -> Html {
     html! {
         <section class="join waiting" aria-labelledby="waiting-title" data-testid="waiting-room"
             data-excused={props.excused.to_string()}>
-            if props.watch_only {
+            // The public gallery captures nothing: nothing to preview.
+            if props.role == Role::Observer {
                 <div class="join-preview"><div class="preview"><GalleryNote /></div></div>
             } else {
                 <div class="join-preview">

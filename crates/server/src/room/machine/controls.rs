@@ -95,12 +95,11 @@ impl Room {
         }
         if role == Role::Observer {
             // The gallery shares nothing: its screen and its slides stop.
-            if let Some(media) = self.peers.get(&target).map(|p| p.info.media.clone()) {
+            if let Some(peer) = self.peers.get(&target) {
+                let (media, name) = (peer.info.media.clone(), peer.info.name.clone());
                 if media.screen.is_some() {
                     self.set_media(target, media);
                 }
-            }
-            if let Some(name) = self.peers.get(&target).map(|p| p.info.name.clone()) {
                 self.presenter_gone(target, name);
             }
         }
