@@ -4,7 +4,8 @@
 use crate::error::ApiFailure;
 use sala_protocol::{
     ApiError, CreateInvite, CreateMeeting, Deck, DeckId, HostKey, InviteCreated, InviteId,
-    InviteInfo, MeetingCreated, MeetingId, MeetingInfo, MeetingKind, MeetingTitle, SlidePage,
+    InviteInfo, MeetingCreated, MeetingId, MeetingInfo, MeetingKind, MeetingTitle, ResumeToken,
+    SlidePage,
 };
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -19,21 +20,36 @@ enum Body<'a> {
     File(&'a web_sys::Blob),
 }
 
-/// `fetch(url)` with a body, if any, as the host if `host` is given: whether
-/// the status was 2xx, and the answer's text. `None` when there was no answer.
+/// Who a request is made as: the host (its key), or a participant in the
+/// room (its session's resume token).
+#[derive(Clone, Copy)]
+enum Bearer<'a> {
+    Host(&'a HostKey),
+    Session(&'a ResumeToken),
+}
+
+impl Bearer<'_> {
+    fn header(self) -> String {
+        match self {
+            Self::Host(key) => format!("Bearer {key}"),
+            Self::Session(token) => format!("Bearer {token}"),
+        }
+    }
+}
+
+/// `fetch(url)` with a body, if any, as `bearer` if given: whether the
+/// status was 2xx, and the answer's text. `None` when there was no answer.
 async fn fetch(
     method: &str,
     url: &str,
     body: Body<'_>,
-    host: Option<&HostKey>,
+    bearer: Option<Bearer<'_>>,
 ) -> Option<(bool, String)> {
     let init = RequestInit::new();
     init.set_method(method);
     let headers = Headers::new().ok()?;
-    if let Some(key) = host {
-        headers
-            .set("Authorization", &format!("Bearer {key}"))
-            .ok()?;
+    if let Some(bearer) = bearer {
+        headers.set("Authorization", &bearer.header()).ok()?;
     }
     match body {
         Body::None => {}
@@ -57,21 +73,21 @@ async fn call<T: DeserializeOwned>(
     method: &str,
     url: &str,
     body: Body<'_>,
-    host: Option<&HostKey>,
+    bearer: Option<Bearer<'_>>,
 ) -> Result<T, ApiFailure> {
-    let text = call_as(method, url, body, host).await?;
+    let text = call_as(method, url, body, bearer).await?;
     serde_json::from_str(&text).map_err(|_| ApiFailure::Unreachable)
 }
 
-/// One API call, as the host if `host` is given: the answer's text, or the
-/// server's error body.
+/// One API call, as `bearer` if given: the answer's text, or the server's
+/// error body.
 async fn call_as(
     method: &str,
     url: &str,
     body: Body<'_>,
-    host: Option<&HostKey>,
+    bearer: Option<Bearer<'_>>,
 ) -> Result<String, ApiFailure> {
-    let (ok, text) = fetch(method, url, body, host)
+    let (ok, text) = fetch(method, url, body, bearer)
         .await
         .ok_or(ApiFailure::Unreachable)?;
     if ok {
@@ -92,20 +108,20 @@ pub async fn create_invite(
 ) -> Result<InviteCreated, ApiFailure> {
     let body = serde_json::to_string(invite).map_err(|_| ApiFailure::Unreachable)?;
     let url = format!("/api/meetings/{meeting}/invites");
-    call("POST", &url, Body::Json(body), Some(host)).await
+    call("POST", &url, Body::Json(body), Some(Bearer::Host(host))).await
 }
 
 /// The host's invitations.
 pub async fn invites(meeting: &MeetingId, host: &HostKey) -> Result<Vec<InviteInfo>, ApiFailure> {
     let url = format!("/api/meetings/{meeting}/invites");
-    call("GET", &url, Body::None, Some(host)).await
+    call("GET", &url, Body::None, Some(Bearer::Host(host))).await
 }
 
 /// The meeting's record, for its host: readable text, or JSON.
 pub async fn record(meeting: &MeetingId, host: &HostKey, json: bool) -> Result<String, ApiFailure> {
     let format = if json { "json" } else { "text" };
     let url = format!("/api/meetings/{meeting}/record?format={format}");
-    call_as("GET", &url, Body::None, Some(host)).await
+    call_as("GET", &url, Body::None, Some(Bearer::Host(host))).await
 }
 
 /// The host withdraws an invitation.
@@ -115,7 +131,7 @@ pub async fn revoke_invite(
     invite: &InviteId,
 ) -> Result<(), ApiFailure> {
     let url = format!("/api/meetings/{meeting}/invites/{invite}");
-    call_as("DELETE", &url, Body::None, Some(host))
+    call_as("DELETE", &url, Body::None, Some(Bearer::Host(host)))
         .await
         .map(drop)
 }
@@ -133,25 +149,29 @@ pub async fn get_meeting(id: &MeetingId) -> Result<MeetingInfo, ApiFailure> {
     call("GET", &format!("/api/meetings/{id}"), Body::None, None).await
 }
 
-/// Uploads a PDF or picture; the server answers with its rendered pages.
-pub async fn upload_deck(meeting: &MeetingId, file: &web_sys::File) -> Result<Deck, ApiFailure> {
+/// Uploads a PDF or picture as the participant whose session is `session`;
+/// the server answers with its rendered pages.
+pub async fn upload_deck(
+    meeting: &MeetingId,
+    session: &ResumeToken,
+    file: &web_sys::File,
+) -> Result<Deck, ApiFailure> {
     let name = String::from(js_sys::encode_uri_component(&file.name()));
     let url = format!("/api/meetings/{meeting}/decks?name={name}");
-    call("POST", &url, Body::File(file), None).await
+    let bearer = Some(Bearer::Session(session));
+    call("POST", &url, Body::File(file), bearer).await
 }
 
-/// Uploads a still of a shared screen (PNG).
+/// Uploads a still of our shared screen (PNG), as the participant whose
+/// session is `session`.
 pub async fn upload_still(
     meeting: &MeetingId,
+    session: &ResumeToken,
     png: &web_sys::Blob,
 ) -> Result<SlidePage, ApiFailure> {
-    call(
-        "POST",
-        &format!("/api/meetings/{meeting}/stills"),
-        Body::File(png),
-        None,
-    )
-    .await
+    let url = format!("/api/meetings/{meeting}/stills");
+    let bearer = Some(Bearer::Session(session));
+    call("POST", &url, Body::File(png), bearer).await
 }
 
 pub async fn get_deck(id: &DeckId) -> Result<Deck, ApiFailure> {

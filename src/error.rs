@@ -106,7 +106,10 @@ impl CallEnd {
             | ErrorCode::NotWaiting
             | ErrorCode::HearingLobby
             | ErrorCode::NoSuchConsultation
-            | ErrorCode::InConsultation => None,
+            | ErrorCode::InConsultation
+            | ErrorCode::OutOfSequence { .. }
+            // The room stopped with nothing done; joining again may work.
+            | ErrorCode::RecordUnavailable => None,
         }
     }
 
@@ -154,6 +157,7 @@ impl ApiFailure {
             Self::Refused(ApiErrorCode::TooLarge) => Text::FileTooLarge,
             Self::Refused(ApiErrorCode::UnreadableFile) => Text::FileUnreadable,
             Self::Refused(ApiErrorCode::Busy) => Text::ServerBusy,
+            Self::Refused(ApiErrorCode::NotAllowed) => Text::MayNotPresent,
         }
     }
 }

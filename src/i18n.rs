@@ -167,6 +167,7 @@ pub enum Text {
     FileTooLarge,
     FileUnreadable,
     ServerBusy,
+    MayNotPresent,
     YouLeft,
     Rejoin,
     BackHome,

@@ -95,7 +95,7 @@ fn base64url_decode(text: &str) -> Option<Vec<u8>> {
 
 /// This browser's holder key: made once, kept on the device, so that the
 /// holder of a single-use invitation gets back in after a reload or a long
-/// outage. `None` if the browser can give no randomness (then a single-use
+/// outage, and someone removed stays out (by any link) from this browser. `None` if the browser can give no randomness (then a single-use
 /// invitation lets this browser in once).
 pub fn holder_key() -> Option<HolderKey> {
     if let Some(key) = LocalStorage::get::<String>(HOLDER_KEY)

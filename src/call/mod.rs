@@ -167,7 +167,8 @@ struct Engine {
     meeting: MeetingId,
     /// How our link lets us in.
     pass: Pass,
-    /// Our key for an invitation (see `pass::holder_key`).
+    /// This browser's key (see `pass::holder_key`): binds a single-use
+    /// invitation to us, and keeps us out if we are removed.
     holder: Option<HolderKey>,
     dispatch: Callback<Action>,
     events: UnboundedSender<Event>,
@@ -218,7 +219,7 @@ impl Engine {
         dispatch: Callback<Action>,
         events: UnboundedSender<Event>,
     ) -> Self {
-        let holder = pass.invite().and_then(|_| pass::holder_key());
+        let holder = pass::holder_key();
         Self {
             meeting,
             pass,

@@ -54,6 +54,23 @@ impl Engine {
         }
     }
 
+    /// The server counts each peer's numbered messages from 1: joined
+    /// afresh as a new peer (our session expired, the server restarted),
+    /// what still waits for its `Ack` is numbered anew from 1.
+    fn number_anew_if_new(&mut self, you: PeerId) {
+        if self.me == Some(you) {
+            return;
+        }
+        self.seq = 0;
+        for pending in &mut self.unacked {
+            self.seq += 1;
+            pending.seq = self.seq;
+            if let ClientMsg::Reliable { seq, .. } = &mut pending.msg {
+                *seq = self.seq;
+            }
+        }
+    }
+
     /// Sends `msg` numbered, and keeps it until the server acknowledges it:
     /// a socket that died without our knowing loses nothing, it goes again
     /// on the next. Pings go bare (a lost one is the point of them).
@@ -166,6 +183,7 @@ impl Engine {
                 self.attempt = 0;
                 self.resume = Some(resume);
                 self.ice_servers = ice_servers;
+                self.number_anew_if_new(you.id);
                 self.me = Some(you.id);
                 if you.role == Role::Observer {
                     self.watch_only().await;
@@ -371,6 +389,7 @@ impl Engine {
     ) {
         self.attempt = 0;
         self.resume = Some(resume);
+        self.number_anew_if_new(you.id);
         self.me = Some(you.id);
         if you.role == Role::Observer {
             self.watch_only().await;

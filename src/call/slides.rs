@@ -9,7 +9,9 @@ use crate::error::ApiFailure;
 use crate::state::{rendition, Action, DeckStatus, Upload};
 use gloo_timers::callback::Interval;
 use gloo_timers::future::TimeoutFuture;
-use sala_protocol::{ClientMsg, Deck, DeckId, PeerId, Presentation, QualityTier, SlidePage};
+use sala_protocol::{
+    ApiErrorCode, ClientMsg, Deck, DeckId, PeerId, Presentation, QualityTier, SlidePage,
+};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::rc::{Rc, Weak};
@@ -72,8 +74,12 @@ impl Engine {
         self.emit(Action::Upload(Upload::Rendering));
         let send = self.sender();
         let meeting = self.meeting.clone();
+        let session = self.resume.clone();
         spawn_local(async move {
-            let deck = api::upload_deck(&meeting, &file).await;
+            let deck = match session {
+                Some(session) => api::upload_deck(&meeting, &session, &file).await,
+                None => Err(ApiFailure::Refused(ApiErrorCode::NotAllowed)),
+            };
             send(Event::Slides(SlideEvent::DeckUploaded(deck)));
         });
     }
@@ -206,10 +212,12 @@ impl Engine {
         capture.uploading = true;
         let send = self.sender();
         let meeting = self.meeting.clone();
+        let session = self.resume.clone();
         spawn_local(async move {
-            let still = match png.await {
-                Some(blob) => api::upload_still(&meeting, &blob).await,
-                None => Err(ApiFailure::Unreachable),
+            let still = match (png.await, session) {
+                (Some(blob), Some(session)) => api::upload_still(&meeting, &session, &blob).await,
+                (None, _) => Err(ApiFailure::Unreachable),
+                (_, None) => Err(ApiFailure::Refused(ApiErrorCode::NotAllowed)),
             };
             send(Event::Slides(SlideEvent::StillUploaded(still)));
         });

@@ -80,6 +80,7 @@ impl Text {
             FileTooLarge => "The file is too large (at most 40 MB, 200 pages).",
             FileUnreadable => "This file is not a PDF or a picture Sala can read.",
             ServerBusy => "The server is busy. Try again in a moment.",
+            MayNotPresent => "You cannot present in this meeting now.",
             YouLeft => "You left the meeting.",
             Rejoin => "Rejoin",
             BackHome => "Back to the start page",

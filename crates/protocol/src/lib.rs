@@ -286,7 +286,9 @@ pub enum ClientMsg {
         /// gives its role.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         invite: Option<InviteToken>,
-        /// This browser's key for `invite` (see [`HolderKey`]).
+        /// This browser's key (see [`HolderKey`]): binds a single-use
+        /// `invite` to it, and someone removed is refused by it, whatever
+        /// link it comes by.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         holder: Option<HolderKey>,
     },
@@ -624,6 +626,15 @@ pub enum ErrorCode {
     NoSuchConsultation,
     #[error("not while in a private consultation")]
     InConsultation,
+    /// A numbered message out of sequence: not handled, not acknowledged.
+    /// Numbers go 1, 2, 3… per participant across resumes.
+    #[error("message number out of sequence; expected {expected}")]
+    OutOfSequence { expected: u64 },
+    /// The meeting's record could not be written: the action was not
+    /// done, nobody heard of it, and the room stopped so that nothing
+    /// happens that the record does not keep. Joining again may work.
+    #[error("the meeting's record could not be written")]
+    RecordUnavailable,
 }
 
 /// Why an invitation does not let its holder in. Each has its own message on
@@ -700,6 +711,7 @@ impl ErrorCode {
             Self::MeetingEnded => Some(4412),
             Self::RoomLocked => Some(4423),
             Self::Denied => Some(4411),
+            Self::RecordUnavailable => Some(4503),
             Self::Malformed
             | Self::NotJoined
             | Self::AlreadyJoined
@@ -714,7 +726,8 @@ impl ErrorCode {
             | Self::NotWaiting
             | Self::HearingLobby
             | Self::NoSuchConsultation
-            | Self::InConsultation => None,
+            | Self::InConsultation
+            | Self::OutOfSequence { .. } => None,
         }
     }
 
@@ -738,6 +751,7 @@ impl ErrorCode {
             Self::MeetingEnded,
             Self::RoomLocked,
             Self::Denied,
+            Self::RecordUnavailable,
         ]
         .into_iter()
         .chain(InviteRefusal::ALL.map(|reason| Self::InviteRefused { reason }))
@@ -844,6 +858,9 @@ pub enum ApiErrorCode {
     UnreadableFile,
     #[error("the server is busy; try again in a moment")]
     Busy,
+    /// An upload without a session in the meeting's room that may present.
+    #[error("only someone in the room who may present can upload")]
+    NotAllowed,
 }
 
 #[cfg(test)]

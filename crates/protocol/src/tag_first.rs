@@ -274,6 +274,8 @@ impl Tagged for ErrorCode {
             "hearing_lobby" => variant!(map, ErrorCode::HearingLobby {}),
             "no_such_consultation" => variant!(map, ErrorCode::NoSuchConsultation {}),
             "in_consultation" => variant!(map, ErrorCode::InConsultation {}),
+            "out_of_sequence" => variant!(map, ErrorCode::OutOfSequence { expected }),
+            "record_unavailable" => variant!(map, ErrorCode::RecordUnavailable {}),
             other => {
                 const VARIANTS: &[&str] = &[
                     "unknown_meeting",
@@ -304,6 +306,8 @@ impl Tagged for ErrorCode {
                     "hearing_lobby",
                     "no_such_consultation",
                     "in_consultation",
+                    "out_of_sequence",
+                    "record_unavailable",
                 ];
                 return Err(de::Error::unknown_variant(other, VARIANTS));
             }

@@ -326,6 +326,8 @@ fn every_server_message_round_trips() {
         ErrorCode::RoomFull,
         ErrorCode::NotWaiting,
         ErrorCode::HearingLobby,
+        ErrorCode::OutOfSequence { expected: 4 },
+        ErrorCode::RecordUnavailable,
     ]
     .into_iter()
     .chain(InviteRefusal::ALL.map(|reason| ErrorCode::InviteRefused { reason }))
@@ -571,6 +573,7 @@ fn fatal_errors_map_to_close_codes_and_back() {
         ErrorCode::MeetingEnded,
         ErrorCode::RoomLocked,
         ErrorCode::Denied,
+        ErrorCode::RecordUnavailable,
     ]
     .into_iter()
     .chain(InviteRefusal::ALL.map(|reason| ErrorCode::InviteRefused { reason }))

@@ -11,6 +11,8 @@ use sala_protocol::{
 
 use sala_record::{Chain, Digest, Entry, Event, Row};
 
+use crate::room::Holder;
+
 mod invites;
 
 /// File name of the database inside the data directory.
@@ -22,6 +24,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/0003_record.sql")),
     M::up(include_str!("../migrations/0004_invites.sql")),
     M::up(include_str!("../migrations/0005_kind.sql")),
+    M::up(include_str!("../migrations/0006_barred.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -184,6 +187,28 @@ impl Db {
             )?;
             tx.commit()?;
             Ok(row)
+        })
+        .await
+    }
+
+    /// Keeps `holder`'s browser out of `meeting` for good.
+    pub async fn bar(&self, meeting: MeetingId, holder: Holder, at_ms: i64) -> Result<(), DbError> {
+        self.with(move |c| {
+            c.execute(
+                "INSERT OR IGNORE INTO barred (meeting_id, holder, at) VALUES (?1, ?2, ?3)",
+                params![meeting.as_str(), holder.as_str(), at_ms],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The browsers kept out of `meeting`.
+    pub async fn barred(&self, meeting: MeetingId) -> Result<Vec<Holder>, DbError> {
+        self.with(move |c| {
+            let mut stmt = c.prepare("SELECT holder FROM barred WHERE meeting_id = ?1")?;
+            let rows = stmt.query_map([meeting.as_str()], |r| r.get::<_, String>(0))?;
+            rows.map(|r| Ok(Holder::from_stored(r?))).collect()
         })
         .await
     }

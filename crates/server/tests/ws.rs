@@ -1,151 +1,19 @@
 //! A real server on 127.0.0.1:0 driven by tokio-tungstenite clients.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::SinkExt;
 use sala_protocol::{
-    ClientMsg, DisplayName, ErrorCode, HostKey, LeaveReason, MediaState, MeetingId, PeerId,
-    PeerInfo, ResumeToken, Role, SdpType, ServerMsg, Signal, MAX_FRAME_BYTES, PROTOCOL_VERSION,
+    ClientMsg, ErrorCode, HostKey, LeaveReason, MediaState, MeetingId, PeerId, Role, SdpType,
+    ServerMsg, Signal, MAX_FRAME_BYTES, PROTOCOL_VERSION,
 };
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{self, Message};
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
-/// Bound on every wait for a message; tests never sleep to synchronise.
-const WAIT: Duration = Duration::from_secs(5);
 
 mod support;
 
-use support::{server, Server};
-
-async fn connect(addr: SocketAddr) -> Ws {
-    tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
-        .await
-        .unwrap()
-        .0
-}
-
-fn join_msg(
-    meeting: &MeetingId,
-    name: &str,
-    host_key: Option<HostKey>,
-    resume: Option<ResumeToken>,
-) -> ClientMsg {
-    ClientMsg::Join {
-        protocol: PROTOCOL_VERSION,
-        meeting: meeting.clone(),
-        name: DisplayName::parse(name).unwrap(),
-        media: MediaState::default(),
-        host_key,
-        resume,
-        invite: None,
-        holder: None,
-    }
-}
-
-async fn send(ws: &mut Ws, msg: &ClientMsg) {
-    ws.send(Message::text(serde_json::to_string(msg).unwrap()))
-        .await
-        .unwrap();
-}
-
-/// Next frame that is not a ping/pong, within [`WAIT`].
-async fn frame(ws: &mut Ws) -> Message {
-    loop {
-        let next = tokio::time::timeout(WAIT, ws.next())
-            .await
-            .expect("timed out waiting for a frame");
-        match next.expect("stream ended").expect("socket error") {
-            Message::Ping(_) | Message::Pong(_) => continue,
-            m => return m,
-        }
-    }
-}
-
-async fn recv(ws: &mut Ws) -> ServerMsg {
-    match frame(ws).await {
-        Message::Text(t) => serde_json::from_str(t.as_str()).unwrap(),
-        other => panic!("expected a text frame, got {other:?}"),
-    }
-}
-
-/// Expects `Error{error}`, then a close frame with its close code.
-async fn expect_fatal(ws: &mut Ws, error: ErrorCode) {
-    assert_eq!(recv(ws).await, ServerMsg::Error { error });
-    expect_close(ws, error.close_code().unwrap()).await;
-}
-
-async fn expect_close(ws: &mut Ws, code: u16) {
-    match frame(ws).await {
-        Message::Close(Some(f)) => assert_eq!(u16::from(f.code), code),
-        other => panic!("expected close {code}, got {other:?}"),
-    }
-}
-
-struct Joined {
-    ws: Ws,
-    you: PeerInfo,
-    peers: Vec<PeerInfo>,
-    resume: ResumeToken,
-    resumed: bool,
-}
-
-async fn join(
-    s: &Server,
-    name: &str,
-    host_key: Option<HostKey>,
-    resume: Option<ResumeToken>,
-) -> Joined {
-    let mut ws = connect(s.addr).await;
-    send(&mut ws, &join_msg(&s.meeting, name, host_key, resume)).await;
-    welcome(ws).await
-}
-
-async fn welcome(mut ws: Ws) -> Joined {
-    match recv(&mut ws).await {
-        ServerMsg::Welcome {
-            you,
-            peers,
-            resume,
-            resumed,
-            protocol,
-            ..
-        } => {
-            assert_eq!(protocol, PROTOCOL_VERSION);
-            Joined {
-                ws,
-                you,
-                peers,
-                resume,
-                resumed,
-            }
-        }
-        other => panic!("expected Welcome, got {other:?}"),
-    }
-}
-
-/// Pings and returns everything received before the matching Pong.
-async fn ping(ws: &mut Ws, nonce: u32) -> Vec<ServerMsg> {
-    send(
-        ws,
-        &ClientMsg::Ping {
-            nonce,
-            rtt_ms: None,
-        },
-    )
-    .await;
-    let mut before = Vec::new();
-    loop {
-        match recv(ws).await {
-            ServerMsg::Pong { nonce: n } if n == nonce => return before,
-            other => before.push(other),
-        }
-    }
-}
+use support::client::*;
+use support::server;
 
 fn offer(sdp: &str) -> Signal {
     Signal::Description {

@@ -6,6 +6,7 @@ use sala_protocol::{HolderKey, InviteId, InviteInfo, InviteRefusal, MeetingId, R
 
 use super::{Db, DbError};
 use crate::invite::Claims;
+use crate::room::Holder;
 
 impl Db {
     /// Stores a new invitation of `claims.meeting`.
@@ -91,7 +92,7 @@ impl Db {
         holder: Option<HolderKey>,
         at_ms: i64,
     ) -> Result<Result<(), InviteRefusal>, DbError> {
-        let holder = holder.map(|h| hex_sha256(h.as_str()));
+        let holder = holder.map(|h| Holder::of(&h).as_str().to_owned());
         self.with(move |c| {
             let tx = c.unchecked_transaction()?;
             type Row = (Option<i64>, Option<String>, Option<i64>, Option<i64>, Option<i64>);
@@ -132,14 +133,6 @@ impl Db {
         })
         .await
     }
-}
-
-fn hex_sha256(s: &str) -> String {
-    use sha2::Digest as _;
-    sha2::Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 fn role_from(s: &str) -> Result<Role, DbError> {

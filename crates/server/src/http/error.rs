@@ -20,6 +20,9 @@ pub enum AppError {
     Db(#[from] DbError),
     #[error("request body too large")]
     TooLarge,
+    /// An upload not made as someone in the room who may present.
+    #[error("not allowed")]
+    NotAllowed,
     /// Too many uploads are being rendered already.
     #[error("renderer busy")]
     Busy,
@@ -89,6 +92,7 @@ impl IntoResponse for AppError {
                 (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal)
             }
             Self::Busy => (StatusCode::SERVICE_UNAVAILABLE, ApiErrorCode::Busy),
+            Self::NotAllowed => (StatusCode::FORBIDDEN, ApiErrorCode::NotAllowed),
         };
         (status, Json(ApiError { error })).into_response()
     }

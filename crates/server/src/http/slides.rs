@@ -5,13 +5,13 @@
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use sala_protocol::{
-    Deck, DeckId, ImageFormat, ImageId, MeetingId, Rendition, SlidePage, MAX_DECK_BYTES,
-    MAX_DECK_PAGES, MAX_STILL_BYTES,
+    Deck, DeckId, ImageFormat, ImageId, MeetingId, PeerId, Rendition, ResumeToken, SlidePage,
+    MAX_DECK_BYTES, MAX_DECK_PAGES, MAX_STILL_BYTES,
 };
 use sala_slides::{Limits, SlidesError};
 use serde::Deserialize;
@@ -29,14 +29,17 @@ pub struct UploadQuery {
     name: String,
 }
 
-/// `POST /api/meetings/{id}/decks?name=…`, body: a PDF, PNG, JPEG or WebP.
+/// `POST /api/meetings/{id}/decks?name=…`, body: a PDF, PNG, JPEG or WebP,
+/// made as someone in the room who may present (see [`uploader`]).
 pub async fn upload_deck(
     State(state): State<AppState>,
     meeting: Result<Path<String>, PathRejection>,
     Query(query): Query<UploadQuery>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<Deck>), AppError> {
     let meeting = existing_meeting(&state, meeting?).await?;
+    let by = uploader(&state, &meeting, &headers).await?;
     let body = body?;
     let limits = Limits {
         max_input_bytes: MAX_DECK_BYTES,
@@ -57,7 +60,7 @@ pub async fn upload_deck(
         name,
         pages,
     };
-    tracing::info!(meeting = %meeting, deck = %deck.id, pages = deck.pages.len(), "deck uploaded");
+    tracing::info!(meeting = %meeting, peer = %by, deck = %deck.id, pages = deck.pages.len(), "deck uploaded");
     state
         .db()
         .save_deck(meeting, deck.clone(), images, now_ms())
@@ -65,13 +68,16 @@ pub async fn upload_deck(
     Ok((StatusCode::CREATED, Json(deck)))
 }
 
-/// `POST /api/meetings/{id}/stills`, body: one picture (a screen-share still).
+/// `POST /api/meetings/{id}/stills`, body: one picture (a screen-share
+/// still), made as someone in the room who may present (see [`uploader`]).
 pub async fn upload_still(
     State(state): State<AppState>,
     meeting: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<SlidePage>), AppError> {
-    existing_meeting(&state, meeting?).await?;
+    let meeting = existing_meeting(&state, meeting?).await?;
+    uploader(&state, &meeting, &headers).await?;
     let body = body?;
     let limits = Limits {
         max_input_bytes: MAX_STILL_BYTES,
@@ -130,6 +136,28 @@ pub async fn image(
         data,
     )
         .into_response())
+}
+
+/// Who makes an upload: its bearer is a session token (the `resume` of its
+/// `Welcome`) of someone in `meeting`'s live room who may present — not
+/// waiting in the lobby, not the public gallery. Checked before anything
+/// is rendered.
+async fn uploader(
+    state: &AppState,
+    meeting: &MeetingId,
+    headers: &HeaderMap,
+) -> Result<PeerId, AppError> {
+    let token = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|t| ResumeToken::parse(t.trim()).ok())
+        .ok_or(AppError::NotAllowed)?;
+    state
+        .rooms()
+        .presenter(meeting, token)
+        .await
+        .ok_or(AppError::NotAllowed)
 }
 
 async fn existing_meeting(state: &AppState, Path(id): Path<String>) -> Result<MeetingId, AppError> {

@@ -24,7 +24,7 @@ use crate::http::rate;
 use crate::invite;
 use crate::room::actor::{JoinRequest, Outbound, RoomHandle, OUTBOX};
 use crate::room::registry::JoinError;
-use crate::room::{ConnId, Invited};
+use crate::room::{ConnId, Holder, Invited};
 use crate::AppState;
 
 /// How long a fatal error's `Error` and close frame may take to go out.
@@ -270,6 +270,7 @@ impl Receiver {
                     })
                     .await;
             }
+            let browser = holder.as_ref().map(Holder::of);
             let invited = match invite {
                 None => None,
                 Some(token) => match self.admit(&meeting, &name, &token, holder).await {
@@ -288,6 +289,7 @@ impl Receiver {
                 host_key,
                 resume,
                 invited,
+                holder: browser,
             };
             match self.state.rooms().join(meeting.clone(), req).await {
                 Ok(room) => {

@@ -5,13 +5,13 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use sala_protocol::{
-    ClientMsg, DeckId, DisplayName, ErrorCode, HostKey, MediaState, MeetingId, ResumeToken,
+    ClientMsg, DeckId, DisplayName, ErrorCode, HostKey, MediaState, MeetingId, PeerId, ResumeToken,
     ServerMsg,
 };
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tracing::{debug, error, info, warn};
 
-use super::machine::{ConnId, Input, Invited, Join, Output, Room};
+use super::machine::{ConnId, Holder, Input, Invited, Join, Output, Room};
 use super::registry::Registry;
 use crate::db::{now_ms, Db};
 
@@ -40,6 +40,7 @@ pub struct JoinRequest {
     pub host_key: Option<HostKey>,
     pub resume: Option<ResumeToken>,
     pub invited: Option<Invited>,
+    pub holder: Option<Holder>,
 }
 
 #[derive(Debug)]
@@ -59,6 +60,11 @@ pub(crate) enum Command {
     },
     Disconnected {
         conn: ConnId,
+    },
+    /// Who holds this session token, if it may present (an upload's bearer).
+    Presenter {
+        token: ResumeToken,
+        reply: oneshot::Sender<Option<PeerId>>,
     },
 }
 
@@ -124,6 +130,15 @@ pub(crate) struct Actor {
     pub(crate) idle: bool,
 }
 
+/// How a flush ended.
+enum Flushed {
+    /// Everything the machine asked for was carried out.
+    Done,
+    /// The record refused an entry: nothing after it was carried out, and
+    /// the room must stop (see [`Actor::record_failed`]).
+    RecordFailed,
+}
+
 impl Actor {
     pub(crate) async fn run(mut self) {
         info!(meeting = %self.meeting, "room opened");
@@ -136,7 +151,10 @@ impl Actor {
                 },
                 () = sleep_until(deadline) => self.room.handle_timeout(Instant::now()),
             }
-            self.flush().await;
+            if let Flushed::RecordFailed = self.flush().await {
+                self.record_failed();
+                break;
+            }
             if self.idle {
                 if self.room.peer_count() > 0 {
                     self.idle = false;
@@ -167,6 +185,7 @@ impl Actor {
                         host_key: req.host_key,
                         resume: req.resume,
                         invited: req.invited,
+                        holder: req.holder,
                         new_token,
                     }),
                 );
@@ -193,6 +212,9 @@ impl Actor {
                     },
                 ),
             ),
+            Command::Presenter { token, reply } => {
+                let _ = reply.send(self.room.presenter_by_token(&token));
+            }
             Command::Disconnected { conn } => {
                 debug!(meeting = %self.meeting, conn = conn.0, "socket gone");
                 self.conns.remove(&conn);
@@ -204,7 +226,7 @@ impl Actor {
     /// Carries out everything the machine asked for, in order. A record is
     /// committed before anything after it is sent: what follows it (the
     /// Welcome of a join, say) acknowledges it.
-    async fn flush(&mut self) {
+    async fn flush(&mut self) -> Flushed {
         loop {
             let mut stalled = Vec::new();
             while let Some(out) = self.room.poll_output() {
@@ -227,13 +249,19 @@ impl Actor {
                         if let Err(e) = self.db.append(self.meeting.clone(), event, now_ms()).await
                         {
                             error!(meeting = %self.meeting, error = %e, "could not write to the record");
+                            return Flushed::RecordFailed;
+                        }
+                    }
+                    Output::Bar(holder) => {
+                        if let Err(e) = self.db.bar(self.meeting.clone(), holder, now_ms()).await {
+                            error!(meeting = %self.meeting, error = %e, "could not bar a removed browser");
                         }
                     }
                     Output::Empty => self.idle = true,
                 }
             }
             if stalled.is_empty() {
-                return;
+                return Flushed::Done;
             }
             // A socket that cannot keep up (or is gone) is dropped: dropping its
             // sender ends its send task, and the peer may resume later.
@@ -245,6 +273,23 @@ impl Actor {
                 }
             }
         }
+    }
+}
+
+impl Actor {
+    /// The record could not keep an entry: what the machine asked for after
+    /// it (the announcement, the `Ack`, the `Welcome` that would have
+    /// acknowledged it) is dropped, and since the machine has moved on to
+    /// a state the record does not show, the room stops. Everyone is closed
+    /// with `RecordUnavailable`; those who come back find a room started
+    /// again from the database.
+    fn record_failed(&mut self) {
+        while self.room.poll_output().is_some() {}
+        for (_, tx) in self.conns.drain() {
+            let _ = tx.try_send(Outbound::Close(Some(ErrorCode::RecordUnavailable)));
+        }
+        self.rx.close();
+        error!(meeting = %self.meeting, "room stopped: its record refused an entry");
     }
 }
 

@@ -4,7 +4,7 @@
 //! resume tokens are arguments, effects come out of [`Room::poll_output`]
 //! and the next deadline out of [`Room::poll_timeout`].
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use sala_protocol::{
@@ -14,6 +14,8 @@ use sala_protocol::{
 };
 
 use sala_record::Event;
+
+pub use controls::Holder;
 
 mod consulting;
 mod controls;
@@ -72,6 +74,9 @@ pub struct Join {
     pub resume: Option<ResumeToken>,
     /// A checked invitation: the role it gives.
     pub invited: Option<Invited>,
+    /// The browser it comes from, if it says (its holder key's digest):
+    /// someone removed is barred by it for the rest of the meeting.
+    pub holder: Option<Holder>,
     /// Fresh random token, handed out in the `Welcome` if the join succeeds.
     pub new_token: ResumeToken,
 }
@@ -99,6 +104,10 @@ pub enum Output {
     /// Append an event to the meeting's record. The shell commits it before
     /// it carries out the outputs after it: they acknowledge it.
     Record(Event),
+    /// Keep this browser out of the meeting for good (it was removed): the
+    /// shell stores it before it carries out the outputs after it, and hands
+    /// it back to a room started again ([`Room::bar`]).
+    Bar(Holder),
     /// The room has had no peer for [`EMPTY_LINGER`]; the shell may drop it.
     Empty,
 }
@@ -151,6 +160,8 @@ struct Peer {
     still: Option<SlidePage>,
     /// The invitation that let this peer in.
     invite: Option<InviteId>,
+    /// The browser it came from, if it said.
+    holder: Option<Holder>,
     /// The host asked it to take the oath, and it has not yet.
     oath_asked: bool,
     /// The last numbered message of this peer handled, on any of its sockets.
@@ -185,6 +196,8 @@ pub struct Room {
     last_consultation: u32,
     /// Private consultations asked for and not yet answered.
     consult_invites: Vec<consulting::Invite>,
+    /// Browsers of people removed: they do not come back, by any link.
+    barred: HashSet<Holder>,
 }
 
 impl Room {
@@ -212,6 +225,7 @@ impl Room {
             chat: VecDeque::new(),
             last_consultation: 0,
             consult_invites: Vec::new(),
+            barred: HashSet::new(),
         }
     }
 
@@ -246,9 +260,17 @@ impl Room {
                 let Some(peer) = self.conns.get(&conn).and_then(|id| self.peers.get_mut(id)) else {
                     return;
                 };
-                if seq > peer.acked {
+                // Numbers go 1, 2, 3… per peer, across its sockets. An `Ack`
+                // says "done": the next number is done and acknowledged; one
+                // done before is acknowledged again (its first `Ack` may have
+                // died with a socket), not done twice; anything else is
+                // refused and not acknowledged.
+                let next = peer.acked + 1;
+                if seq == next {
                     peer.acked = seq;
                     self.dispatch(now, *input);
+                } else if seq == 0 || seq > next {
+                    return self.error(conn, ErrorCode::OutOfSequence { expected: next });
                 }
                 self.send(conn, ServerMsg::Ack { seq });
             }

@@ -5,11 +5,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
-use sala_protocol::{IceServer, MeetingId};
+use sala_protocol::{IceServer, MeetingId, PeerId, ResumeToken};
 use tokio::sync::mpsc::{self, error::TrySendError};
+use tokio::sync::oneshot;
 
 use super::actor::{Actor, Command, JoinRequest, RoomHandle, INBOX};
-use super::machine::Room;
+use super::machine::{Holder, Room};
 use crate::db::{Db, DbError, StoredMeeting};
 
 #[derive(Debug, thiserror::Error)]
@@ -71,14 +72,15 @@ impl Registry {
         req: JoinRequest,
     ) -> Result<RoomHandle, JoinError> {
         let mut cmd = Command::Join(req);
-        let mut loaded: Option<StoredMeeting> = None;
+        let mut loaded: Option<(StoredMeeting, Vec<Holder>)> = None;
         loop {
             cmd = match self.try_enqueue(&meeting, cmd, &mut loaded) {
                 Enqueue::Sent(handle) => return Ok(handle),
                 Enqueue::Retry(cmd) => cmd,
                 Enqueue::NotLive(cmd) => {
                     let found = self.0.db.meeting(meeting.clone()).await?;
-                    loaded = Some(found.ok_or(JoinError::UnknownMeeting)?);
+                    let found = found.ok_or(JoinError::UnknownMeeting)?;
+                    loaded = Some((found, self.0.db.barred(meeting.clone()).await?));
                     cmd
                 }
                 // A full inbox is not empty, so the room cannot retire while we wait.
@@ -96,16 +98,16 @@ impl Registry {
         &self,
         meeting: &MeetingId,
         cmd: Command,
-        loaded: &mut Option<StoredMeeting>,
+        loaded: &mut Option<(StoredMeeting, Vec<Holder>)>,
     ) -> Enqueue {
         let mut rooms = self.rooms();
         let tx = match rooms.get(meeting) {
             Some(slot) if !slot.tx.is_closed() => slot.tx.clone(),
             _ => {
-                let Some(stored) = loaded.take() else {
+                let Some((stored, barred)) = loaded.take() else {
                     return Enqueue::NotLive(cmd);
                 };
-                let slot = self.spawn(stored);
+                let slot = self.spawn(stored, barred);
                 let tx = slot.tx.clone();
                 rooms.insert(meeting.clone(), slot);
                 tx
@@ -121,7 +123,7 @@ impl Registry {
         }
     }
 
-    fn spawn(&self, stored: StoredMeeting) -> Slot {
+    fn spawn(&self, stored: StoredMeeting, barred: Vec<Holder>) -> Slot {
         let StoredMeeting {
             info,
             host_key,
@@ -137,6 +139,9 @@ impl Registry {
         if ended {
             room.mark_ended();
         }
+        for holder in barred {
+            room.bar(holder);
+        }
         let actor = Actor {
             meeting,
             generation,
@@ -149,6 +154,15 @@ impl Registry {
         };
         tokio::spawn(actor.run());
         Slot { tx, generation }
+    }
+
+    /// Who holds session `token` in `meeting`'s live room, if it may present
+    /// there now; nobody if the room is not live.
+    pub async fn presenter(&self, meeting: &MeetingId, token: ResumeToken) -> Option<PeerId> {
+        let tx = self.rooms().get(meeting).map(|slot| slot.tx.clone())?;
+        let (reply, answer) = oneshot::channel();
+        tx.send(Command::Presenter { token, reply }).await.ok()?;
+        answer.await.ok().flatten()
     }
 
     /// Called by an idle room: forgets it unless commands are waiting for it.

@@ -6,14 +6,15 @@
 use std::time::{Duration, Instant};
 
 use sala_protocol::{
-    ClientMsg, DeckId, DisplayName, ErrorCode, Hold, HostKey, IceServer, InviteId, LeaveReason,
-    MediaState, MeetingId, MeetingInfo, MeetingKind, MeetingTitle, PeerId, PeerInfo, ResumeToken,
-    Role, SdpType, ServerMsg, Signal, Transport, MESH_CAPACITY, PROTOCOL_VERSION,
+    ClientMsg, DeckId, DisplayName, ErrorCode, Hold, HolderKey, HostKey, IceServer, InviteId,
+    LeaveReason, MediaState, MeetingId, MeetingInfo, MeetingKind, MeetingTitle, PeerId, PeerInfo,
+    ResumeToken, Role, SdpType, ServerMsg, Signal, Transport, MESH_CAPACITY, PROTOCOL_VERSION,
 };
 use sala_record::Event;
 
 use super::machine::{
-    ConnId, Input, Invited, Join, Output, Room, EMPTY_LINGER, RESUME_GRACE, SIGNAL_BUFFER,
+    ConnId, Holder, Input, Invited, Join, Output, Room, EMPTY_LINGER, LOBBY_CAPACITY, RESUME_GRACE,
+    SIGNAL_BUFFER,
 };
 
 const SEC: u64 = 1000;
@@ -37,6 +38,10 @@ fn ice() -> Vec<IceServer> {
 }
 fn token(n: u8) -> ResumeToken {
     ResumeToken::from_random([n; 16])
+}
+/// The browser of peer `n`.
+fn holder(n: u64) -> Holder {
+    Holder::of(&HolderKey::from_random([n as u8; 16]))
 }
 fn name(n: u64) -> DisplayName {
     DisplayName::parse(&format!("P{n}")).unwrap()
@@ -74,6 +79,7 @@ fn join(c: u64, n: u64, key: Option<HostKey>, resume: Option<ResumeToken>) -> In
         host_key: key,
         resume,
         invited: None,
+        holder: Some(holder(n)),
         new_token: token(n as u8),
     })
 }
@@ -86,6 +92,7 @@ fn rejoin(c: u64, n: u64, fresh: u8) -> Input {
         host_key: None,
         resume: Some(token(n as u8)),
         invited: None,
+        holder: Some(holder(n)),
         new_token: token(fresh),
     })
 }
@@ -1219,6 +1226,7 @@ fn host_controls() {
                             by: PeerId(1),
                             invite: None,
                         }),
+                        Output::Bar(holder(3)),
                         close(3, ErrorCode::Removed),
                     ];
                     out.extend(left(&[1, 2], 3, LeaveReason::Removed));
@@ -1301,6 +1309,7 @@ fn host_controls() {
                             by: PeerId(2),
                             invite: Some(invite_id()),
                         }),
+                        Output::Bar(holder(3)),
                         close(3, ErrorCode::Removed),
                     ];
                     out.extend(left(&[1, 2], 3, LeaveReason::Removed));
@@ -1427,6 +1436,7 @@ fn a_room_started_for_an_ended_meeting_lets_nobody_in() {
 
 mod consulting;
 mod floor;
+mod hostile;
 mod lobby;
 mod reliable;
 mod roles;

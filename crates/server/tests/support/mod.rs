@@ -8,8 +8,12 @@ use sala_protocol::{HostKey, MeetingId, MeetingInfo, MeetingKind, MeetingTitle};
 use sala_server::invite::Secret;
 use sala_server::{app, AppState, Config, Db};
 
+pub mod client;
+
+#[allow(dead_code)] // not every test binary reads every field
 pub struct Server {
-    _dir: tempfile::TempDir,
+    /// The data dir (the database is `sala_server::db::DB_FILE` in it).
+    pub dir: tempfile::TempDir,
     pub addr: SocketAddr,
     pub state: AppState,
     pub meeting: MeetingId,
@@ -44,7 +48,7 @@ pub async fn server() -> Server {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(axum::serve(listener, app(state.clone())).into_future());
     Server {
-        _dir: dir,
+        dir,
         addr,
         state,
         meeting,

@@ -57,11 +57,12 @@ impl Peer {
     }
 
     /// `media` as the others get it: what the host holds is off, in the
-    /// room; the public gallery shares no screen, anywhere.
+    /// room and in the lobby (a hold is not shed by being excused); the
+    /// public gallery shares no screen, anywhere.
     pub(super) fn held(&self, media: MediaState) -> MediaState {
         let mut media = match self.place {
-            Place::Room => media.held(self.info.hold),
-            _ => media,
+            Place::Room | Place::Lobby { .. } => media.held(self.info.hold),
+            Place::Consultation(_) => media,
         };
         if self.info.role == Role::Observer {
             media.screen = None;

@@ -4,10 +4,32 @@
 
 use std::time::Instant;
 
-use sala_protocol::{ErrorCode, Hold, LeaveReason, PeerId, Role, ServerMsg};
+use sala_protocol::{ErrorCode, Hold, HolderKey, LeaveReason, PeerId, Role, ServerMsg};
 use sala_record::Event;
 
-use super::{ConnId, Room};
+use super::{ConnId, Output, Room};
+
+/// A browser as the server knows it: the SHA-256 (hex) of its holder key,
+/// never the key itself, so that what is stored cannot be used to get in.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Holder(String);
+
+impl Holder {
+    pub fn of(key: &HolderKey) -> Self {
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::digest(key.as_str().as_bytes());
+        Self(digest.iter().map(|b| format!("{b:02x}")).collect())
+    }
+
+    /// A digest as stored (by [`Holder::as_str`]).
+    pub fn from_stored(digest: String) -> Self {
+        Self(digest)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 impl Room {
     /// Whether `peer` runs the meeting (host or co-host).
@@ -18,8 +40,9 @@ impl Room {
     }
 
     /// `by` sends `target` out of the meeting: it is told why and closed,
-    /// the others hear it left, and its invitation stops working (the shell
-    /// does that with the record's `Removed`).
+    /// the others hear it left, and it is barred for the rest of the
+    /// meeting: its invitation stops working (the shell does that with the
+    /// record's `Removed`) and its browser is refused by any link (`Bar`).
     pub(super) fn remove_peer(&mut self, now: Instant, conn: ConnId, by: PeerId, target: PeerId) {
         if !self.moderates(by) || target == by {
             return self.error(conn, ErrorCode::NotAllowed);
@@ -35,6 +58,7 @@ impl Room {
             return self.error(conn, ErrorCode::NotAllowed);
         }
         let attached = peer.link.conn();
+        let holder = peer.holder.clone();
         let removed = Event::Removed {
             peer: target,
             name: peer.info.name.clone(),
@@ -42,6 +66,10 @@ impl Room {
             invite: peer.invite.clone(),
         };
         self.record(removed);
+        if let Some(holder) = holder {
+            self.barred.insert(holder.clone());
+            self.outputs.push_back(Output::Bar(holder));
+        }
         if let Some(target_conn) = attached {
             self.close(target_conn, Some(ErrorCode::Removed));
         }
@@ -126,6 +154,16 @@ impl Room {
     /// The meeting was ended before this room started (the database says so).
     pub fn mark_ended(&mut self) {
         self.ended = true;
+    }
+
+    /// Someone was removed from this browser before this room started.
+    pub fn bar(&mut self, holder: Holder) {
+        self.barred.insert(holder);
+    }
+
+    /// Whether this browser's holder was removed from the meeting.
+    pub(super) fn barred(&self, holder: Option<&Holder>) -> bool {
+        holder.is_some_and(|h| self.barred.contains(h))
     }
 
     /// `by` ends the meeting: everyone is told and closed, and nobody can

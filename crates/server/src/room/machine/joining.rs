@@ -4,8 +4,8 @@
 use std::collections::VecDeque;
 
 use sala_protocol::{
-    ErrorCode, Hold, LinkQuality, MediaState, PeerId, PeerInfo, ResumeToken, Role, ServerMsg,
-    Transport, MESH_CAPACITY, PROTOCOL_VERSION,
+    ErrorCode, Hold, InviteRefusal, LinkQuality, MediaState, PeerId, PeerInfo, ResumeToken, Role,
+    ServerMsg, Transport, MESH_CAPACITY, PROTOCOL_VERSION,
 };
 use sala_record::Event;
 
@@ -20,6 +20,7 @@ impl Room {
             host_key,
             resume,
             invited,
+            holder,
             new_token,
         } = join;
         if self.conns.contains_key(&conn) {
@@ -30,6 +31,16 @@ impl Room {
         }
         if host_key.as_ref().is_some_and(|k| *k != self.host_key) {
             return self.close(conn, Some(ErrorCode::BadHostKey));
+        }
+        if self.barred(holder.as_ref()) {
+            // Removed from this browser: not by the guest link, not by any
+            // invitation, not by resuming.
+            self.record(Event::JoinRefused {
+                name,
+                invite: invited.map(|i| i.invite),
+                reason: InviteRefusal::Removed,
+            });
+            return self.close(conn, Some(ErrorCode::Removed));
         }
         if let Some(token) = resume {
             let found = self
@@ -52,7 +63,13 @@ impl Room {
         }
         let waits = self.lobby_on && !role.moderates();
         let full = if waits {
-            self.peers.len() - self.in_room().count() >= LOBBY_CAPACITY
+            // Those who came by the guest link wait in a lobby of their own
+            // size: they cannot crowd out the invited.
+            let invited = invited.is_some();
+            self.waiting_peers()
+                .filter(|p| p.invite.is_some() == invited)
+                .count()
+                >= LOBBY_CAPACITY
         } else {
             self.in_room().count() >= MESH_CAPACITY
         };
@@ -71,7 +88,7 @@ impl Room {
             id,
             name,
             role,
-            media: media.held(hold),
+            media,
             hold,
             oath: None,
         };
@@ -83,6 +100,22 @@ impl Room {
         } else {
             Place::Room
         };
+        let mut peer = Peer {
+            info,
+            place,
+            token: new_token,
+            previous_token: None,
+            link: Link::Attached(conn),
+            still: None,
+            invite,
+            holder,
+            oath_asked: false,
+            acked: 0,
+        };
+        // What it says it sends passes the same checks as in the room.
+        peer.info.media = peer.held(peer.info.media.clone());
+        let info = peer.info.clone();
+        let invite = peer.invite.clone();
         // Recorded first: the shell commits it before it sends what
         // follows, so the others' PeerJoined and the Welcome acknowledge a
         // durable join.
@@ -104,20 +137,7 @@ impl Room {
                 self.send(other, ServerMsg::PeerJoined { peer: info.clone() });
             }
         }
-        self.peers.insert(
-            id,
-            Peer {
-                info: info.clone(),
-                place,
-                token: new_token,
-                previous_token: None,
-                link: Link::Attached(conn),
-                still: None,
-                invite,
-                oath_asked: false,
-                acked: 0,
-            },
-        );
+        self.peers.insert(id, peer);
         self.conns.insert(conn, id);
         self.empty_since = None;
         self.empty_reported = false;

@@ -11,7 +11,7 @@ use sala_protocol::{
 };
 use sala_record::Event;
 
-use super::{ConnId, Place, Room};
+use super::{ConnId, Peer, Place, Room};
 
 impl Room {
     /// Whether `peer` waits in the lobby.
@@ -19,6 +19,13 @@ impl Room {
         self.peers
             .get(&peer)
             .is_some_and(|p| matches!(p.place, Place::Lobby { .. }))
+    }
+
+    /// The peers waiting in the lobby.
+    pub(super) fn waiting_peers(&self) -> impl Iterator<Item = &Peer> + '_ {
+        self.peers
+            .values()
+            .filter(|p| matches!(p.place, Place::Lobby { .. }))
     }
 
     /// Who waits, as the host and co-hosts see them, in order of arrival.
@@ -56,7 +63,8 @@ impl Room {
     }
 
     /// A waiting peer may only keep its connection alive, say what it
-    /// would send, and leave.
+    /// would send (kept as the room's rules allow it: what the host holds
+    /// stays off, the gallery shares nothing), and leave.
     pub(super) fn message_from_lobby(
         &mut self,
         now: Instant,
@@ -73,7 +81,7 @@ impl Room {
             }
             ClientMsg::Media { media } => {
                 if let Some(peer) = self.peers.get_mut(&from) {
-                    peer.info.media = media;
+                    peer.info.media = peer.held(media);
                 }
             }
             ClientMsg::Leave => {
@@ -143,6 +151,8 @@ impl Room {
             return;
         };
         peer.place = Place::Room;
+        // Announced as the room's rules allow, whatever was kept meanwhile.
+        peer.info.media = peer.held(peer.info.media.clone());
         let info = peer.info.clone();
         let attached = peer.link.conn();
         self.record(Event::Admitted {

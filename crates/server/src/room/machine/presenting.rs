@@ -2,25 +2,42 @@
 //! the latest still of each screen share (issue #3).
 
 use sala_protocol::{
-    DeckId, DisplayName, ErrorCode, PeerId, Presentation, Role, ServerMsg, SlidePage,
+    DeckId, DisplayName, ErrorCode, PeerId, Presentation, ResumeToken, Role, ServerMsg, SlidePage,
 };
 
 use sala_record::Event;
 
-use super::{ConnId, Room};
+use super::{ConnId, Peer, Place, Room};
+
+impl Peer {
+    /// In the room (not waiting, not out consulting) and not the public
+    /// gallery: it may present slides and show its screen's stills.
+    fn may_present(&self) -> bool {
+        self.place == Place::Room && self.info.role != Role::Observer
+    }
+}
 
 impl Room {
+    /// The peer whose session `token` is, if it may present now: an
+    /// upload (a deck, a still) is made as it (the token is its bearer).
+    pub fn presenter_by_token(&self, token: &ResumeToken) -> Option<PeerId> {
+        self.peers
+            .values()
+            .find(|p| p.token == *token || p.previous_token.as_ref() == Some(token))
+            .filter(|p| p.may_present())
+            .map(|p| p.info.id)
+    }
+
     /// `conn` presents `deck` (found by the shell, `pages` long) from `page`,
     /// taking over from whoever presented before.
     pub(super) fn present(&mut self, conn: ConnId, deck: DeckId, pages: u32, page: u32) {
         let Some(&presenter) = self.conns.get(&conn) else {
             return;
         };
-        if self
-            .peers
-            .get(&presenter)
-            .is_some_and(|p| p.info.role == Role::Observer)
-        {
+        if self.consulting(presenter).is_some() {
+            return self.error(conn, ErrorCode::InConsultation);
+        }
+        if !self.peers.get(&presenter).is_some_and(Peer::may_present) {
             return self.error(conn, ErrorCode::NotAllowed);
         }
         if page >= pages {

@@ -98,3 +98,34 @@ fn numbered_messages_are_done_once_and_acknowledged_after_their_record() {
         ],
     );
 }
+
+#[test]
+fn an_ack_means_done_numbers_out_of_sequence_are_refused() {
+    let out_of_sequence = |expected: u64| err(2, ErrorCode::OutOfSequence { expected });
+    run(
+        "0, a gap, u64::MAX and a number skipped ahead are refused, unacknowledged, and do not move the count",
+        vec![
+            In(0, guest(1, 1), joined(1, 1)),
+            In(0, guest(2, 2), joined(2, 2)),
+            // Numbers start at 1.
+            In(1, numbered(2, 0, "zero"), vec![out_of_sequence(1)]),
+            In(1, numbered(2, 2, "ahead"), vec![out_of_sequence(1)]),
+            In(1, numbered(2, u64::MAX, "max"), vec![out_of_sequence(1)]),
+            In(2, numbered(2, 1, "first"), {
+                let mut out = said(&[1, 2], "first");
+                out.push(ack(2, 1));
+                out
+            }),
+            // A gap: 3 before 2.
+            In(3, numbered(2, 3, "third"), vec![out_of_sequence(2)]),
+            // After u64::MAX was refused, later messages are still done.
+            In(4, numbered(2, 2, "second"), {
+                let mut out = said(&[1, 2], "second");
+                out.push(ack(2, 2));
+                out
+            }),
+            // A lower number after a higher one was done: acknowledged again, not redone.
+            In(5, numbered(2, 1, "first"), vec![ack(2, 1)]),
+        ],
+    );
+}
