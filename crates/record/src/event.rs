@@ -6,6 +6,8 @@ use sala_protocol::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::Attendee;
+
 /// Something that happened in a meeting, as the record keeps it.
 ///
 /// The JSON shape (`#[serde(tag = "type")]`, snake_case) is part of the
@@ -199,6 +201,10 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         by: Option<PeerId>,
     },
+    /// The meeting's room started again after it had stopped without a
+    /// word (the server stopped or crashed, or the record refused an
+    /// entry): those `dropped` were in it and lost their connection then.
+    RoomRestarted { dropped: Vec<Attendee> },
 }
 
 impl Event {
@@ -430,6 +436,17 @@ impl Event {
                 peer.0,
                 consultation.0,
                 by.map_or_else(String::new, |by| format!(", called back by participant {}", by.0))
+            ),
+            Self::RoomRestarted { dropped } if dropped.is_empty() => {
+                "the room started again after it had stopped".to_owned()
+            }
+            Self::RoomRestarted { dropped } => format!(
+                "the room started again after it had stopped; these lost their connection then: {}",
+                dropped
+                    .iter()
+                    .map(|a| format!("{} (participant {})", a.name, a.peer.0))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         }
     }

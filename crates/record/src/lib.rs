@@ -13,8 +13,10 @@
 //! (times come in as arguments) and knows nothing of SQLite; the server keeps
 //! the rows and appends them one at a time with [`Chain`].
 
+mod attendance;
 mod event;
 
+pub use attendance::{Attendance, Attendee};
 pub use event::Event;
 
 use sala_protocol::MeetingId;

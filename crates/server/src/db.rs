@@ -9,7 +9,7 @@ use sala_protocol::{
     Deck, DeckId, HostKey, ImageFormat, ImageId, MeetingId, MeetingInfo, MeetingKind, MeetingTitle,
 };
 
-use sala_record::{Chain, Digest, Entry, Event, Row};
+use sala_record::{Attendance, Chain, Digest, Entry, Event, Row};
 
 use crate::room::Holder;
 
@@ -225,6 +225,26 @@ impl Db {
         .await
     }
 
+    /// Who `meeting`'s record says is in it, and the highest participant
+    /// number it gave: what a room started again goes on from.
+    pub async fn attendance(&self, meeting: MeetingId) -> Result<Attendance, DbError> {
+        self.with(move |c| {
+            let mut stmt =
+                c.prepare("SELECT seq, event FROM record WHERE meeting_id = ?1 ORDER BY seq")?;
+            let mut rows = stmt.query([meeting.as_str()])?;
+            let mut attendance = Attendance::default();
+            while let Some(row) = rows.next()? {
+                let seq: i64 = row.get(0)?;
+                let text: String = row.get(1)?;
+                let event: Event = serde_json::from_str(&text)
+                    .map_err(|e| DbError::Corrupt(format!("record entry {seq}: {e}")))?;
+                attendance.note(&event);
+            }
+            Ok(attendance)
+        })
+        .await
+    }
+
     /// Participation events of a meeting as `(peer, event)`, in order.
     pub async fn participation(&self, meeting: MeetingId) -> Result<Vec<(u64, String)>, DbError> {
         let rows = self.record_rows(meeting).await?;
@@ -263,7 +283,8 @@ impl Db {
                 | Event::TierChanged { .. }
                 | Event::RoleChanged { .. }
                 | Event::ConsultationAsked { .. }
-                | Event::ConsultationDeclined { .. } => continue,
+                | Event::ConsultationDeclined { .. }
+                | Event::RoomRestarted { .. } => continue,
             };
             out.push((peer.0, what.to_owned()));
         }

@@ -253,16 +253,13 @@ impl Drop for Killed {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_server_killed_mid_burst_loses_no_acknowledged_event() {
-    let dir = tempfile::tempdir().unwrap();
-    let (db, meeting) = meeting_in(dir.path()).await;
-    drop(db);
+/// A server on `dir`, and the address it listens on.
+fn start(dir: &Path) -> (Killed, String) {
     let mut server = Command::new(SERVER)
         .args(["--bind", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path())
+        .arg(dir)
         .arg("--dist")
-        .arg(dir.path().join("dist"))
+        .arg(dir.join("dist"))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -278,6 +275,27 @@ async fn a_server_killed_mid_burst_loses_no_acknowledged_event() {
         .strip_prefix("Sala is listening on http://")
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
         .to_owned();
+    (server, addr)
+}
+
+/// What the record of `meeting` in `dir` holds, in order.
+async fn events(dir: &Path, meeting: &MeetingId) -> Vec<Event> {
+    let db = Db::open_in_dir(dir).unwrap();
+    let report = Report::load(&db, meeting.clone(), None).await.unwrap();
+    report.verdict.as_ref().expect("the chain is whole");
+    report
+        .rows
+        .iter()
+        .map(|r| serde_json::from_str(&r.entry.event).unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_mid_burst_loses_no_acknowledged_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, meeting) = meeting_in(dir.path()).await;
+    drop(db);
+    let (mut server, addr) = start(dir.path());
 
     let acked = Arc::new(Mutex::new(Vec::new()));
     let more = Arc::new(tokio::sync::Notify::new());
@@ -303,7 +321,7 @@ async fn a_server_killed_mid_burst_loses_no_acknowledged_event() {
     let acked = acked.lock().unwrap().clone();
 
     let db = Db::open_in_dir(dir.path()).unwrap();
-    let report = Report::load(&db, meeting, None).await.unwrap();
+    let report = Report::load(&db, meeting.clone(), None).await.unwrap();
     let entries = report.verdict.as_ref().expect("the chain is whole").entries;
     let recorded: Vec<PeerId> = report
         .rows
@@ -319,5 +337,38 @@ async fn a_server_killed_mid_burst_loses_no_acknowledged_event() {
         acked.len() >= 60 && entries as usize >= acked.len(),
         "{} acked, {entries} entries",
         acked.len()
+    );
+
+    // Started again: the record says who was in the room when it stopped,
+    // and no participant number is given twice.
+    let before = events(dir.path(), &meeting).await;
+    let mut attendance = sala_record::Attendance::default();
+    before.iter().for_each(|e| attendance.note(e));
+    let (_server, addr) = start(dir.path());
+    let acked = Arc::new(Mutex::new(Vec::new()));
+    let more = Arc::new(tokio::sync::Notify::new());
+    let client = tokio::spawn(join_until_gone(
+        addr,
+        meeting.clone(),
+        acked.clone(),
+        more.clone(),
+    ));
+    tokio::time::timeout(Duration::from_secs(30), more.notified())
+        .await
+        .expect("nobody got in after the restart");
+    let newcomer = acked.lock().unwrap()[0];
+    assert!(
+        newcomer.0 > attendance.last_peer,
+        "participant {} was given before the restart too",
+        newcomer.0
+    );
+    client.abort();
+    let after = events(dir.path(), &meeting).await;
+    assert_eq!(
+        after[before.len()],
+        Event::RoomRestarted {
+            dropped: attendance.present()
+        },
+        "the restart is the first entry after the kill"
     );
 }

@@ -12,6 +12,7 @@ use tokio::sync::oneshot;
 use super::actor::{Actor, Command, JoinRequest, RoomHandle, INBOX};
 use super::machine::{Holder, Room};
 use crate::db::{Db, DbError, StoredMeeting};
+use sala_record::Attendance;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JoinError {
@@ -72,7 +73,7 @@ impl Registry {
         req: JoinRequest,
     ) -> Result<RoomHandle, JoinError> {
         let mut cmd = Command::Join(req);
-        let mut loaded: Option<(StoredMeeting, Vec<Holder>)> = None;
+        let mut loaded: Option<(StoredMeeting, Vec<Holder>, Attendance)> = None;
         loop {
             cmd = match self.try_enqueue(&meeting, cmd, &mut loaded) {
                 Enqueue::Sent(handle) => return Ok(handle),
@@ -80,7 +81,9 @@ impl Registry {
                 Enqueue::NotLive(cmd) => {
                     let found = self.0.db.meeting(meeting.clone()).await?;
                     let found = found.ok_or(JoinError::UnknownMeeting)?;
-                    loaded = Some((found, self.0.db.barred(meeting.clone()).await?));
+                    let barred = self.0.db.barred(meeting.clone()).await?;
+                    let attendance = self.0.db.attendance(meeting.clone()).await?;
+                    loaded = Some((found, barred, attendance));
                     cmd
                 }
                 // A full inbox is not empty, so the room cannot retire while we wait.
@@ -98,16 +101,16 @@ impl Registry {
         &self,
         meeting: &MeetingId,
         cmd: Command,
-        loaded: &mut Option<(StoredMeeting, Vec<Holder>)>,
+        loaded: &mut Option<(StoredMeeting, Vec<Holder>, Attendance)>,
     ) -> Enqueue {
         let mut rooms = self.rooms();
         let tx = match rooms.get(meeting) {
             Some(slot) if !slot.tx.is_closed() => slot.tx.clone(),
             _ => {
-                let Some((stored, barred)) = loaded.take() else {
+                let Some((stored, barred, attendance)) = loaded.take() else {
                     return Enqueue::NotLive(cmd);
                 };
-                let slot = self.spawn(stored, barred);
+                let slot = self.spawn(stored, barred, &attendance);
                 let tx = slot.tx.clone();
                 rooms.insert(meeting.clone(), slot);
                 tx
@@ -123,7 +126,7 @@ impl Registry {
         }
     }
 
-    fn spawn(&self, stored: StoredMeeting, barred: Vec<Holder>) -> Slot {
+    fn spawn(&self, stored: StoredMeeting, barred: Vec<Holder>, attendance: &Attendance) -> Slot {
         let StoredMeeting {
             info,
             host_key,
@@ -142,6 +145,7 @@ impl Registry {
         for holder in barred {
             room.bar(holder);
         }
+        room.restore(attendance);
         let actor = Actor {
             meeting,
             generation,

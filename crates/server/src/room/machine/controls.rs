@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use sala_protocol::{ErrorCode, Hold, HolderKey, LeaveReason, PeerId, Role, ServerMsg};
-use sala_record::Event;
+use sala_record::{Attendance, Event};
 
 use super::{ConnId, Output, Room};
 
@@ -154,6 +154,18 @@ impl Room {
     /// The meeting was ended before this room started (the database says so).
     pub fn mark_ended(&mut self) {
         self.ended = true;
+    }
+
+    /// This room goes on from the meeting's record (`Db::attendance`): its
+    /// participant numbers after the highest given, and whoever the record
+    /// still counts in was in a room that stopped without a word — the
+    /// record says so first, with their names.
+    pub fn restore(&mut self, attendance: &Attendance) {
+        self.next_peer = self.next_peer.max(attendance.last_peer + 1);
+        let dropped = attendance.present();
+        if !dropped.is_empty() && !self.ended {
+            self.record(Event::RoomRestarted { dropped });
+        }
     }
 
     /// Someone was removed from this browser before this room started.

@@ -129,3 +129,50 @@ fn an_ack_means_done_numbers_out_of_sequence_are_refused() {
         ],
     );
 }
+
+#[test]
+fn a_room_started_again_goes_on_from_the_record() {
+    use sala_record::{Attendance, Attendee};
+    let mut attendance = Attendance::default();
+    for n in 1..=3 {
+        attendance.note(&Event::Joined {
+            peer: PeerId(n),
+            name: name(n),
+            role: Role::Participant,
+            invite: None,
+        });
+    }
+    attendance.note(&Event::Left {
+        peer: PeerId(2),
+        name: name(2),
+    });
+    let t0 = Instant::now();
+    let mut room = Room::new(t0, meeting(), host_key(), ice());
+    room.restore(&attendance);
+    room.handle(t0, guest(1, 4));
+    let out: Vec<Output> = std::iter::from_fn(|| room.poll_output()).collect();
+    // First the record says who was in the room that stopped; then the
+    // newcomer gets the next number never given.
+    assert_eq!(
+        out[0],
+        Output::Record(Event::RoomRestarted {
+            dropped: vec![
+                Attendee {
+                    peer: PeerId(1),
+                    name: name(1)
+                },
+                Attendee {
+                    peer: PeerId(3),
+                    name: name(3)
+                },
+            ],
+        })
+    );
+    assert_eq!(out[1], record(4, Role::Participant, EventKind::Joined));
+
+    // A meeting that ended: nobody was dropped, nobody comes in.
+    let mut ended = Room::new(t0, meeting(), host_key(), ice());
+    ended.mark_ended();
+    ended.restore(&attendance);
+    assert_eq!(ended.poll_output(), None);
+}
