@@ -201,10 +201,28 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         by: Option<PeerId>,
     },
+    /// Someone was refused at the door before any invitation was read: a
+    /// host key that is not this meeting's, or a join whose keys or tokens
+    /// were not well formed (`name` if it could be read).
+    DoorRefused {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<DisplayName>,
+        reason: DoorRefusal,
+    },
     /// The meeting's room started again after it had stopped without a
     /// word (the server stopped or crashed, or the record refused an
     /// entry): those `dropped` were in it and lost their connection then.
     RoomRestarted { dropped: Vec<Attendee> },
+}
+
+/// Why someone was refused at the door before any invitation was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DoorRefusal {
+    /// A host key that is not this meeting's.
+    WrongHostKey,
+    /// A join that did not parse: a malformed key, token or name.
+    Malformed,
 }
 
 impl Event {
@@ -436,6 +454,14 @@ impl Event {
                 peer.0,
                 consultation.0,
                 by.map_or_else(String::new, |by| format!(", called back by participant {}", by.0))
+            ),
+            Self::DoorRefused { name, reason } => format!(
+                "{} was refused: {}",
+                name.as_ref().map_or("someone", |n| n.as_str()),
+                match reason {
+                    DoorRefusal::WrongHostKey => "a host key that is not this meeting's",
+                    DoorRefusal::Malformed => "a join whose keys or tokens were not well formed",
+                }
             ),
             Self::RoomRestarted { dropped } if dropped.is_empty() => {
                 "the room started again after it had stopped".to_owned()

@@ -17,7 +17,7 @@ mod attendance;
 mod event;
 
 pub use attendance::{Attendance, Attendee};
-pub use event::Event;
+pub use event::{DoorRefusal, Event};
 
 use sala_protocol::MeetingId;
 use sha2::{Digest as _, Sha256};

@@ -284,7 +284,8 @@ impl Db {
                 | Event::RoleChanged { .. }
                 | Event::ConsultationAsked { .. }
                 | Event::ConsultationDeclined { .. }
-                | Event::RoomRestarted { .. } => continue,
+                | Event::RoomRestarted { .. }
+                | Event::DoorRefused { .. } => continue,
             };
             out.push((peer.0, what.to_owned()));
         }

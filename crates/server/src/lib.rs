@@ -45,6 +45,8 @@ struct Inner {
     open_sockets: watch::Sender<usize>,
     /// Uploads being rendered at once (each takes a core).
     renders: Semaphore,
+    /// How many refusals at each meeting's door go into its record.
+    refusals: std::sync::Mutex<http::rate::Refusals>,
 }
 
 /// Most uploads rendered at once; more wait up to [`RENDER_QUEUE_WAIT`].
@@ -69,6 +71,7 @@ impl AppState {
             shutdown: watch::Sender::new(false),
             open_sockets: watch::Sender::new(0),
             renders: Semaphore::new(RENDERS_AT_ONCE),
+            refusals: Default::default(),
         }))
     }
 
@@ -109,6 +112,30 @@ impl AppState {
             .await
             .map_err(http::slides::SlidesRenderError::from)?;
         Ok(rendered?)
+    }
+
+    /// Records a refusal at `meeting`'s door, within its allowance
+    /// ([`http::rate::Refusals`]); beyond it, only logs it.
+    pub(crate) async fn record_refusal(
+        &self,
+        meeting: &sala_protocol::MeetingId,
+        event: sala_record::Event,
+    ) -> Result<(), db::DbError> {
+        let allowed = self
+            .0
+            .refusals
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .record(meeting, std::time::Instant::now());
+        if !allowed {
+            tracing::warn!(meeting = %meeting, ?event, "refusal not recorded: the door's allowance is spent");
+            return Ok(());
+        }
+        self.0
+            .db
+            .append(meeting.clone(), event, db::now_ms())
+            .await
+            .map(drop)
     }
 
     pub(crate) fn next_conn(&self) -> ConnId {

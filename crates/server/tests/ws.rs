@@ -155,6 +155,8 @@ async fn bad_inputs_never_harm_the_bystander() {
             error: ErrorCode::Malformed
         }
     );
+    // A join that does not parse (a malformed key or token) is refused
+    // and closed (recorded when its meeting exists: tests/door.rs).
     c.send(Message::text(r#"{"type":"join","protocol":1}"#))
         .await
         .unwrap();
@@ -164,6 +166,8 @@ async fn bad_inputs_never_harm_the_bystander() {
             error: ErrorCode::Malformed
         }
     );
+    assert!(matches!(frame(&mut c).await, Message::Close(_)));
+    let mut c = connect(s.addr).await;
     // Binary frames are malformed too, not fatal.
     c.send(Message::binary(vec![1, 2, 3])).await.unwrap();
     assert_eq!(

@@ -6,7 +6,10 @@
 //! the byte budget, 60 frames a second of 64 KiB each (3.75 MiB/s, relayed
 //! to every other participant) would pass.
 
+use std::collections::HashMap;
 use std::time::Instant;
+
+use sala_protocol::MeetingId;
 
 /// Messages a connection may send at once.
 pub const BURST: f64 = 300.0;
@@ -39,6 +42,35 @@ impl Limit {
     }
 }
 
+/// Refusals at a meeting's door recorded at once.
+pub const REFUSALS_BURST: f64 = 30.0;
+/// Refusals a minute a meeting's record keeps after the burst.
+pub const REFUSALS_PER_MIN: f64 = 6.0;
+/// Meetings whose refusals are counted at once; beyond, those with a full
+/// allowance are forgotten (they would start full anyway).
+const REFUSAL_MEETINGS: usize = 4096;
+
+/// How many refusals at each meeting's door go into its record: someone
+/// knocking with forged keys all day must not fill it. Beyond the
+/// allowance a refusal is still refused, and logged, but not recorded.
+#[derive(Debug, Default)]
+pub struct Refusals {
+    meetings: HashMap<MeetingId, Bucket>,
+}
+
+impl Refusals {
+    /// Takes one refusal of `meeting` at `now`: whether to record it.
+    pub fn record(&mut self, meeting: &MeetingId, now: Instant) -> bool {
+        if self.meetings.len() >= REFUSAL_MEETINGS && !self.meetings.contains_key(meeting) {
+            self.meetings.retain(|_, b| !b.is_full(now));
+        }
+        self.meetings
+            .entry(meeting.clone())
+            .or_insert_with(|| Bucket::full(now, REFUSALS_BURST, REFUSALS_PER_MIN / 60.0))
+            .take(now, 1.0)
+    }
+}
+
 #[derive(Debug)]
 struct Bucket {
     tokens: f64,
@@ -55,6 +87,11 @@ impl Bucket {
             burst,
             per_sec,
         }
+    }
+
+    fn is_full(&self, now: Instant) -> bool {
+        let refill = now.saturating_duration_since(self.at).as_secs_f64() * self.per_sec;
+        self.tokens + refill >= self.burst
     }
 
     fn take(&mut self, now: Instant, cost: f64) -> bool {
@@ -158,5 +195,23 @@ mod tests {
             limit.take(t0 + Duration::from_secs(1), BYTES_PER_SEC as usize),
             "a second's worth after a second"
         );
+    }
+
+    #[test]
+    fn a_meetings_door_records_a_burst_then_a_few_a_minute() {
+        let t0 = Instant::now();
+        let mut refusals = Refusals::default();
+        let (a, b) = (
+            MeetingId::from_random([1; 16]),
+            MeetingId::from_random([2; 16]),
+        );
+        let recorded = (0..100).filter(|_| refusals.record(&a, t0)).count();
+        assert_eq!(recorded, REFUSALS_BURST as usize);
+        // Another meeting's door is counted apart.
+        assert!(refusals.record(&b, t0));
+        // A minute later, a few more.
+        let later = t0 + Duration::from_secs(60);
+        let recorded = (0..100).filter(|_| refusals.record(&a, later)).count();
+        assert_eq!(recorded, REFUSALS_PER_MIN as usize);
     }
 }

@@ -12,10 +12,10 @@ use axum::response::{IntoResponse, Response};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use sala_protocol::{
-    ClientMsg, DisplayName, ErrorCode, HolderKey, InviteToken, MeetingId, ServerMsg,
+    ClientMsg, DisplayName, ErrorCode, HolderKey, HostKey, InviteToken, MeetingId, ServerMsg,
     HEARTBEAT_TIMEOUT_SECS, MAX_FRAME_BYTES, PROTOCOL_VERSION,
 };
-use sala_record::Event;
+use sala_record::{DoorRefusal, Event};
 use tokio::sync::{mpsc, oneshot, watch};
 use tracing::{debug, error, Instrument};
 
@@ -46,6 +46,13 @@ pub async fn upgrade(
         .on_upgrade(move |socket| {
             run(state, conn, socket).instrument(tracing::info_span!("ws", conn = conn.0))
         })
+}
+
+/// `text` as JSON, if it is an object saying it is a `Join`.
+fn as_join(text: &str) -> Option<serde_json::Value> {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .filter(|v| v.get("type").and_then(|t| t.as_str()) == Some("join"))
 }
 
 /// Browsers always send `Origin`; it must be our own or an allowed one.
@@ -209,6 +216,9 @@ impl Receiver {
                     .await;
             }
             let Ok(msg) = serde_json::from_str::<ClientMsg>(text.as_str()) else {
+                if let Some(join) = self.room.is_none().then(|| as_join(&text)).flatten() {
+                    return self.malformed_join(join).await;
+                }
                 self.reply(ErrorCode::Malformed).await;
                 continue;
             };
@@ -271,6 +281,11 @@ impl Receiver {
                     .await;
             }
             let browser = holder.as_ref().map(Holder::of);
+            if let Some(key) = &host_key {
+                if let Err(end) = self.check_host_key(&meeting, &name, key).await {
+                    return end;
+                }
+            }
             let invited = match invite {
                 None => None,
                 Some(token) => match self.admit(&meeting, &name, &token, holder).await {
@@ -355,13 +370,74 @@ impl Receiver {
                     invite,
                     reason,
                 };
-                db.append(meeting.clone(), refused, now)
+                self.state
+                    .record_refusal(meeting, refused)
                     .await
                     .map_err(failed)?;
                 tracing::info!(meeting = %meeting, reason = reason.as_str(), "invitation refused");
                 Err(self.fail(ErrorCode::InviteRefused { reason }).await)
             }
         }
+    }
+
+    /// A host key that is not the meeting's: refused, recorded (within the
+    /// door's allowance), closed. An unknown meeting gets the same answer
+    /// as without a key.
+    async fn check_host_key(
+        &self,
+        meeting: &MeetingId,
+        name: &DisplayName,
+        key: &HostKey,
+    ) -> Result<(), RecvEnd> {
+        let failed = |e: DbError| {
+            error!(meeting = %meeting, error = %e, "could not check a host key");
+            RecvEnd::Gone
+        };
+        let Some(stored) = self
+            .state
+            .db()
+            .meeting(meeting.clone())
+            .await
+            .map_err(failed)?
+        else {
+            return Err(self.fail(ErrorCode::UnknownMeeting).await);
+        };
+        if stored.host_key == *key {
+            return Ok(());
+        }
+        let refused = Event::DoorRefused {
+            name: Some(name.clone()),
+            reason: DoorRefusal::WrongHostKey,
+        };
+        self.state
+            .record_refusal(meeting, refused)
+            .await
+            .map_err(failed)?;
+        Err(self.fail(ErrorCode::BadHostKey).await)
+    }
+
+    /// A `Join` that does not parse (a malformed key, token or name): the
+    /// meeting's record keeps it if the meeting can be read and exists,
+    /// and the socket is closed.
+    async fn malformed_join(&self, join: serde_json::Value) -> RecvEnd {
+        let field = |k: &str| join.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+        let meeting = field("meeting").and_then(|m| MeetingId::parse(&m).ok());
+        if let Some(meeting) = meeting {
+            match self.state.db().meeting(meeting.clone()).await {
+                Ok(Some(_)) => {
+                    let refused = Event::DoorRefused {
+                        name: field("name").and_then(|n| DisplayName::parse(&n).ok()),
+                        reason: DoorRefusal::Malformed,
+                    };
+                    if let Err(e) = self.state.record_refusal(&meeting, refused).await {
+                        error!(meeting = %meeting, error = %e, "could not record a refusal");
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => error!(meeting = %meeting, error = %e, "could not look up meeting"),
+            }
+        }
+        self.fail(ErrorCode::Malformed).await
     }
 
     fn sender(&self) -> Option<mpsc::Sender<Outbound>> {
