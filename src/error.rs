@@ -108,6 +108,7 @@ impl CallEnd {
             | ErrorCode::NoSuchConsultation
             | ErrorCode::InConsultation
             | ErrorCode::OutOfSequence { .. }
+            | ErrorCode::SlowDown
             // The room stopped with nothing done; joining again may work.
             | ErrorCode::RecordUnavailable => None,
         }

@@ -635,6 +635,10 @@ pub enum ErrorCode {
     /// happens that the record does not keep. Joining again may work.
     #[error("the meeting's record could not be written")]
     RecordUnavailable,
+    /// Too many actions that write to the record, too fast: this one was
+    /// not done (nor recorded). The allowance refills within seconds.
+    #[error("too many actions too fast; this one was not done")]
+    SlowDown,
 }
 
 /// Why an invitation does not let its holder in. Each has its own message on
@@ -727,7 +731,8 @@ impl ErrorCode {
             | Self::HearingLobby
             | Self::NoSuchConsultation
             | Self::InConsultation
-            | Self::OutOfSequence { .. } => None,
+            | Self::OutOfSequence { .. }
+            | Self::SlowDown => None,
         }
     }
 

@@ -276,6 +276,7 @@ impl Tagged for ErrorCode {
             "in_consultation" => variant!(map, ErrorCode::InConsultation {}),
             "out_of_sequence" => variant!(map, ErrorCode::OutOfSequence { expected }),
             "record_unavailable" => variant!(map, ErrorCode::RecordUnavailable {}),
+            "slow_down" => variant!(map, ErrorCode::SlowDown {}),
             other => {
                 const VARIANTS: &[&str] = &[
                     "unknown_meeting",
@@ -308,6 +309,7 @@ impl Tagged for ErrorCode {
                     "in_consultation",
                     "out_of_sequence",
                     "record_unavailable",
+                    "slow_down",
                 ];
                 return Err(de::Error::unknown_variant(other, VARIANTS));
             }

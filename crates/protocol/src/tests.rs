@@ -328,6 +328,7 @@ fn every_server_message_round_trips() {
         ErrorCode::HearingLobby,
         ErrorCode::OutOfSequence { expected: 4 },
         ErrorCode::RecordUnavailable,
+        ErrorCode::SlowDown,
     ]
     .into_iter()
     .chain(InviteRefusal::ALL.map(|reason| ErrorCode::InviteRefused { reason }))

@@ -3,6 +3,7 @@
 //! [`app`] builds the whole HTTP surface (JSON API, WebSocket, static client);
 //! rooms run as one actor per live meeting around the sans-IO [`room::Room`].
 
+pub mod bucket;
 pub mod config;
 pub mod db;
 pub mod http;

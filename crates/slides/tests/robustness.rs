@@ -257,8 +257,13 @@ fn pdf_with_image(width: i32, height: i32, data: &[u8]) -> Vec<u8> {
     zlib.write_all(data).unwrap();
     let compressed = zlib.finish().unwrap();
     let mut pdf = Pdf::new();
-    let (catalog, tree, page, content, image) =
-        (Ref::new(1), Ref::new(2), Ref::new(3), Ref::new(4), Ref::new(5));
+    let (catalog, tree, page, content, image) = (
+        Ref::new(1),
+        Ref::new(2),
+        Ref::new(3),
+        Ref::new(4),
+        Ref::new(5),
+    );
     pdf.catalog(catalog).pages(tree);
     pdf.pages(tree).kids([page]).count(1);
     let mut p = pdf.page(page);

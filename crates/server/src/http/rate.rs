@@ -11,6 +11,8 @@ use std::time::Instant;
 
 use sala_protocol::MeetingId;
 
+use crate::bucket::Bucket;
+
 /// Messages a connection may send at once.
 pub const BURST: f64 = 300.0;
 /// Messages a second a connection may keep sending.
@@ -68,42 +70,6 @@ impl Refusals {
             .entry(meeting.clone())
             .or_insert_with(|| Bucket::full(now, REFUSALS_BURST, REFUSALS_PER_MIN / 60.0))
             .take(now, 1.0)
-    }
-}
-
-#[derive(Debug)]
-struct Bucket {
-    tokens: f64,
-    at: Instant,
-    burst: f64,
-    per_sec: f64,
-}
-
-impl Bucket {
-    fn full(now: Instant, burst: f64, per_sec: f64) -> Self {
-        Self {
-            tokens: burst,
-            at: now,
-            burst,
-            per_sec,
-        }
-    }
-
-    fn is_full(&self, now: Instant) -> bool {
-        let refill = now.saturating_duration_since(self.at).as_secs_f64() * self.per_sec;
-        self.tokens + refill >= self.burst
-    }
-
-    fn take(&mut self, now: Instant, cost: f64) -> bool {
-        let refill = now.saturating_duration_since(self.at).as_secs_f64() * self.per_sec;
-        self.tokens = (self.tokens + refill).min(self.burst);
-        self.at = now;
-        if self.tokens >= cost {
-            self.tokens -= cost;
-            true
-        } else {
-            false
-        }
     }
 }
 

@@ -16,6 +16,7 @@ use sala_protocol::{
 use sala_record::Event;
 
 pub use controls::Holder;
+pub use writes::{MEDIA_BURST, MEDIA_PER_SEC, WRITES_BURST, WRITES_PER_SEC};
 
 mod consulting;
 mod controls;
@@ -23,6 +24,7 @@ mod floor;
 mod joining;
 mod lobby;
 mod presenting;
+mod writes;
 
 /// How long a peer whose socket dropped keeps its place.
 pub const RESUME_GRACE: Duration = Duration::from_secs(RESUME_GRACE_SECS);
@@ -166,6 +168,9 @@ struct Peer {
     oath_asked: bool,
     /// The last numbered message of this peer handled, on any of its sockets.
     acked: u64,
+    /// What it may still write to the record, and what of its media the
+    /// record last said.
+    writes: writes::Writes,
 }
 
 /// State of one meeting room.
@@ -247,7 +252,7 @@ impl Room {
 
     fn dispatch(&mut self, now: Instant, input: Input) {
         match input {
-            Input::Join(join) => self.join(join),
+            Input::Join(join) => self.join(now, join),
             Input::Message { conn, msg } => self.message(now, conn, msg),
             Input::Disconnected { conn } => self.disconnected(now, conn),
             Input::Present {
@@ -255,7 +260,7 @@ impl Room {
                 deck,
                 pages,
                 page,
-            } => self.present(conn, deck, pages, page),
+            } => self.present(now, conn, deck, pages, page),
             Input::Numbered { conn, seq, input } => {
                 let Some(peer) = self.conns.get(&conn).and_then(|id| self.peers.get_mut(id)) else {
                     return;
@@ -290,7 +295,7 @@ impl Room {
             (Some(since), false) => Some(since + EMPTY_LINGER),
             _ => None,
         };
-        grace.chain(empty).min()
+        grace.chain(empty).chain(self.media_record_due()).min()
     }
 
     pub fn handle_timeout(&mut self, now: Instant) {
@@ -303,6 +308,7 @@ impl Room {
         for id in expired {
             self.remove(now, id, LeaveReason::Lost);
         }
+        self.record_due_media(now);
         if let (Some(since), false) = (self.empty_since, self.empty_reported) {
             if since + EMPTY_LINGER <= now {
                 self.empty_reported = true;
@@ -322,10 +328,13 @@ impl Room {
         if self.consulting(from).is_some() && !consulting::allowed(&msg) {
             return self.error(conn, ErrorCode::InConsultation);
         }
+        if writes::writes_record(&msg) && !self.spend(now, from) {
+            return self.error(conn, ErrorCode::SlowDown);
+        }
         match msg {
             ClientMsg::Join { .. } => self.error(conn, ErrorCode::AlreadyJoined),
             ClientMsg::Signal { to, signal } => self.relay(conn, from, to, signal),
-            ClientMsg::Media { media } => self.set_media(from, media),
+            ClientMsg::Media { media } => self.set_media(now, from, media),
             ClientMsg::Ping { nonce, .. } => self.send(conn, ServerMsg::Pong { nonce }),
             ClientMsg::Leave => {
                 self.close(conn, None);
@@ -351,7 +360,7 @@ impl Room {
             ClientMsg::Chat { text } => self.chat(conn, from, text),
             ClientMsg::AskOath { peer } => self.ask_oath(conn, from, peer),
             ClientMsg::TakeOath { form, lang } => self.take_oath(conn, from, form, lang),
-            ClientMsg::SetRole { peer, role } => self.set_role(conn, from, peer, role),
+            ClientMsg::SetRole { peer, role } => self.set_role(now, conn, from, peer, role),
             ClientMsg::Consult { with } => self.consult(conn, from, with),
             ClientMsg::AnswerConsult {
                 consultation,
@@ -363,45 +372,6 @@ impl Room {
             }
             // The shell opens one envelope; a second one inside is not a message.
             ClientMsg::Reliable { .. } => self.error(conn, ErrorCode::Malformed),
-        }
-    }
-
-    /// `from` says what it sends: what the host holds stays off and the
-    /// gallery shares no screen, whatever the client says; recorded, then
-    /// the others hear of it.
-    fn set_media(&mut self, from: PeerId, media: MediaState) {
-        let Some(peer) = self.peers.get_mut(&from) else {
-            return;
-        };
-        let media = peer.held(media);
-        let before = std::mem::replace(&mut peer.info.media, media.clone());
-        let name = peer.info.name.clone();
-        if media.screen != before.screen {
-            peer.still = None;
-        }
-        if media.screen.is_some() != before.screen.is_some() {
-            self.record(Event::ScreenShared {
-                peer: from,
-                name: name.clone(),
-                on: media.screen.is_some(),
-            });
-        }
-        if (media.tier, media.receive) != (before.tier, before.receive) {
-            self.record(Event::TierChanged {
-                peer: from,
-                name,
-                sends: media.tier,
-                receives: media.receive,
-            });
-        }
-        for other in self.attached_except(from) {
-            self.send(
-                other,
-                ServerMsg::PeerMedia {
-                    peer: from,
-                    media: media.clone(),
-                },
-            );
         }
     }
 

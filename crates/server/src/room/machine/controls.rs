@@ -80,7 +80,14 @@ impl Room {
     /// everyone hears of it. The gallery is held for good and a moderator
     /// never is, so a change to or from either sets the holds to match; a
     /// new moderator learns who waits in the lobby.
-    pub(super) fn set_role(&mut self, conn: ConnId, by: PeerId, target: PeerId, role: Role) {
+    pub(super) fn set_role(
+        &mut self,
+        now: Instant,
+        conn: ConnId,
+        by: PeerId,
+        target: PeerId,
+        role: Role,
+    ) {
         let by_host = self
             .peers
             .get(&by)
@@ -126,7 +133,7 @@ impl Room {
             if let Some(peer) = self.peers.get(&target) {
                 let (media, name) = (peer.info.media.clone(), peer.info.name.clone());
                 if media.screen.is_some() {
-                    self.set_media(target, media);
+                    self.set_media(now, target, media);
                 }
                 self.presenter_gone(target, name);
             }

@@ -2,6 +2,7 @@
 //! capacity), a resume within the grace period, and the `Welcome` both get.
 
 use std::collections::VecDeque;
+use std::time::Instant;
 
 use sala_protocol::{
     ErrorCode, Hold, InviteRefusal, LinkQuality, MediaState, PeerId, PeerInfo, ResumeToken, Role,
@@ -9,10 +10,11 @@ use sala_protocol::{
 };
 use sala_record::Event;
 
+use super::writes::Writes;
 use super::{ConnId, Join, Link, Peer, Place, Room, LOBBY_CAPACITY};
 
 impl Room {
-    pub(super) fn join(&mut self, join: Join) {
+    pub(super) fn join(&mut self, now: Instant, join: Join) {
         let Join {
             conn,
             name,
@@ -100,6 +102,7 @@ impl Room {
         } else {
             Place::Room
         };
+        let writes = Writes::new(now, &info.media);
         let mut peer = Peer {
             info,
             place,
@@ -111,6 +114,7 @@ impl Room {
             holder,
             oath_asked: false,
             acked: 0,
+            writes,
         };
         // What it says it sends passes the same checks as in the room.
         peer.info.media = peer.held(peer.info.media.clone());

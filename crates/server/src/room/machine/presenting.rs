@@ -5,6 +5,8 @@ use sala_protocol::{
     DeckId, DisplayName, ErrorCode, PeerId, Presentation, ResumeToken, Role, ServerMsg, SlidePage,
 };
 
+use std::time::Instant;
+
 use sala_record::Event;
 
 use super::{ConnId, Peer, Place, Room};
@@ -30,7 +32,14 @@ impl Room {
 
     /// `conn` presents `deck` (found by the shell, `pages` long) from `page`,
     /// taking over from whoever presented before.
-    pub(super) fn present(&mut self, conn: ConnId, deck: DeckId, pages: u32, page: u32) {
+    pub(super) fn present(
+        &mut self,
+        now: Instant,
+        conn: ConnId,
+        deck: DeckId,
+        pages: u32,
+        page: u32,
+    ) {
         let Some(&presenter) = self.conns.get(&conn) else {
             return;
         };
@@ -39,6 +48,9 @@ impl Room {
         }
         if !self.peers.get(&presenter).is_some_and(Peer::may_present) {
             return self.error(conn, ErrorCode::NotAllowed);
+        }
+        if !self.spend(now, presenter) {
+            return self.error(conn, ErrorCode::SlowDown);
         }
         if page >= pages {
             return self.error(conn, ErrorCode::NoSuchPage);

@@ -230,3 +230,96 @@ fn nobody_presents_from_the_lobby() {
     );
     assert_eq!(drain(&mut room), vec![err(2, ErrorCode::NotAllowed)]);
 }
+
+fn records(out: &[Output]) -> usize {
+    out.iter()
+        .filter(|o| matches!(o, Output::Record(_)))
+        .count()
+}
+
+#[test]
+fn one_peer_cannot_flood_the_record_with_actions() {
+    use super::super::machine::{WRITES_BURST, WRITES_PER_SEC};
+    let t0 = Instant::now();
+    let mut room = Room::new(t0, meeting(), host_key(), ice());
+    room.handle(t0, guest(1, 1));
+    room.handle(t0, guest(2, 2));
+    drain(&mut room);
+    let chat = |n: u32| {
+        msg(
+            2,
+            ClientMsg::Chat {
+                text: sala_protocol::ChatText::parse(&format!("message {n}")).unwrap(),
+            },
+        )
+    };
+    let mut out = Vec::new();
+    for n in 0..100 {
+        room.handle(t0, chat(n));
+        out.extend(drain(&mut room));
+    }
+    assert_eq!(records(&out), WRITES_BURST as usize);
+    let refused = out
+        .iter()
+        .filter(|o| **o == err(2, ErrorCode::SlowDown))
+        .count();
+    assert_eq!(refused, 100 - WRITES_BURST as usize, "refused, not dropped");
+    // Ten seconds later, ten more.
+    let later = t0 + Duration::from_secs(10);
+    let mut out = Vec::new();
+    for n in 0..100 {
+        room.handle(later, chat(n));
+        out.extend(drain(&mut room));
+    }
+    assert_eq!(records(&out), (10.0 * WRITES_PER_SEC) as usize);
+    // Someone else's allowance is their own.
+    room.handle(later, msg(1, ClientMsg::RaiseHand { up: true }));
+    assert_eq!(records(&drain(&mut room)), 1);
+}
+
+#[test]
+fn a_flapping_screen_share_is_coalesced_and_its_last_state_recorded() {
+    use super::super::machine::MEDIA_BURST;
+    let t0 = Instant::now();
+    let mut room = Room::new(t0, meeting(), host_key(), ice());
+    room.handle(t0, guest(1, 1));
+    room.handle(t0, guest(2, 2));
+    drain(&mut room);
+    let mut out = Vec::new();
+    // 101 toggles in a second, ending shared.
+    for n in 0..=100u64 {
+        let media = if n % 2 == 0 { all_on() } else { media(true) };
+        room.handle(
+            t0 + Duration::from_millis(n * 10),
+            msg(2, ClientMsg::Media { media }),
+        );
+        out.extend(drain(&mut room));
+    }
+    let told = out
+        .iter()
+        .filter(|o| {
+            matches!(
+                o,
+                Output::Send {
+                    conn: ConnId(1),
+                    msg: ServerMsg::PeerMedia { .. }
+                }
+            )
+        })
+        .count();
+    assert_eq!(told, 101, "the others hear of every change");
+    assert_eq!(records(&out), MEDIA_BURST as usize);
+    // The last state goes in once the allowance has refilled.
+    let due = room.poll_timeout().expect("the last state is due");
+    assert!(due <= t0 + Duration::from_secs(10), "{:?}", due - t0);
+    room.handle_timeout(due);
+    assert_eq!(
+        drain(&mut room),
+        vec![Output::Record(Event::ScreenShared {
+            peer: PeerId(2),
+            name: name(2),
+            on: true,
+        })]
+    );
+    assert_eq!(room.poll_timeout(), None);
+}
