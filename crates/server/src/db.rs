@@ -7,11 +7,14 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rusqlite_migration::{Migrations, M};
 use sala_protocol::{
     Deck, DeckId, HostKey, ImageFormat, ImageId, MeetingId, MeetingInfo, MeetingKind, MeetingTitle,
+    PeerId,
 };
 
 use sala_record::{Attendance, Chain, Digest, Entry, Event, Row};
 
-use crate::room::Holder;
+use std::collections::HashMap;
+
+use crate::room::{Holder, Restored, Session};
 
 mod invites;
 
@@ -25,6 +28,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../migrations/0004_invites.sql")),
     M::up(include_str!("../migrations/0005_kind.sql")),
     M::up(include_str!("../migrations/0006_barred.sql")),
+    M::up(include_str!("../migrations/0007_sessions.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -151,6 +155,18 @@ impl Db {
         event: Event,
         at_ms: i64,
     ) -> Result<Row, DbError> {
+        self.append_caused(meeting, event, at_ms, None).await
+    }
+
+    /// [`Db::append`], keeping with the row the numbered message of a
+    /// participant it came of (`Output::Cause`).
+    pub async fn append_caused(
+        &self,
+        meeting: MeetingId,
+        event: Event,
+        at_ms: i64,
+        cause: Option<(PeerId, u64)>,
+    ) -> Result<Row, DbError> {
         self.with(move |c| {
             let tx = c.unchecked_transaction()?;
             let last = last_row(&tx, &meeting)?;
@@ -175,14 +191,16 @@ impl Db {
                 _ => {}
             }
             tx.execute(
-                "INSERT INTO record (meeting_id, seq, at, event, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO record (meeting_id, seq, at, event, prev, hash, cause_peer, cause_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     meeting.as_str(),
                     row.entry.seq as i64,
                     row.entry.at_ms,
                     row.entry.event,
                     row.prev.to_string(),
-                    row.hash.to_string()
+                    row.hash.to_string(),
+                    cause.map(|(peer, _)| peer.0 as i64),
+                    cause.map(|(_, seq)| seq as i64),
                 ],
             )?;
             tx.commit()?;
@@ -221,6 +239,59 @@ impl Db {
             )?;
             let rows = stmt.query_map([meeting.as_str()], read_row)?;
             rows.map(|r| r?).collect()
+        })
+        .await
+    }
+
+    /// Keeps `session` (a token handed out) as `peer`'s in `meeting`.
+    pub async fn keep_session(
+        &self,
+        meeting: MeetingId,
+        peer: PeerId,
+        session: Session,
+    ) -> Result<(), DbError> {
+        self.with(move |c| {
+            c.execute(
+                "INSERT OR REPLACE INTO sessions (meeting_id, session, peer) VALUES (?1, ?2, ?3)",
+                params![meeting.as_str(), session.as_str(), peer.0 as i64],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// What the database keeps of `meeting`'s room, for one started again.
+    pub async fn restored(&self, meeting: MeetingId) -> Result<Restored, DbError> {
+        let barred = self.barred(meeting.clone()).await?;
+        let attendance = self.attendance(meeting.clone()).await?;
+        self.with(move |c| {
+            let mut stmt = c.prepare("SELECT session, peer FROM sessions WHERE meeting_id = ?1")?;
+            let sessions = stmt
+                .query_map([meeting.as_str()], |r| {
+                    Ok((
+                        Session::from_stored(r.get(0)?),
+                        PeerId(r.get::<_, i64>(1)? as u64),
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut stmt = c.prepare(
+                "SELECT cause_peer, max(cause_seq) FROM record
+                 WHERE meeting_id = ?1 AND cause_peer IS NOT NULL GROUP BY cause_peer",
+            )?;
+            let done = stmt
+                .query_map([meeting.as_str()], |r| {
+                    Ok((
+                        PeerId(r.get::<_, i64>(0)? as u64),
+                        r.get::<_, i64>(1)? as u64,
+                    ))
+                })?
+                .collect::<Result<HashMap<_, _>, _>>()?;
+            Ok(Restored {
+                barred,
+                attendance,
+                sessions,
+                done,
+            })
         })
         .await
     }

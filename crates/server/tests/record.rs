@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use sala_protocol::{
-    ClientMsg, DisplayName, HostKey, MediaState, MeetingId, MeetingInfo, MeetingTitle, PeerId,
-    Role, ServerMsg, PROTOCOL_VERSION,
+    ChatText, ClientMsg, DisplayName, HostKey, MediaState, MeetingId, MeetingInfo, MeetingTitle,
+    PeerId, Role, ServerMsg, PROTOCOL_VERSION,
 };
 use sala_record::{Break, Event, Problem};
 use sala_server::record::Report;
@@ -19,6 +19,8 @@ use sala_server::Db;
 use tokio_tungstenite::tungstenite::Message;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_sala-server");
+
+mod support;
 
 async fn meeting_in(dir: &Path) -> (Db, MeetingId) {
     let db = Db::open_in_dir(dir).unwrap();
@@ -371,4 +373,54 @@ async fn a_server_killed_mid_burst_loses_no_acknowledged_event() {
         },
         "the restart is the first entry after the kill"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_sent_again_after_a_restart_is_recognised_not_recorded_twice() {
+    use support::client::{connect, join_msg, recv, send};
+    let dir = tempfile::tempdir().unwrap();
+    let (db, meeting) = meeting_in(dir.path()).await;
+    drop(db);
+    let (mut server, addr) = start(dir.path());
+    let mut ws = connect(addr.parse().unwrap()).await;
+    send(&mut ws, &join_msg(&meeting, "Counsel", None, None)).await;
+    let ServerMsg::Welcome { you, resume, .. } = recv(&mut ws).await else {
+        panic!("expected a Welcome");
+    };
+    let objection = ClientMsg::Reliable {
+        seq: 1,
+        msg: Box::new(ClientMsg::Chat {
+            text: ChatText::parse("Objection").unwrap(),
+        }),
+    };
+    send(&mut ws, &objection).await;
+    // Committed (the Ack says so) — and then the server is killed, as if
+    // the Ack had been cut on its way.
+    while recv(&mut ws).await != (ServerMsg::Ack { seq: 1 }) {}
+    server.0.kill().unwrap();
+    server.0.wait().unwrap();
+
+    let (_server, addr) = start(dir.path());
+    let mut ws = connect(addr.parse().unwrap()).await;
+    send(&mut ws, &join_msg(&meeting, "Counsel", None, Some(resume))).await;
+    let ServerMsg::Welcome {
+        you: back, acked, ..
+    } = recv(&mut ws).await
+    else {
+        panic!("expected a Welcome");
+    };
+    assert_eq!(
+        (back.id, acked),
+        (you.id, 1),
+        "the same participant, as far on"
+    );
+    // A client that sends it again anyway is acknowledged, nothing redone.
+    send(&mut ws, &objection).await;
+    assert_eq!(recv(&mut ws).await, ServerMsg::Ack { seq: 1 });
+    let chats = events(dir.path(), &meeting)
+        .await
+        .into_iter()
+        .filter(|e| matches!(e, Event::Chat { .. }))
+        .count();
+    assert_eq!(chats, 1);
 }

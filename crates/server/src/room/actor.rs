@@ -11,7 +11,7 @@ use sala_protocol::{
 use tokio::sync::{mpsc, oneshot};
 use tracing::{debug, error, info, warn};
 
-use super::machine::{ConnId, Holder, Input, Invited, Join, Output, Room};
+use super::machine::{ConnId, Holder, Input, Invited, Join, Output, Room, Session};
 use super::registry::Registry;
 use crate::db::{now_ms, Db};
 
@@ -227,11 +227,28 @@ impl Actor {
     /// committed before anything after it is sent: what follows it (the
     /// Welcome of a join, say) acknowledges it.
     async fn flush(&mut self) -> Flushed {
+        // The numbered message the records until its `Ack` come of.
+        let mut cause = None;
         loop {
             let mut stalled = Vec::new();
             while let Some(out) = self.room.poll_output() {
                 match out {
                     Output::Send { conn, msg } => {
+                        match &msg {
+                            ServerMsg::Ack { .. } => cause = None,
+                            // Every session token handed out is kept: someone
+                            // dropped by a restart comes back as themselves.
+                            ServerMsg::Welcome { you, resume, .. }
+                            | ServerMsg::Waiting { you, resume, .. } => {
+                                let session = Session::of(resume);
+                                let kept =
+                                    self.db.keep_session(self.meeting.clone(), you.id, session);
+                                if let Err(e) = kept.await {
+                                    error!(meeting = %self.meeting, error = %e, "could not keep a session");
+                                }
+                            }
+                            _ => {}
+                        }
                         if let Some(tx) = self.conns.get(&conn) {
                             if tx.try_send(Outbound::Msg(msg)).is_err() {
                                 stalled.push(conn);
@@ -246,12 +263,15 @@ impl Actor {
                     }
                     Output::Record(event) => {
                         info!(meeting = %self.meeting, event = ?event, "record");
-                        if let Err(e) = self.db.append(self.meeting.clone(), event, now_ms()).await
-                        {
+                        let appended =
+                            self.db
+                                .append_caused(self.meeting.clone(), event, now_ms(), cause);
+                        if let Err(e) = appended.await {
                             error!(meeting = %self.meeting, error = %e, "could not write to the record");
                             return Flushed::RecordFailed;
                         }
                     }
+                    Output::Cause { peer, seq } => cause = Some((peer, seq)),
                     Output::Bar(holder) => {
                         if let Err(e) = self.db.bar(self.meeting.clone(), holder, now_ms()).await {
                             error!(meeting = %self.meeting, error = %e, "could not bar a removed browser");

@@ -16,6 +16,7 @@ use sala_protocol::{
 use sala_record::Event;
 
 pub use controls::Holder;
+pub use restart::{Restored, Session};
 pub use writes::{MEDIA_BURST, MEDIA_PER_SEC, WRITES_BURST, WRITES_PER_SEC};
 
 mod consulting;
@@ -24,6 +25,7 @@ mod floor;
 mod joining;
 mod lobby;
 mod presenting;
+mod restart;
 mod writes;
 
 /// How long a peer whose socket dropped keeps its place.
@@ -106,6 +108,10 @@ pub enum Output {
     /// Append an event to the meeting's record. The shell commits it before
     /// it carries out the outputs after it: they acknowledge it.
     Record(Event),
+    /// The records until the next `Ack` come of numbered message `seq` of
+    /// `peer`: the shell keeps that with them, so that a room started again
+    /// knows how far each peer's messages got ([`Restored::done`]).
+    Cause { peer: PeerId, seq: u64 },
     /// Keep this browser out of the meeting for good (it was removed): the
     /// shell stores it before it carries out the outputs after it, and hands
     /// it back to a room started again ([`Room::bar`]).
@@ -203,6 +209,9 @@ pub struct Room {
     consult_invites: Vec<consulting::Invite>,
     /// Browsers of people removed: they do not come back, by any link.
     barred: HashSet<Holder>,
+    /// Those dropped when the room before this one stopped, by session:
+    /// they may come back as themselves.
+    dropped: HashMap<Session, restart::Dropped>,
 }
 
 impl Room {
@@ -231,6 +240,7 @@ impl Room {
             last_consultation: 0,
             consult_invites: Vec::new(),
             barred: HashSet::new(),
+            dropped: HashMap::new(),
         }
     }
 
@@ -273,6 +283,8 @@ impl Room {
                 let next = peer.acked + 1;
                 if seq == next {
                     peer.acked = seq;
+                    let peer = peer.info.id;
+                    self.outputs.push_back(Output::Cause { peer, seq });
                     self.dispatch(now, *input);
                 } else if seq == 0 || seq > next {
                     return self.error(conn, ErrorCode::OutOfSequence { expected: next });

@@ -10,9 +10,8 @@ use tokio::sync::mpsc::{self, error::TrySendError};
 use tokio::sync::oneshot;
 
 use super::actor::{Actor, Command, JoinRequest, RoomHandle, INBOX};
-use super::machine::{Holder, Room};
+use super::machine::{Restored, Room};
 use crate::db::{Db, DbError, StoredMeeting};
-use sala_record::Attendance;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JoinError {
@@ -73,7 +72,7 @@ impl Registry {
         req: JoinRequest,
     ) -> Result<RoomHandle, JoinError> {
         let mut cmd = Command::Join(req);
-        let mut loaded: Option<(StoredMeeting, Vec<Holder>, Attendance)> = None;
+        let mut loaded: Option<(StoredMeeting, Restored)> = None;
         loop {
             cmd = match self.try_enqueue(&meeting, cmd, &mut loaded) {
                 Enqueue::Sent(handle) => return Ok(handle),
@@ -81,9 +80,7 @@ impl Registry {
                 Enqueue::NotLive(cmd) => {
                     let found = self.0.db.meeting(meeting.clone()).await?;
                     let found = found.ok_or(JoinError::UnknownMeeting)?;
-                    let barred = self.0.db.barred(meeting.clone()).await?;
-                    let attendance = self.0.db.attendance(meeting.clone()).await?;
-                    loaded = Some((found, barred, attendance));
+                    loaded = Some((found, self.0.db.restored(meeting.clone()).await?));
                     cmd
                 }
                 // A full inbox is not empty, so the room cannot retire while we wait.
@@ -101,16 +98,16 @@ impl Registry {
         &self,
         meeting: &MeetingId,
         cmd: Command,
-        loaded: &mut Option<(StoredMeeting, Vec<Holder>, Attendance)>,
+        loaded: &mut Option<(StoredMeeting, Restored)>,
     ) -> Enqueue {
         let mut rooms = self.rooms();
         let tx = match rooms.get(meeting) {
             Some(slot) if !slot.tx.is_closed() => slot.tx.clone(),
             _ => {
-                let Some((stored, barred, attendance)) = loaded.take() else {
+                let Some((stored, restored)) = loaded.take() else {
                     return Enqueue::NotLive(cmd);
                 };
-                let slot = self.spawn(stored, barred, &attendance);
+                let slot = self.spawn(stored, restored);
                 let tx = slot.tx.clone();
                 rooms.insert(meeting.clone(), slot);
                 tx
@@ -126,7 +123,7 @@ impl Registry {
         }
     }
 
-    fn spawn(&self, stored: StoredMeeting, barred: Vec<Holder>, attendance: &Attendance) -> Slot {
+    fn spawn(&self, stored: StoredMeeting, restored: Restored) -> Slot {
         let StoredMeeting {
             info,
             host_key,
@@ -142,10 +139,7 @@ impl Registry {
         if ended {
             room.mark_ended();
         }
-        for holder in barred {
-            room.bar(holder);
-        }
-        room.restore(attendance);
+        room.restore(restored);
         let actor = Actor {
             meeting,
             generation,

@@ -13,8 +13,8 @@ use sala_protocol::{
 use sala_record::Event;
 
 use super::machine::{
-    ConnId, Holder, Input, Invited, Join, Output, Room, EMPTY_LINGER, LOBBY_CAPACITY, RESUME_GRACE,
-    SIGNAL_BUFFER,
+    ConnId, Holder, Input, Invited, Join, Output, Restored, Room, Session, EMPTY_LINGER,
+    LOBBY_CAPACITY, RESUME_GRACE, SIGNAL_BUFFER,
 };
 
 const SEC: u64 = 1000;

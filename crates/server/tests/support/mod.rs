@@ -1,6 +1,8 @@
 //! A real server on 127.0.0.1:0 with one meeting, for the integration tests
 //! that drive it over sockets.
 
+#![allow(dead_code)] // each test binary uses its own share of these
+
 use std::future::IntoFuture;
 use std::net::SocketAddr;
 
@@ -10,7 +12,6 @@ use sala_server::{app, AppState, Config, Db};
 
 pub mod client;
 
-#[allow(dead_code)] // not every test binary reads every field
 pub struct Server {
     /// The data dir (the database is `sala_server::db::DB_FILE` in it).
     pub dir: tempfile::TempDir,

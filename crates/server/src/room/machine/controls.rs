@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use sala_protocol::{ErrorCode, Hold, HolderKey, LeaveReason, PeerId, Role, ServerMsg};
-use sala_record::{Attendance, Event};
+use sala_record::Event;
 
 use super::{ConnId, Output, Room};
 
@@ -14,11 +14,16 @@ use super::{ConnId, Output, Room};
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Holder(String);
 
+/// The SHA-256 of `secret`, in lowercase hex: what is kept of a secret.
+pub(crate) fn hex_sha256(secret: &str) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(secret.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 impl Holder {
     pub fn of(key: &HolderKey) -> Self {
-        use sha2::Digest as _;
-        let digest = sha2::Sha256::digest(key.as_str().as_bytes());
-        Self(digest.iter().map(|b| format!("{b:02x}")).collect())
+        Self(hex_sha256(key.as_str()))
     }
 
     /// A digest as stored (by [`Holder::as_str`]).
@@ -161,18 +166,6 @@ impl Room {
     /// The meeting was ended before this room started (the database says so).
     pub fn mark_ended(&mut self) {
         self.ended = true;
-    }
-
-    /// This room goes on from the meeting's record (`Db::attendance`): its
-    /// participant numbers after the highest given, and whoever the record
-    /// still counts in was in a room that stopped without a word — the
-    /// record says so first, with their names.
-    pub fn restore(&mut self, attendance: &Attendance) {
-        self.next_peer = self.next_peer.max(attendance.last_peer + 1);
-        let dropped = attendance.present();
-        if !dropped.is_empty() && !self.ended {
-            self.record(Event::RoomRestarted { dropped });
-        }
     }
 
     /// Someone was removed from this browser before this room started.

@@ -44,6 +44,9 @@ impl Room {
             });
             return self.close(conn, Some(ErrorCode::Removed));
         }
+        // Dropped when the room before this one stopped, and back with its
+        // token: the same participant, as far on as the record says.
+        let mut returning = None;
         if let Some(token) = resume {
             let found = self
                 .peers
@@ -52,7 +55,10 @@ impl Room {
                 .map(|(id, _)| *id);
             match found {
                 Some(id) => return self.resume(id, conn, media, token, new_token),
-                None => self.error(conn, ErrorCode::ResumeExpired),
+                None => match self.returning(&token) {
+                    Some(back) => returning = Some(back),
+                    None => self.error(conn, ErrorCode::ResumeExpired),
+                },
             }
         }
         let role = match (&host_key, &invited) {
@@ -78,8 +84,13 @@ impl Room {
         if full {
             return self.close(conn, Some(ErrorCode::MeetingFull));
         }
-        let id = PeerId(self.next_peer);
-        self.next_peer += 1;
+        let (id, acked) = match returning {
+            Some(back) => (back.peer, back.acked),
+            None => {
+                self.next_peer += 1;
+                (PeerId(self.next_peer - 1), 0)
+            }
+        };
         let invite = invited.map(|i| i.invite);
         // The public gallery receives, never sends: held from the start, for good.
         let hold = Hold {
@@ -113,7 +124,7 @@ impl Room {
             invite,
             holder,
             oath_asked: false,
-            acked: 0,
+            acked,
             writes,
         };
         // What it says it sends passes the same checks as in the room.

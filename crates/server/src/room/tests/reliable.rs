@@ -40,6 +40,14 @@ fn said(to: &[u64], text: &str) -> Vec<Output> {
     out
 }
 
+/// The records until the Ack come of peer 2's message `seq`.
+fn cause(seq: u64) -> Output {
+    Output::Cause {
+        peer: PeerId(2),
+        seq,
+    }
+}
+
 fn ack(c: u64, seq: u64) -> Output {
     send(c, ServerMsg::Ack { seq })
 }
@@ -54,6 +62,7 @@ fn numbered_messages_are_done_once_and_acknowledged_after_their_record() {
             In(1, numbered(2, 1, "first"), {
                 let mut out = said(&[1, 2], "first");
                 out.push(ack(2, 1));
+                out.insert(0, cause(1));
                 out
             }),
             // Its ack was lost: the client sends it again.
@@ -89,6 +98,7 @@ fn numbered_messages_are_done_once_and_acknowledged_after_their_record() {
             In(5, numbered(7, 2, "second"), {
                 let mut out = said(&[1, 7], "second");
                 out.push(ack(7, 2));
+                out.insert(0, cause(2));
                 out
             }),
             // An old number on the new socket: nothing done again.
@@ -114,6 +124,7 @@ fn an_ack_means_done_numbers_out_of_sequence_are_refused() {
             In(2, numbered(2, 1, "first"), {
                 let mut out = said(&[1, 2], "first");
                 out.push(ack(2, 1));
+                out.insert(0, cause(1));
                 out
             }),
             // A gap: 3 before 2.
@@ -122,6 +133,7 @@ fn an_ack_means_done_numbers_out_of_sequence_are_refused() {
             In(4, numbered(2, 2, "second"), {
                 let mut out = said(&[1, 2], "second");
                 out.push(ack(2, 2));
+                out.insert(0, cause(2));
                 out
             }),
             // A lower number after a higher one was done: acknowledged again, not redone.
@@ -148,7 +160,10 @@ fn a_room_started_again_goes_on_from_the_record() {
     });
     let t0 = Instant::now();
     let mut room = Room::new(t0, meeting(), host_key(), ice());
-    room.restore(&attendance);
+    room.restore(Restored {
+        attendance: attendance.clone(),
+        ..Restored::default()
+    });
     room.handle(t0, guest(1, 4));
     let out: Vec<Output> = std::iter::from_fn(|| room.poll_output()).collect();
     // First the record says who was in the room that stopped; then the
@@ -173,6 +188,77 @@ fn a_room_started_again_goes_on_from_the_record() {
     // A meeting that ended: nobody was dropped, nobody comes in.
     let mut ended = Room::new(t0, meeting(), host_key(), ice());
     ended.mark_ended();
-    ended.restore(&attendance);
+    ended.restore(Restored {
+        attendance,
+        ..Restored::default()
+    });
     assert_eq!(ended.poll_output(), None);
+}
+
+#[test]
+fn someone_dropped_by_a_restart_comes_back_as_themselves() {
+    use sala_record::Attendance;
+    let mut attendance = Attendance::default();
+    for n in [1, 2] {
+        attendance.note(&Event::Joined {
+            peer: PeerId(n),
+            name: name(n),
+            role: Role::Participant,
+            invite: None,
+        });
+    }
+    attendance.note(&Event::Left {
+        peer: PeerId(1),
+        name: name(1),
+    });
+    let t0 = Instant::now();
+    let mut room = Room::new(t0, meeting(), host_key(), ice());
+    room.restore(Restored {
+        attendance,
+        sessions: vec![
+            (Session::of(&token(1)), PeerId(1)),
+            (Session::of(&token(2)), PeerId(2)),
+        ],
+        done: [(PeerId(2), 5)].into(),
+        ..Restored::default()
+    });
+    room.handle(t0, rejoin(7, 2, 70));
+    let out: Vec<Output> = std::iter::from_fn(|| room.poll_output()).collect();
+    assert!(matches!(
+        out[0],
+        Output::Record(Event::RoomRestarted { .. })
+    ));
+    assert_eq!(out[1], record(2, Role::Participant, EventKind::Joined));
+    let Output::Send {
+        msg: ServerMsg::Welcome { you, acked, .. },
+        ..
+    } = &out[2]
+    else {
+        panic!("{out:?}");
+    };
+    assert_eq!(
+        (you.id, *acked),
+        (PeerId(2), 5),
+        "the same participant, as far on"
+    );
+    // Its resend of what the record keeps is acknowledged, not done again.
+    room.handle(t0, numbered(7, 5, "said before the restart"));
+    assert_eq!(room.poll_output(), Some(ack(7, 5)));
+    // Once only; and someone who had left does not come back by its token.
+    room.handle(t0, rejoin(8, 2, 80));
+    room.handle(t0, rejoin(9, 1, 90));
+    let out: Vec<Output> = std::iter::from_fn(|| room.poll_output()).collect();
+    assert!(out.contains(&err(8, ErrorCode::ResumeExpired)), "{out:?}");
+    assert!(out.contains(&err(9, ErrorCode::ResumeExpired)), "{out:?}");
+    let back: Vec<PeerId> = out
+        .iter()
+        .filter_map(|o| match o {
+            Output::Send {
+                msg: ServerMsg::Welcome { you, .. },
+                ..
+            } => Some(you.id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(back, [PeerId(3), PeerId(4)], "newcomers, both");
 }
