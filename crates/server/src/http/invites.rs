@@ -4,7 +4,6 @@
 
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
-use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use sala_protocol::{
@@ -27,11 +26,8 @@ pub(super) async fn hosted(
     headers: &HeaderMap,
 ) -> Result<MeetingId, AppError> {
     let id = MeetingId::parse(id).map_err(|_| AppError::NotFound)?;
-    let key = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .and_then(|k| HostKey::parse(k.trim()).ok())
+    let key = super::bearer(headers)
+        .and_then(|k| HostKey::parse(k).ok())
         .ok_or(AppError::NotFound)?;
     match state.db().meeting(id.clone()).await? {
         Some(stored) if stored.host_key == key => Ok(id),

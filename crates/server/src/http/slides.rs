@@ -5,7 +5,7 @@
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -147,11 +147,8 @@ async fn uploader(
     meeting: &MeetingId,
     headers: &HeaderMap,
 ) -> Result<PeerId, AppError> {
-    let token = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .and_then(|t| ResumeToken::parse(t.trim()).ok())
+    let token = super::bearer(headers)
+        .and_then(|t| ResumeToken::parse(t).ok())
         .ok_or(AppError::NotAllowed)?;
     state
         .rooms()

@@ -142,11 +142,10 @@ fn an_ack_means_done_numbers_out_of_sequence_are_refused() {
     );
 }
 
-#[test]
-fn a_room_started_again_goes_on_from_the_record() {
-    use sala_record::{Attendance, Attendee};
-    let mut attendance = Attendance::default();
-    for n in 1..=3 {
+/// What the record says after `joined` joined and `left` left.
+fn attendance(joined: &[u64], left: &[u64]) -> sala_record::Attendance {
+    let mut attendance = sala_record::Attendance::default();
+    for &n in joined {
         attendance.note(&Event::Joined {
             peer: PeerId(n),
             name: name(n),
@@ -154,10 +153,19 @@ fn a_room_started_again_goes_on_from_the_record() {
             invite: None,
         });
     }
-    attendance.note(&Event::Left {
-        peer: PeerId(2),
-        name: name(2),
-    });
+    for &n in left {
+        attendance.note(&Event::Left {
+            peer: PeerId(n),
+            name: name(n),
+        });
+    }
+    attendance
+}
+
+#[test]
+fn a_room_started_again_goes_on_from_the_record() {
+    use sala_record::Attendee;
+    let attendance = attendance(&[1, 2, 3], &[2]);
     let t0 = Instant::now();
     let mut room = Room::new(t0, meeting(), host_key(), ice());
     room.restore(Restored {
@@ -197,20 +205,7 @@ fn a_room_started_again_goes_on_from_the_record() {
 
 #[test]
 fn someone_dropped_by_a_restart_comes_back_as_themselves() {
-    use sala_record::Attendance;
-    let mut attendance = Attendance::default();
-    for n in [1, 2] {
-        attendance.note(&Event::Joined {
-            peer: PeerId(n),
-            name: name(n),
-            role: Role::Participant,
-            invite: None,
-        });
-    }
-    attendance.note(&Event::Left {
-        peer: PeerId(1),
-        name: name(1),
-    });
+    let attendance = attendance(&[1, 2], &[1]);
     let t0 = Instant::now();
     let mut room = Room::new(t0, meeting(), host_key(), ice());
     room.restore(Restored {
