@@ -154,6 +154,8 @@ impl ApiFailure {
             Self::Refused(ApiErrorCode::TooLarge) => Text::FileTooLarge,
             Self::Refused(ApiErrorCode::UnreadableFile) => Text::FileUnreadable,
             Self::Refused(ApiErrorCode::Busy) => Text::ServerBusy,
+            Self::Refused(ApiErrorCode::TooComplex) => Text::FileTooComplex,
+            Self::Refused(ApiErrorCode::TookTooLong) => Text::FileTookTooLong,
         }
     }
 }

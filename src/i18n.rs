@@ -167,6 +167,8 @@ pub enum Text {
     FileTooLarge,
     FileUnreadable,
     ServerBusy,
+    FileTooComplex,
+    FileTookTooLong,
     YouLeft,
     Rejoin,
     BackHome,

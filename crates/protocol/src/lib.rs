@@ -844,6 +844,12 @@ pub enum ApiErrorCode {
     UnreadableFile,
     #[error("the server is busy; try again in a moment")]
     Busy,
+    /// The file asks for more work or memory than the renderer may spend on one upload.
+    #[error("the file is too complex to show")]
+    TooComplex,
+    /// The file did not render within the renderer's time budget.
+    #[error("the file took too long to prepare")]
+    TookTooLong,
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
-//! Slides over HTTP: deck and still uploads (rendered by `sala-slides` off the
-//! async runtime), deck manifests and page images (content-addressed,
-//! cacheable for ever).
+//! Slides over HTTP: deck and still uploads (admitted by [`super::admission`],
+//! rendered by `sala-slides` in a worker process, [`crate::render`]), deck
+//! manifests and page images (content-addressed, cacheable for ever).
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
@@ -9,15 +9,12 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use sala_protocol::{
-    Deck, DeckId, ImageFormat, ImageId, MeetingId, Rendition, SlidePage, MAX_DECK_BYTES,
-    MAX_DECK_PAGES, MAX_STILL_BYTES,
-};
-use sala_slides::{Limits, SlidesError};
+use sala_protocol::{Deck, DeckId, ImageFormat, ImageId, MeetingId, Rendition, SlidePage};
 use serde::Deserialize;
 
 use super::AppError;
 use crate::db::{now_ms, StoredImage};
+use crate::render::{RenderError, RenderKind};
 use crate::AppState;
 
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
@@ -38,14 +35,7 @@ pub async fn upload_deck(
 ) -> Result<(StatusCode, Json<Deck>), AppError> {
     let meeting = existing_meeting(&state, meeting?).await?;
     let body = body?;
-    let limits = Limits {
-        max_input_bytes: MAX_DECK_BYTES,
-        max_pages: MAX_DECK_PAGES,
-        ..Limits::default()
-    };
-    let pages = state
-        .render(move || sala_slides::render(&body, &limits))
-        .await?;
+    let pages = state.renderer().render(RenderKind::Deck, body).await?;
     let mut images = Vec::new();
     let pages = pages
         .into_iter()
@@ -73,13 +63,14 @@ pub async fn upload_still(
 ) -> Result<(StatusCode, Json<SlidePage>), AppError> {
     existing_meeting(&state, meeting?).await?;
     let body = body?;
-    let limits = Limits {
-        max_input_bytes: MAX_STILL_BYTES,
-        ..Limits::default()
-    };
     let page = state
-        .render(move || sala_slides::render_still(&body, &limits))
-        .await?;
+        .renderer()
+        .render(RenderKind::Still, body)
+        .await?
+        .pop()
+        .ok_or(AppError::Render(SlidesRenderError::Render(
+            RenderError::Crashed("a still rendered to no page".to_owned()),
+        )))?;
     let mut images = Vec::new();
     let page = slide_page(page, &mut images)?;
     state.db().save_images(images).await?;
@@ -179,9 +170,7 @@ fn slide_page(
 #[derive(Debug, thiserror::Error)]
 pub enum SlidesRenderError {
     #[error(transparent)]
-    Slides(#[from] SlidesError),
+    Render(#[from] RenderError),
     #[error("rendered page has an unexpected shape: {0}")]
     Shape(sala_protocol::SlidePageError),
-    #[error("render task failed: {0}")]
-    Task(#[from] tokio::task::JoinError),
 }
