@@ -47,8 +47,8 @@ pub struct Config {
     pub ice_servers: Vec<String>,
 
     /// Longest a slide upload may take to render (wall clock, and CPU time) before it is
-    /// refused as taking too long, e.g. 60s or 2m.
-    #[arg(long, env = "SALA_RENDER_TIMEOUT", default_value = "60s", value_parser = humantime::parse_duration)]
+    /// refused as taking too long, e.g. 90s or 3m.
+    #[arg(long, env = "SALA_RENDER_TIMEOUT", default_value = "120s", value_parser = humantime::parse_duration)]
     pub render_timeout: Duration,
 
     /// Address space one slide render may use, in MiB; beyond it the upload is refused as
@@ -120,7 +120,7 @@ impl Config {
             tls_key: None,
             allow_origins: Vec::new(),
             ice_servers: Vec::new(),
-            render_timeout: Duration::from_secs(60),
+            render_timeout: Duration::from_secs(120),
             render_memory_mib: 1024,
             render_worker: None,
             command: None,
