@@ -139,9 +139,15 @@ impl Config {
         }
     }
 
-    /// The render worker's program: [`Config::render_worker`], else this executable.
+    /// The render worker's program: [`Config::render_worker`], else this executable (on
+    /// Linux `/proc/self/exe`, which still runs this very binary after the file on disk was
+    /// replaced by an upgrade).
     pub fn render_worker(&self) -> PathBuf {
         self.render_worker.clone().unwrap_or_else(|| {
+            let this = PathBuf::from("/proc/self/exe");
+            if this.exists() {
+                return this;
+            }
             std::env::current_exe().unwrap_or_else(|_| PathBuf::from("sala-server"))
         })
     }
