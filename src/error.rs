@@ -159,6 +159,8 @@ impl ApiFailure {
             Self::Refused(ApiErrorCode::UnreadableFile) => Text::FileUnreadable,
             Self::Refused(ApiErrorCode::Busy) => Text::ServerBusy,
             Self::Refused(ApiErrorCode::NotAllowed) => Text::MayNotPresent,
+            Self::Refused(ApiErrorCode::TooComplex) => Text::FileTooComplex,
+            Self::Refused(ApiErrorCode::TookTooLong) => Text::FileTookTooLong,
         }
     }
 }

@@ -168,6 +168,8 @@ pub enum Text {
     FileUnreadable,
     ServerBusy,
     MayNotPresent,
+    FileTooComplex,
+    FileTookTooLong,
     YouLeft,
     Rejoin,
     BackHome,

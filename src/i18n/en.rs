@@ -81,6 +81,8 @@ impl Text {
             FileUnreadable => "This file is not a PDF or a picture Sala can read.",
             ServerBusy => "The server is busy. Try again in a moment.",
             MayNotPresent => "You cannot present in this meeting now.",
+            FileTooComplex => "This file is too complex to show. Export it again, or as pictures.",
+            FileTookTooLong => "This file took too long to prepare. Try a smaller or simpler file.",
             YouLeft => "You left the meeting.",
             Rejoin => "Rejoin",
             BackHome => "Back to the start page",

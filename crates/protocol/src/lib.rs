@@ -866,6 +866,12 @@ pub enum ApiErrorCode {
     /// An upload without a session in the meeting's room that may present.
     #[error("only someone in the room who may present can upload")]
     NotAllowed,
+    /// The file asks for more work or memory than the renderer may spend on one upload.
+    #[error("the file is too complex to show")]
+    TooComplex,
+    /// The file did not render within the renderer's time budget.
+    #[error("the file took too long to prepare")]
+    TookTooLong,
 }
 
 #[cfg(test)]

@@ -2,9 +2,12 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use sala_protocol::{IceServer, MeetingId};
 use sala_record::Digest;
+
+use crate::render::{RenderBudget, RenderKind};
 
 /// Sala signaling and rooms server.
 #[derive(Clone, Debug, clap::Parser)]
@@ -43,6 +46,21 @@ pub struct Config {
     #[arg(long = "ice-server", env = "SALA_ICE_SERVER", value_delimiter = ',')]
     pub ice_servers: Vec<String>,
 
+    /// Longest a slide upload may take to render (wall clock, and CPU time) before it is
+    /// refused as taking too long, e.g. 90s or 3m.
+    #[arg(long, env = "SALA_RENDER_TIMEOUT", default_value = "120s", value_parser = humantime::parse_duration)]
+    pub render_timeout: Duration,
+
+    /// Address space one slide render may use, in MiB; beyond it the upload is refused as
+    /// too complex.
+    #[arg(long, env = "SALA_RENDER_MEMORY_MIB", default_value_t = 1024)]
+    pub render_memory_mib: u64,
+
+    /// The program run as the render worker (`PROGRAM render-worker deck|still`); this
+    /// executable when unset. Tests, whose executable is not the server, set it.
+    #[arg(skip)]
+    pub render_worker: Option<PathBuf>,
+
     /// Without a command, serve.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -54,6 +72,13 @@ pub enum Command {
     /// database in --data-dir; the server need not run.
     #[command(subcommand)]
     Record(RecordCommand),
+    /// Internal: renders one upload read on stdin, in a process the server started with
+    /// limits (see `render::worker`).
+    #[command(hide = true)]
+    RenderWorker {
+        #[arg(value_enum)]
+        kind: RenderKind,
+    },
 }
 
 #[derive(Clone, Debug, clap::Subcommand)]
@@ -95,12 +120,36 @@ impl Config {
             tls_key: None,
             allow_origins: Vec::new(),
             ice_servers: Vec::new(),
+            render_timeout: Duration::from_secs(120),
+            render_memory_mib: 1024,
+            render_worker: None,
             command: None,
         }
     }
 
     pub fn tls(&self) -> bool {
         self.tls_cert.is_some() && self.tls_key.is_some()
+    }
+
+    /// What one slide render may spend.
+    pub fn render_budget(&self) -> RenderBudget {
+        RenderBudget {
+            time: self.render_timeout,
+            memory: self.render_memory_mib.saturating_mul(1 << 20),
+        }
+    }
+
+    /// The render worker's program: [`Config::render_worker`], else this executable (on
+    /// Linux `/proc/self/exe`, which still runs this very binary after the file on disk was
+    /// replaced by an upgrade).
+    pub fn render_worker(&self) -> PathBuf {
+        self.render_worker.clone().unwrap_or_else(|| {
+            let this = PathBuf::from("/proc/self/exe");
+            if this.exists() {
+                return this;
+            }
+            std::env::current_exe().unwrap_or_else(|_| PathBuf::from("sala-server"))
+        })
     }
 
     pub fn ice_servers(&self) -> Vec<IceServer> {

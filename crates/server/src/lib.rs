@@ -9,6 +9,7 @@ pub mod db;
 pub mod http;
 pub mod invite;
 pub mod record;
+pub mod render;
 pub mod room;
 
 use std::path::PathBuf;
@@ -16,9 +17,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
 use axum::routing::{delete, get, post};
 use axum::Router;
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::watch;
 use tower_http::trace::TraceLayer;
 
 pub use config::Config;
@@ -44,16 +46,11 @@ struct Inner {
     next_conn: AtomicU64,
     shutdown: watch::Sender<bool>,
     open_sockets: watch::Sender<usize>,
-    /// Uploads being rendered at once (each takes a core).
-    renders: Semaphore,
+    /// Slide renders: worker processes behind a short queue.
+    renderer: render::Renderer,
     /// How many refusals at each meeting's door go into its record.
     refusals: std::sync::Mutex<http::rate::Refusals>,
 }
-
-/// Most uploads rendered at once; more wait up to [`RENDER_QUEUE_WAIT`].
-pub const RENDERS_AT_ONCE: usize = 1;
-/// How long an upload waits for the renderer before `Busy`.
-pub const RENDER_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl AppState {
     pub fn new(db: Db, secret: invite::Secret, config: &Config) -> Self {
@@ -71,7 +68,7 @@ impl AppState {
             next_conn: AtomicU64::new(1),
             shutdown: watch::Sender::new(false),
             open_sockets: watch::Sender::new(0),
-            renders: Semaphore::new(RENDERS_AT_ONCE),
+            renderer: render::Renderer::new(config.render_worker(), config.render_budget()),
             refusals: Default::default(),
         }))
     }
@@ -99,20 +96,9 @@ impl AppState {
         let _ = rx.wait_for(|n| *n == 0).await;
     }
 
-    /// Runs a slide render off the async runtime, one (or
-    /// [`RENDERS_AT_ONCE`]) at a time.
-    pub(crate) async fn render<T: Send + 'static>(
-        &self,
-        f: impl FnOnce() -> Result<T, sala_slides::SlidesError> + Send + 'static,
-    ) -> Result<T, http::AppError> {
-        let _permit = tokio::time::timeout(RENDER_QUEUE_WAIT, self.0.renders.acquire())
-            .await
-            .map_err(|_| http::AppError::Busy)?
-            .expect("the render semaphore is never closed");
-        let rendered = tokio::task::spawn_blocking(f)
-            .await
-            .map_err(http::slides::SlidesRenderError::from)?;
-        Ok(rendered?)
+    /// Slide renders (for the upload handlers, and for tests that watch the workers).
+    pub fn renderer(&self) -> &render::Renderer {
+        &self.0.renderer
     }
 
     /// Records a refusal at `meeting`'s door, within its allowance
@@ -192,11 +178,21 @@ pub fn app(state: AppState) -> Router {
     let uploads = Router::new()
         .route(
             "/meetings/{id}/decks",
-            post(http::slides::upload_deck).layer(DefaultBodyLimit::max(MAX_DECK_BYTES)),
+            post(http::slides::upload_deck)
+                .layer(DefaultBodyLimit::max(MAX_DECK_BYTES))
+                .layer(from_fn_with_state(
+                    http::admission::Gate::new(&state, MAX_DECK_BYTES),
+                    http::admission::admit,
+                )),
         )
         .route(
             "/meetings/{id}/stills",
-            post(http::slides::upload_still).layer(DefaultBodyLimit::max(MAX_STILL_BYTES)),
+            post(http::slides::upload_still)
+                .layer(DefaultBodyLimit::max(MAX_STILL_BYTES))
+                .layer(from_fn_with_state(
+                    http::admission::Gate::new(&state, MAX_STILL_BYTES),
+                    http::admission::admit,
+                )),
         );
     let api = uploads.merge(api);
     Router::new()

@@ -18,9 +18,27 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// The system allocator; in a render worker, a failed allocation exits with a status the
+/// server reads as "out of memory".
+#[global_allocator]
+static ALLOCATOR: sala_server::render::worker::Allocator = sala_server::render::worker::Allocator;
+
+fn main() -> ExitCode {
     let config = Config::parse();
+    // A render worker is one synchronous render: no runtime, no threads, no logging setup.
+    if let Some(Command::RenderWorker { kind }) = config.command {
+        return sala_server::render::worker::main(kind);
+    }
+    match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime.block_on(serve_main(config)),
+        Err(e) => {
+            eprintln!("sala-server: cannot start the async runtime: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve_main(config: Config) -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
@@ -38,8 +56,9 @@ async fn main() -> ExitCode {
 }
 
 async fn run(config: Config) -> Result<(), BoxError> {
-    if let Some(Command::Record(command)) = &config.command {
-        return record(&config, command.clone()).await;
+    match &config.command {
+        Some(Command::Record(command)) => return record(&config, command.clone()).await,
+        Some(Command::RenderWorker { .. }) | None => {}
     }
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| format!("cannot create data dir {}: {e}", config.data_dir.display()))?;

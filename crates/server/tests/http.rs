@@ -22,7 +22,8 @@ fn env() -> Env {
     )
     .unwrap();
     std::fs::write(dist.join("sala-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
-    let config = Config::new(dir.path().join("data"), dist);
+    let mut config = Config::new(dir.path().join("data"), dist);
+    config.render_worker = Some(env!("CARGO_BIN_EXE_sala-server").into());
     std::fs::create_dir_all(&config.data_dir).unwrap();
     let db = Db::open_in_dir(&config.data_dir).unwrap();
     Env {

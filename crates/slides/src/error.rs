@@ -72,6 +72,13 @@ pub enum Oversize {
         /// The limit in force (pixel count).
         limit: u64,
     },
+    /// A PDF's compressed streams inflate to more than
+    /// [`Limits::max_decoded_bytes`](crate::Limits::max_decoded_bytes).
+    #[error("the PDF's contents unpack to more than {limit} bytes")]
+    Decoded {
+        /// The limit in force (bytes).
+        limit: u64,
+    },
 }
 
 /// Why a PDF could not be read or drawn.

@@ -38,10 +38,17 @@
 //! 17 KB); the 480 px rendition is about 6 KB, the 1600 px one about 31 KB. Renditions are
 //! addressed by [`content_id`] (SHA-256 of their bytes), so a server can cache them forever.
 //!
-//! **Not bounded here:** the time a PDF takes to draw (there is no clock; a caller that needs a
-//! deadline runs this on a thread it can abandon), and the memory hayro spends on images
-//! embedded in a PDF (it decodes them whole; [`Limits::max_input_bytes`] bounds only the
-//! compressed file). Encrypted PDFs are refused ([`PdfError::PasswordProtected`]).
+//! **Bounded here, before drawing:** the file's bytes, its pages, each page's canvas, the
+//! declared size of every image object ([`Limits::max_image_pixels`]) and the bytes its Flate
+//! streams inflate to, all together ([`Limits::max_decoded_bytes`]).
+//!
+//! **Not bounded here:** the time a PDF takes to draw (there is no clock: a page of nested
+//! form XObjects, each drawing the next a few times, takes for ever in a few kilobytes), and
+//! the memory hayro spends on what the scan does not see (inline images, filters other than
+//! Flate, its own caches). The renderer offers no hook for either. A caller that takes files
+//! from strangers must run this in a process it can kill, with address-space and CPU limits:
+//! `sala-server` does (its `render-worker`). Encrypted PDFs are refused
+//! ([`PdfError::PasswordProtected`]).
 //!
 //! ```no_run
 //! let deck: Vec<u8> = Vec::new(); // the uploaded bytes
@@ -62,6 +69,7 @@ mod encode;
 mod error;
 mod pdf;
 mod raster;
+mod scan;
 
 use sha2::{Digest, Sha256};
 
@@ -80,15 +88,23 @@ pub struct Limits {
     /// Most pixels accepted in a picture: a raster upload's declared size, and each PDF page
     /// as drawn at a target width (which bounds pages of extreme aspect ratio).
     pub max_source_pixels: u64,
+    /// Most pixels an image inside a PDF may declare (its `/Width` × `/Height`): the
+    /// renderer decodes images whole.
+    pub max_image_pixels: u64,
+    /// Most bytes a PDF's Flate streams may inflate to, all streams together: the renderer
+    /// inflates streams whole, and a small file can hold a huge stream.
+    pub max_decoded_bytes: u64,
 }
 
 impl Default for Limits {
-    /// 40 MiB, 200 pages, 40 million pixels.
+    /// 40 MiB, 200 pages, 40 million pixels drawn or decoded, 256 MiB inflated.
     fn default() -> Self {
         Self {
             max_input_bytes: 40 << 20,
             max_pages: 200,
             max_source_pixels: 40_000_000,
+            max_image_pixels: 40_000_000,
+            max_decoded_bytes: 256 << 20,
         }
     }
 }
@@ -167,8 +183,8 @@ pub fn content_id(bytes: &[u8]) -> String {
 ///
 /// [`SlidesError::Empty`], [`SlidesError::TooLarge`] and [`SlidesError::UnknownFormat`] before
 /// anything is parsed; for a PDF, [`SlidesError::Pdf`], [`SlidesError::NoPages`],
-/// [`SlidesError::TooManyPages`] or [`SlidesError::TooLarge`] (a page too tall to draw) before
-/// any page is drawn; for a picture, as [`render_still`]. [`SlidesError::Encode`] only if an
+/// [`SlidesError::TooManyPages`] or [`SlidesError::TooLarge`] (a page too tall to draw, an
+/// image too large, streams that inflate too far) before any page is drawn; for a picture, as [`render_still`]. [`SlidesError::Encode`] only if an
 /// encoder fails, which no input should cause.
 pub fn render(bytes: &[u8], limits: &Limits) -> Result<Vec<Page>, SlidesError> {
     match sniff(bytes, limits)? {

@@ -39,6 +39,10 @@ pub(crate) fn render(bytes: &[u8], limits: &Limits) -> Result<Vec<Page>, SlidesE
             limit: limits.max_pages,
         });
     }
+    // Images and inflated streams, before anything is decoded for drawing (guarded too: the
+    // scan makes hayro parse every object).
+    catch_unwind(AssertUnwindSafe(|| crate::scan::check(&pdf, limits)))
+        .unwrap_or(Err(PdfError::Invalid.into()))?;
 
     // Fonts: the base-14 fonts come embedded in hayro (feature `embed-fonts`); nothing is
     // looked up on the machine. Warnings are dropped (the default sink).

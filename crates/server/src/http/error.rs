@@ -1,13 +1,18 @@
 //! The one error type of the JSON API.
 
 use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection};
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use sala_protocol::{ApiError, ApiErrorCode};
 
 use crate::db::DbError;
 use crate::http::slides::SlidesRenderError;
+use crate::render::{Refusal, RenderError};
+
+/// What a `Busy` answer asks the client to wait before trying again, in seconds.
+const RETRY_AFTER_SECONDS: HeaderValue = HeaderValue::from_static("5");
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -23,7 +28,7 @@ pub enum AppError {
     /// An upload not made as someone in the room who may present.
     #[error("not allowed")]
     NotAllowed,
-    /// Too many uploads are being rendered already.
+    /// The render queue is full.
     #[error("renderer busy")]
     Busy,
     #[error("could not render the upload: {0}")]
@@ -40,8 +45,8 @@ impl From<BytesRejection> for AppError {
     }
 }
 
-impl From<sala_slides::SlidesError> for AppError {
-    fn from(e: sala_slides::SlidesError) -> Self {
+impl From<RenderError> for AppError {
+    fn from(e: RenderError) -> Self {
         Self::Render(e.into())
     }
 }
@@ -71,29 +76,66 @@ impl IntoResponse for AppError {
                 (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal)
             }
             Self::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ApiErrorCode::TooLarge),
-            Self::Render(SlidesRenderError::Slides(e)) => {
-                tracing::info!(error = %e, "upload refused");
-                match e {
-                    sala_slides::SlidesError::TooLarge(_)
-                    | sala_slides::SlidesError::TooManyPages { .. } => {
-                        (StatusCode::PAYLOAD_TOO_LARGE, ApiErrorCode::TooLarge)
-                    }
-                    sala_slides::SlidesError::Encode(_) => {
-                        (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal)
-                    }
-                    _ => (
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        ApiErrorCode::UnreadableFile,
-                    ),
-                }
-            }
-            Self::Render(e) => {
+            Self::Render(SlidesRenderError::Render(e)) => render_failure(e),
+            Self::Render(e @ SlidesRenderError::Shape(_)) => {
                 tracing::error!(error = %e, "render failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal)
             }
-            Self::Busy => (StatusCode::SERVICE_UNAVAILABLE, ApiErrorCode::Busy),
             Self::NotAllowed => (StatusCode::FORBIDDEN, ApiErrorCode::NotAllowed),
+            Self::Busy => {
+                let body = Json(ApiError {
+                    error: ApiErrorCode::Busy,
+                });
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(RETRY_AFTER, RETRY_AFTER_SECONDS)],
+                    body,
+                )
+                    .into_response();
+            }
         };
         (status, Json(ApiError { error })).into_response()
+    }
+}
+
+/// A failed render as the presenter sees it: the file's fault is a 413 or 422 with a code
+/// the client shows in words; the server's fault is a 500.
+fn render_failure(e: &RenderError) -> (StatusCode, ApiErrorCode) {
+    match e {
+        RenderError::Refused(refusal, why) => {
+            tracing::info!(?refusal, %why, "upload refused");
+            match refusal {
+                Refusal::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ApiErrorCode::TooLarge),
+                Refusal::TooComplex => (StatusCode::UNPROCESSABLE_ENTITY, ApiErrorCode::TooComplex),
+                Refusal::Unreadable => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ApiErrorCode::UnreadableFile,
+                ),
+                Refusal::EncodeFailed => {
+                    tracing::error!(%why, "encoding a slide failed");
+                    (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal)
+                }
+            }
+        }
+        RenderError::TookTooLong(_) => {
+            tracing::info!(error = %e, "upload refused");
+            (StatusCode::UNPROCESSABLE_ENTITY, ApiErrorCode::TookTooLong)
+        }
+        RenderError::OutOfMemory => {
+            tracing::info!(error = %e, "upload refused");
+            (StatusCode::UNPROCESSABLE_ENTITY, ApiErrorCode::TooComplex)
+        }
+        RenderError::Crashed(_) => {
+            // A renderer bug met by this file: the file cannot be shown, the server is fine.
+            tracing::warn!(error = %e, "render worker crashed");
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ApiErrorCode::UnreadableFile,
+            )
+        }
+        RenderError::Worker(_) => {
+            tracing::error!(error = %e, "render worker");
+            (StatusCode::INTERNAL_SERVER_ERROR, ApiErrorCode::Internal)
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! HTTP handlers.
 
+pub mod admission;
 pub mod error;
 pub mod invites;
 pub mod meetings;

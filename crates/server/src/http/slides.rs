@@ -1,23 +1,21 @@
-//! Slides over HTTP: deck and still uploads (rendered by `sala-slides` off the
-//! async runtime), deck manifests and page images (content-addressed,
-//! cacheable for ever).
+//! Slides over HTTP: deck and still uploads (admitted by [`super::admission`],
+//! rendered by `sala-slides` in a worker process, [`crate::render`]), deck
+//! manifests and page images (content-addressed, cacheable for ever).
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use sala_protocol::{
-    Deck, DeckId, ImageFormat, ImageId, MeetingId, PeerId, Rendition, ResumeToken, SlidePage,
-    MAX_DECK_BYTES, MAX_DECK_PAGES, MAX_STILL_BYTES,
-};
-use sala_slides::{Limits, SlidesError};
+use sala_protocol::{Deck, DeckId, ImageFormat, ImageId, Rendition, SlidePage};
 use serde::Deserialize;
 
+use super::admission::Uploader;
 use super::AppError;
 use crate::db::{now_ms, StoredImage};
+use crate::render::{RenderError, RenderKind};
 use crate::AppState;
 
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
@@ -30,25 +28,16 @@ pub struct UploadQuery {
 }
 
 /// `POST /api/meetings/{id}/decks?name=…`, body: a PDF, PNG, JPEG or WebP,
-/// made as someone in the room who may present (see [`uploader`]).
+/// made as someone in the room who may present (admitted by
+/// [`super::admission`], which says who).
 pub async fn upload_deck(
     State(state): State<AppState>,
-    meeting: Result<Path<String>, PathRejection>,
+    Extension(Uploader { meeting, peer }): Extension<Uploader>,
     Query(query): Query<UploadQuery>,
-    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<Deck>), AppError> {
-    let meeting = existing_meeting(&state, meeting?).await?;
-    let by = uploader(&state, &meeting, &headers).await?;
     let body = body?;
-    let limits = Limits {
-        max_input_bytes: MAX_DECK_BYTES,
-        max_pages: MAX_DECK_PAGES,
-        ..Limits::default()
-    };
-    let pages = state
-        .render(move || sala_slides::render(&body, &limits))
-        .await?;
+    let pages = state.renderer().render(RenderKind::Deck, body).await?;
     let mut images = Vec::new();
     let pages = pages
         .into_iter()
@@ -60,7 +49,7 @@ pub async fn upload_deck(
         name,
         pages,
     };
-    tracing::info!(meeting = %meeting, peer = %by, deck = %deck.id, pages = deck.pages.len(), "deck uploaded");
+    tracing::info!(meeting = %meeting, peer = %peer, deck = %deck.id, pages = deck.pages.len(), "deck uploaded");
     state
         .db()
         .save_deck(meeting, deck.clone(), images, now_ms())
@@ -69,23 +58,21 @@ pub async fn upload_deck(
 }
 
 /// `POST /api/meetings/{id}/stills`, body: one picture (a screen-share
-/// still), made as someone in the room who may present (see [`uploader`]).
+/// still), made as someone in the room who may present (admitted by
+/// [`super::admission`]).
 pub async fn upload_still(
     State(state): State<AppState>,
-    meeting: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<SlidePage>), AppError> {
-    let meeting = existing_meeting(&state, meeting?).await?;
-    uploader(&state, &meeting, &headers).await?;
     let body = body?;
-    let limits = Limits {
-        max_input_bytes: MAX_STILL_BYTES,
-        ..Limits::default()
-    };
     let page = state
-        .render(move || sala_slides::render_still(&body, &limits))
-        .await?;
+        .renderer()
+        .render(RenderKind::Still, body)
+        .await?
+        .pop()
+        .ok_or(AppError::Render(SlidesRenderError::Render(
+            RenderError::Crashed("a still rendered to no page".to_owned()),
+        )))?;
     let mut images = Vec::new();
     let page = slide_page(page, &mut images)?;
     state.db().save_images(images).await?;
@@ -138,35 +125,6 @@ pub async fn image(
         .into_response())
 }
 
-/// Who makes an upload: its bearer is a session token (the `resume` of its
-/// `Welcome`) of someone in `meeting`'s live room who may present — not
-/// waiting in the lobby, not the public gallery. Checked before anything
-/// is rendered.
-async fn uploader(
-    state: &AppState,
-    meeting: &MeetingId,
-    headers: &HeaderMap,
-) -> Result<PeerId, AppError> {
-    let token = super::bearer(headers)
-        .and_then(|t| ResumeToken::parse(t).ok())
-        .ok_or(AppError::NotAllowed)?;
-    state
-        .rooms()
-        .presenter(meeting, token)
-        .await
-        .ok_or(AppError::NotAllowed)
-}
-
-async fn existing_meeting(state: &AppState, Path(id): Path<String>) -> Result<MeetingId, AppError> {
-    let id = MeetingId::parse(&id).map_err(|_| AppError::NotFound)?;
-    state
-        .db()
-        .meeting(id.clone())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(id)
-}
-
 /// A rendered page as the wire sees it; its images go to `images`.
 fn slide_page(
     page: sala_slides::Page,
@@ -204,9 +162,7 @@ fn slide_page(
 #[derive(Debug, thiserror::Error)]
 pub enum SlidesRenderError {
     #[error(transparent)]
-    Slides(#[from] SlidesError),
+    Render(#[from] RenderError),
     #[error("rendered page has an unexpected shape: {0}")]
     Shape(sala_protocol::SlidePageError),
-    #[error("render task failed: {0}")]
-    Task(#[from] tokio::task::JoinError),
 }

@@ -40,8 +40,17 @@ pub async fn add_meeting_of_kind(db: &Db, seed: u8, kind: MeetingKind) -> (Meeti
 }
 
 pub async fn server() -> Server {
+    server_with(|_| {}).await
+}
+
+/// [`server`] with its configuration changed by `change` (the render worker is already set
+/// to the server binary built for these tests).
+#[allow(dead_code)] // not every test binary changes the configuration
+pub async fn server_with(change: impl FnOnce(&mut Config)) -> Server {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config::new(dir.path(), dir.path().join("dist"));
+    let mut config = Config::new(dir.path(), dir.path().join("dist"));
+    config.render_worker = Some(env!("CARGO_BIN_EXE_sala-server").into());
+    change(&mut config);
     let db = Db::open_in_dir(dir.path()).unwrap();
     let (meeting, host_key) = add_meeting(&db, 1).await;
     let state = AppState::new(db, Secret::from_bytes([3; 32]), &config);
