@@ -9,6 +9,7 @@ pub mod http;
 pub mod invite;
 pub mod record;
 pub mod room;
+pub mod serve;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
