@@ -11,7 +11,10 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 
+use std::os::fd::AsRawFd;
+
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
 
 /// Open connections by client address, each address at most `cap`.
 #[derive(Debug)]
@@ -74,19 +77,52 @@ impl Drop for IpSlot {
     }
 }
 
-/// A socket holding its address's slot for as long as it lives.
-pub struct Counted<S> {
-    io: S,
+/// An accepted socket holding its address's slot for as long as it lives.
+///
+/// When dropped it first discards, without waiting, what the client sent
+/// that nobody read: closing a socket with unread data makes the kernel
+/// reset the connection instead of closing it, and the client may then
+/// lose the last thing the server sent (the `Error` and close frame of a
+/// WebSocket cut off for flooding, say).
+pub struct Counted {
+    io: TcpStream,
     _slot: IpSlot,
 }
 
-impl<S> Counted<S> {
-    pub fn new(io: S, slot: IpSlot) -> Self {
+/// Most unread bytes discarded at close; beyond it the reset is the
+/// client's own doing.
+const DISCARD_AT_CLOSE: usize = 256 * 1024;
+
+impl Counted {
+    pub fn new(io: TcpStream, slot: IpSlot) -> Self {
         Self { io, _slot: slot }
     }
 }
 
-impl<S: AsyncRead + Unpin> AsyncRead for Counted<S> {
+impl Drop for Counted {
+    fn drop(&mut self) {
+        let mut buf = [0u8; 4096];
+        let mut discarded = 0;
+        while discarded < DISCARD_AT_CLOSE {
+            // SAFETY: `buf` is valid for `buf.len()` bytes; the fd is open
+            // (we own the socket) and MSG_DONTWAIT never blocks.
+            let n = unsafe {
+                libc::recv(
+                    self.io.as_raw_fd(),
+                    buf.as_mut_ptr().cast(),
+                    buf.len(),
+                    libc::MSG_DONTWAIT,
+                )
+            };
+            if n <= 0 {
+                break;
+            }
+            discarded += n as usize;
+        }
+    }
+}
+
+impl AsyncRead for Counted {
     fn poll_read(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -96,7 +132,7 @@ impl<S: AsyncRead + Unpin> AsyncRead for Counted<S> {
     }
 }
 
-impl<S: AsyncWrite + Unpin> AsyncWrite for Counted<S> {
+impl AsyncWrite for Counted {
     fn poll_write(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,

@@ -1,11 +1,11 @@
 //! A real server on 127.0.0.1:0 with one meeting, for the integration tests
 //! that drive it over sockets.
 
-use std::future::IntoFuture;
 use std::net::SocketAddr;
 
 use sala_protocol::{HostKey, MeetingId, MeetingInfo, MeetingKind, MeetingTitle};
 use sala_server::invite::Secret;
+use sala_server::serve::{serve, Limits, Transport};
 use sala_server::{app, AppState, Config, Db};
 
 pub struct Server {
@@ -42,7 +42,15 @@ pub async fn server() -> Server {
     let state = AppState::new(db, Secret::from_bytes([3; 32]), &config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(axum::serve(listener, app(state.clone())).into_future());
+    // Served as `main` serves it (the accept loop and its limits).
+    tokio::spawn(serve(
+        listener,
+        app(state.clone()),
+        Limits::from_config(&config),
+        Transport::Plain,
+        std::future::pending(),
+        std::time::Duration::from_secs(1),
+    ));
     Server {
         _dir: dir,
         addr,
