@@ -30,7 +30,7 @@ pub async fn run(bin: &Path, n: usize) -> Result<(), BoxError> {
         server.pid(),
         client::SOURCES
     );
-    let (start, _) = server.settle(Duration::from_secs(3)).await?;
+    let (start, _) = server.settle(u64::MAX, Duration::from_secs(3)).await?;
     println!("start:      {start}");
 
     let mut meetings = Vec::new();
@@ -83,7 +83,7 @@ pub async fn run(bin: &Path, n: usize) -> Result<(), BoxError> {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let join_time = began.elapsed();
-    let (all, _) = server.settle(Duration::from_secs(30)).await?;
+    let (all, _) = server.settle(u64::MAX, Duration::from_secs(30)).await?;
     let (ok, bad) = (
         joined.load(Ordering::Relaxed),
         failed.load(Ordering::Relaxed),
@@ -103,7 +103,9 @@ pub async fn run(bin: &Path, n: usize) -> Result<(), BoxError> {
         tasks.abort_all();
         println!("(some participants had not finished leaving after 120 s)");
     }
-    let (left, took) = server.settle(Duration::from_secs(90)).await?;
+    // Settled: the record writes of the leaving done, the blocking threads
+    // that made them gone.
+    let (left, took) = server.settle(start.threads + 2, Duration::from_secs(180)).await?;
     println!(
         "all left:   {left}  — settled after {:.0} s",
         took.as_secs_f64()

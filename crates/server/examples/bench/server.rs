@@ -117,8 +117,13 @@ impl ServerProc {
 
     /// Samples every second until memory and threads stop changing (no
     /// change in 12 s: longer than the 10 s an idle tokio blocking thread
-    /// lives) or `bound` passes; returns the last sample and when.
-    pub async fn settle(&self, bound: Duration) -> Result<(Usage, Duration), BoxError> {
+    /// lives) with at most `threads` threads, or `bound` passes; returns
+    /// the last sample and when.
+    pub async fn settle(
+        &self,
+        threads: u64,
+        bound: Duration,
+    ) -> Result<(Usage, Duration), BoxError> {
         let start = Instant::now();
         let mut last = self.usage()?;
         let mut stable_since = Instant::now();
@@ -126,7 +131,7 @@ impl ServerProc {
             tokio::time::sleep(Duration::from_secs(1)).await;
             let now = self.usage()?;
             let same = now.threads == last.threads && now.rss_kib.abs_diff(last.rss_kib) < 256;
-            if !same {
+            if !same || now.threads > threads {
                 stable_since = Instant::now();
             }
             last = now;
