@@ -105,7 +105,9 @@ pub async fn run(bin: &Path, n: usize) -> Result<(), BoxError> {
     }
     // Settled: the record writes of the leaving done, the blocking threads
     // that made them gone.
-    let (left, took) = server.settle(start.threads + 2, Duration::from_secs(180)).await?;
+    let (left, took) = server
+        .settle(start.threads + 2, Duration::from_secs(180))
+        .await?;
     println!(
         "all left:   {left}  — settled after {:.0} s",
         took.as_secs_f64()
