@@ -16,7 +16,12 @@ const USAGE: &str = "usage: cargo xtask <command>
   screenshots [DIR]     screenshots of every screen, English and Khmer (default target/screenshots)
   bench size|join|ladder [--plain] [CYCLES]
                         client size; join-to-first-media times; the thin-link ladder,
-                        or the same link with plain WebRTC (see docs/BENCHMARKS.md)";
+                        or the same link with plain WebRTC (see docs/BENCHMARKS.md)
+  bench idle N          N idle participants on a release server: its memory and threads
+                        at start, all joined, all left
+  bench relay [--rate R] [--secs S]
+                        signals relayed between pairs at R msg/s (default 20000):
+                        latency p50/p99/max and the server's CPU";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -145,6 +145,9 @@ pub fn run_all() -> Result<()> {
     }
 }
 
+const BENCH_USAGE: &str = "usage: cargo xtask bench size|join|ladder [--plain] [CYCLES]
+       cargo xtask bench idle N | relay [--rate MSGS_PER_SEC] [--secs S]";
+
 pub fn bench(which: Option<&str>, rest: &[String]) -> Result<()> {
     match which {
         Some("size") => {
@@ -166,10 +169,42 @@ pub fn bench(which: Option<&str>, rest: &[String]) -> Result<()> {
             }
             node.env("SALA_SERVER_BIN", &server).run()
         }
-        _ => Err(Error::Other(
-            "usage: cargo xtask bench size|join|ladder [--plain] [CYCLES]".into(),
-        )),
+        Some(which @ ("idle" | "relay")) => server_bench(which, rest),
+        _ => Err(Error::Other(BENCH_USAGE.into())),
     }
+}
+
+/// The server benchmarks (`crates/server/examples/bench`): a release
+/// server on loopback driven by a release client over many sockets.
+fn server_bench(which: &str, rest: &[String]) -> Result<()> {
+    cmd(
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--package",
+            "sala-server",
+            "--bin",
+            "sala-server",
+            "--example",
+            "bench",
+        ],
+    )
+    .run()?;
+    let root = root();
+    let mut bench = cmd(
+        root.join("target/release/examples/bench")
+            .to_str()
+            .unwrap_or("bench"),
+        &[which],
+    );
+    for arg in rest {
+        bench = bench.arg(arg);
+    }
+    bench
+        .arg("--server")
+        .arg(root.join("target/release/sala-server"))
+        .run()
 }
 
 /// Raw, gzip -9 and brotli -q 11 sizes of everything the first load fetches.

@@ -8,6 +8,12 @@ use sala_protocol::{IceServer, MeetingId};
 use sala_record::Digest;
 
 use crate::render::{RenderBudget, RenderKind};
+/// See [`Config::max_connections_per_ip`].
+pub const DEFAULT_MAX_CONNECTIONS_PER_IP: usize = 300;
+/// See [`Config::header_timeout`].
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// See [`Config::body_min_rate`]: 1 KiB/s, well under a thin link's 64 kbit/s.
+pub const DEFAULT_BODY_MIN_RATE: u32 = 1024;
 
 /// Sala signaling and rooms server.
 #[derive(Clone, Debug, clap::Parser)]
@@ -60,6 +66,25 @@ pub struct Config {
     /// executable when unset. Tests, whose executable is not the server, set it.
     #[arg(skip)]
     pub render_worker: Option<PathBuf>,
+    /// Most connections open at once from one client address (WebSockets
+    /// included). Many people may share one public address (a court's
+    /// network behind NAT), each with a WebSocket and a few HTTP connections.
+    #[arg(
+        long,
+        env = "SALA_MAX_CONNECTIONS_PER_IP",
+        default_value_t = DEFAULT_MAX_CONNECTIONS_PER_IP
+    )]
+    pub max_connections_per_ip: usize,
+
+    /// Time a client has to send a request's head (or to finish the TLS
+    /// handshake); an idle keep-alive connection is closed after it.
+    #[arg(long, env = "SALA_HEADER_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub header_timeout: Duration,
+
+    /// Slowest average rate, in bytes a second, at which a request body
+    /// (an upload) may arrive after a head start of --header-timeout.
+    #[arg(long, env = "SALA_BODY_MIN_RATE", default_value_t = DEFAULT_BODY_MIN_RATE)]
+    pub body_min_rate: u32,
 
     /// Without a command, serve.
     #[command(subcommand)]
@@ -123,6 +148,9 @@ impl Config {
             render_timeout: Duration::from_secs(120),
             render_memory_mib: 1024,
             render_worker: None,
+            max_connections_per_ip: DEFAULT_MAX_CONNECTIONS_PER_IP,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            body_min_rate: DEFAULT_BODY_MIN_RATE,
             command: None,
         }
     }
@@ -206,5 +234,29 @@ mod tests {
         );
         assert_eq!(c.ice_servers()[0].urls, ["stun:s.example:3478"]);
         assert!(!c.tls());
+    }
+
+    #[test]
+    fn connection_limits_have_defaults_and_flags() {
+        let d = Config::try_parse_from(["sala-server"]).unwrap();
+        assert_eq!(
+            d.max_connections_per_ip,
+            super::DEFAULT_MAX_CONNECTIONS_PER_IP
+        );
+        assert_eq!(d.header_timeout, super::DEFAULT_HEADER_TIMEOUT);
+        assert_eq!(d.body_min_rate, super::DEFAULT_BODY_MIN_RATE);
+        let c = Config::try_parse_from([
+            "sala-server",
+            "--max-connections-per-ip",
+            "5",
+            "--header-timeout",
+            "1500ms",
+            "--body-min-rate",
+            "10",
+        ])
+        .unwrap();
+        assert_eq!(c.max_connections_per_ip, 5);
+        assert_eq!(c.header_timeout, std::time::Duration::from_millis(1500));
+        assert_eq!(c.body_min_rate, 10);
     }
 }

@@ -11,6 +11,7 @@ pub mod invite;
 pub mod record;
 pub mod render;
 pub mod room;
+pub mod serve;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -41,7 +41,14 @@ pub async fn upgrade(
         return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
     }
     let conn = state.next_conn();
-    ws.max_message_size(2 * MAX_FRAME_BYTES)
+    // Bytes read at a time. The library's default read buffer is 128 KiB,
+    // allocated for every socket and zero-filled before each read: most of
+    // an idle participant's memory. Messages are small; a large one takes
+    // more reads. Below 2 KiB a flood of pings is read slowly enough that
+    // the rate limit's `Error` overtakes answers still in the room.
+    const READ_BUFFER: usize = 2048;
+    ws.read_buffer_size(READ_BUFFER)
+        .max_message_size(2 * MAX_FRAME_BYTES)
         .max_frame_size(2 * MAX_FRAME_BYTES)
         .on_upgrade(move |socket| {
             run(state, conn, socket).instrument(tracing::info_span!("ws", conn = conn.0))

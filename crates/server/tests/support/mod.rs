@@ -3,11 +3,11 @@
 
 #![allow(dead_code)] // each test binary uses its own share of these
 
-use std::future::IntoFuture;
 use std::net::SocketAddr;
 
 use sala_protocol::{HostKey, MeetingId, MeetingInfo, MeetingKind, MeetingTitle};
 use sala_server::invite::Secret;
+use sala_server::serve::{serve, Limits, Transport};
 use sala_server::{app, AppState, Config, Db};
 
 pub mod client;
@@ -56,7 +56,15 @@ pub async fn server_with(change: impl FnOnce(&mut Config)) -> Server {
     let state = AppState::new(db, Secret::from_bytes([3; 32]), &config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(axum::serve(listener, app(state.clone())).into_future());
+    // Served as `main` serves it (the accept loop and its limits).
+    tokio::spawn(serve(
+        listener,
+        app(state.clone()),
+        Limits::from_config(&config),
+        Transport::Plain,
+        std::future::pending(),
+        std::time::Duration::from_secs(1),
+    ));
     Server {
         dir,
         addr,
