@@ -455,7 +455,9 @@ impl Receiver {
     async fn reply(&self, error: ErrorCode) {
         debug!(?error, "refused a message");
         if let Some(tx) = self.sender() {
-            let _ = tx.send(Outbound::Msg(ServerMsg::Error { error })).await;
+            let _ = tx
+                .send(Outbound::Msg(Box::new(ServerMsg::Error { error })))
+                .await;
         }
     }
 
