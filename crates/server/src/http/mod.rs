@@ -1,6 +1,7 @@
 //! HTTP handlers.
 
 pub mod admission;
+pub mod door;
 pub mod error;
 pub mod invites;
 pub mod meetings;

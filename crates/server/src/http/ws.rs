@@ -15,12 +15,12 @@ use sala_protocol::{
     ClientMsg, DisplayName, ErrorCode, HolderKey, HostKey, InviteToken, MeetingId, ServerMsg,
     HEARTBEAT_TIMEOUT_SECS, MAX_FRAME_BYTES, PROTOCOL_VERSION,
 };
-use sala_record::{DoorRefusal, Event};
+use sala_record::Event;
 use tokio::sync::{mpsc, oneshot, watch};
 use tracing::{debug, error, Instrument};
 
 use crate::db::{now_ms, DbError};
-use crate::http::rate;
+use crate::http::{door, rate};
 use crate::invite;
 use crate::room::actor::{JoinRequest, Outbound, RoomHandle, OUTBOX};
 use crate::room::registry::JoinError;
@@ -53,13 +53,6 @@ pub async fn upgrade(
         .on_upgrade(move |socket| {
             run(state, conn, socket).instrument(tracing::info_span!("ws", conn = conn.0))
         })
-}
-
-/// `text` as JSON, if it is an object saying it is a `Join`.
-fn as_join(text: &str) -> Option<serde_json::Value> {
-    serde_json::from_str::<serde_json::Value>(text)
-        .ok()
-        .filter(|v| v.get("type").and_then(|t| t.as_str()) == Some("join"))
 }
 
 /// Browsers always send `Origin`; it must be our own or an allowed one.
@@ -223,7 +216,7 @@ impl Receiver {
                     .await;
             }
             let Ok(msg) = serde_json::from_str::<ClientMsg>(text.as_str()) else {
-                if let Some(join) = self.room.is_none().then(|| as_join(&text)).flatten() {
+                if let Some(join) = self.room.is_none().then(|| door::as_join(&text)).flatten() {
                     return self.malformed_join(join).await;
                 }
                 self.reply(ErrorCode::Malformed).await;
@@ -387,63 +380,28 @@ impl Receiver {
         }
     }
 
-    /// A host key that is not the meeting's: refused, recorded (within the
-    /// door's allowance), closed. An unknown meeting gets the same answer
-    /// as without a key.
+    /// A host key that is not the meeting's, or an unknown meeting: refused
+    /// and closed (the wrong key recorded, [`door::check_host_key`]).
     async fn check_host_key(
         &self,
         meeting: &MeetingId,
         name: &DisplayName,
         key: &HostKey,
     ) -> Result<(), RecvEnd> {
-        let failed = |e: DbError| {
-            error!(meeting = %meeting, error = %e, "could not check a host key");
-            RecvEnd::Gone
-        };
-        let Some(stored) = self
-            .state
-            .db()
-            .meeting(meeting.clone())
-            .await
-            .map_err(failed)?
-        else {
-            return Err(self.fail(ErrorCode::UnknownMeeting).await);
-        };
-        if stored.host_key == *key {
-            return Ok(());
-        }
-        let refused = Event::DoorRefused {
-            name: Some(name.clone()),
-            reason: DoorRefusal::WrongHostKey,
-        };
-        self.state
-            .record_refusal(meeting, refused)
-            .await
-            .map_err(failed)?;
-        Err(self.fail(ErrorCode::BadHostKey).await)
-    }
-
-    /// A `Join` that does not parse (a malformed key, token or name): the
-    /// meeting's record keeps it if the meeting can be read and exists,
-    /// and the socket is closed.
-    async fn malformed_join(&self, join: serde_json::Value) -> RecvEnd {
-        let field = |k: &str| join.get(k).and_then(|v| v.as_str()).map(str::to_owned);
-        let meeting = field("meeting").and_then(|m| MeetingId::parse(&m).ok());
-        if let Some(meeting) = meeting {
-            match self.state.db().meeting(meeting.clone()).await {
-                Ok(Some(_)) => {
-                    let refused = Event::DoorRefused {
-                        name: field("name").and_then(|n| DisplayName::parse(&n).ok()),
-                        reason: DoorRefusal::Malformed,
-                    };
-                    if let Err(e) = self.state.record_refusal(&meeting, refused).await {
-                        error!(meeting = %meeting, error = %e, "could not record a refusal");
-                    }
-                }
-                Ok(None) => {}
-                Err(e) => error!(meeting = %meeting, error = %e, "could not look up meeting"),
+        match door::check_host_key(&self.state, meeting, name, key).await {
+            Ok(None) => Ok(()),
+            Ok(Some(refusal)) => Err(self.fail(refusal).await),
+            Err(e) => {
+                error!(meeting = %meeting, error = %e, "could not check a host key");
+                Err(RecvEnd::Gone)
             }
         }
+    }
+
+    /// A `Join` that does not parse: recorded ([`door::record_malformed_join`]),
+    /// then closed.
+    async fn malformed_join(&self, join: serde_json::Value) -> RecvEnd {
+        door::record_malformed_join(&self.state, &join).await;
         self.fail(ErrorCode::Malformed).await
     }
 
