@@ -10,6 +10,7 @@ mod limits;
 mod local;
 mod media;
 mod mesh;
+mod numbering;
 mod peer;
 mod quality;
 mod sdp;
@@ -192,11 +193,9 @@ struct Engine {
     hold: Hold,
     /// We are in the public gallery: nothing is captured, ever again.
     watch_only: bool,
-    /// The number of our last numbered message.
-    seq: u64,
-    /// Numbered messages the server has not acknowledged yet: sent again,
-    /// in order, on the next socket's welcome.
-    unacked: std::collections::VecDeque<session::Pending>,
+    /// Our numbered messages: sent again, in order, on the next socket's
+    /// welcome until the server acknowledges them.
+    numbering: numbering::Numbering,
     attempt: u32,
     fatal: Option<CallEnd>,
     last_heard_ms: f64,
@@ -239,8 +238,7 @@ impl Engine {
             rtt_ms: None,
             hold: Hold::default(),
             watch_only: false,
-            seq: 0,
-            unacked: std::collections::VecDeque::new(),
+            numbering: numbering::Numbering::default(),
             attempt: 0,
             fatal: None,
             last_heard_ms: 0.0,

@@ -11,18 +11,6 @@ use sala_protocol::{
     HEARTBEAT_INTERVAL_SECS, HEARTBEAT_TIMEOUT_SECS, PROTOCOL_VERSION,
 };
 
-/// Most messages kept unacknowledged (while the socket is down, mostly);
-/// beyond this the oldest are dropped (a fresh session renegotiates
-/// everything anyway).
-const MAX_UNACKED: usize = 512;
-
-/// A numbered message not yet acknowledged.
-pub(super) struct Pending {
-    seq: u64,
-    /// The message in its envelope, as sent.
-    msg: ClientMsg,
-}
-
 impl Engine {
     pub(super) fn connect(&mut self) {
         let Some(name) = self.name.clone() else {
@@ -54,23 +42,6 @@ impl Engine {
         }
     }
 
-    /// The server counts each peer's numbered messages from 1: joined
-    /// afresh as a new peer (our session expired, the server restarted),
-    /// what still waits for its `Ack` is numbered anew from 1.
-    fn number_anew_if_new(&mut self, you: PeerId) {
-        if self.me == Some(you) {
-            return;
-        }
-        self.seq = 0;
-        for pending in &mut self.unacked {
-            self.seq += 1;
-            pending.seq = self.seq;
-            if let ClientMsg::Reliable { seq, .. } = &mut pending.msg {
-                *seq = self.seq;
-            }
-        }
-    }
-
     /// Sends `msg` numbered, and keeps it until the server acknowledges it:
     /// a socket that died without our knowing loses nothing, it goes again
     /// on the next. Pings go bare (a lost one is the point of them).
@@ -82,18 +53,38 @@ impl Engine {
             }
             return;
         }
-        self.seq += 1;
-        let msg = ClientMsg::Reliable {
-            seq: self.seq,
-            msg: Box::new(msg),
-        };
+        let msg = self.numbering.number(msg);
         if let Some(socket) = live {
-            socket.send(&msg);
+            socket.send(msg);
         }
-        if self.unacked.len() >= MAX_UNACKED {
-            self.unacked.pop_front();
+    }
+
+    /// A `Welcome` or `Waiting` came. On a socket just opened, what the
+    /// server has not done of ours goes again, in order, numbered on from
+    /// its count; on the socket we had, it is on its way already.
+    fn take_up(&mut self, you: PeerId, acked: u64) {
+        if !self.ready {
+            let same_peer = self.me == Some(you);
+            let socket = self.socket.as_ref();
+            for msg in self.numbering.resume(same_peer, acked) {
+                if let Some(socket) = socket {
+                    socket.send(msg);
+                }
+            }
         }
-        self.unacked.push_back(Pending { seq: self.seq, msg });
+        self.me = Some(you);
+        self.ready = true;
+    }
+
+    /// The server refused one of our numbers (past a gap): what it has not
+    /// done goes again, numbered from what it expects.
+    fn out_of_sequence(&mut self, expected: u64) {
+        let socket = self.socket.as_ref().filter(|_| self.ready);
+        if let (Some(socket), Some(again)) = (socket, self.numbering.out_of_sequence(expected)) {
+            for msg in again {
+                socket.send(msg);
+            }
+        }
     }
 
     pub(super) fn heartbeat(&mut self) {
@@ -183,8 +174,7 @@ impl Engine {
                 self.attempt = 0;
                 self.resume = Some(resume);
                 self.ice_servers = ice_servers;
-                self.number_anew_if_new(you.id);
-                self.me = Some(you.id);
+                self.take_up(you.id, acked);
                 if you.role == Role::Observer {
                     self.watch_only().await;
                 }
@@ -213,15 +203,6 @@ impl Engine {
                 for info in &peers {
                     self.note_media(info);
                 }
-                self.ready = true;
-                // What the server did not get before (on a socket that died
-                // under it, or while we were not welcomed) goes now, in order.
-                self.unacked.retain(|p| p.seq > acked);
-                if let Some(socket) = &self.socket {
-                    for pending in &self.unacked {
-                        socket.send(&pending.msg);
-                    }
-                }
                 self.emit(Action::Welcome {
                     me: you,
                     meeting,
@@ -248,8 +229,9 @@ impl Engine {
                 meeting,
                 resume,
                 resumed,
+                acked,
                 ..
-            } => self.wait(you, meeting, resume, resumed).await,
+            } => self.wait(you, meeting, resume, resumed, acked).await,
             ServerMsg::Knocking { knock } => self.emit(Action::Knocking(knock)),
             ServerMsg::KnockEnded { peer } => self.emit(Action::KnockEnded(peer)),
             ServerMsg::LobbySet { on } => self.emit(Action::LobbySet(on)),
@@ -273,11 +255,7 @@ impl Engine {
             }
             ServerMsg::ConsultDeclined { peer, .. } => self.emit(Action::ConsultDeclined(peer)),
             ServerMsg::Consultations { list } => self.emit(Action::Consultations(list)),
-            ServerMsg::Ack { seq } => {
-                while self.unacked.front().is_some_and(|p| p.seq <= seq) {
-                    self.unacked.pop_front();
-                }
-            }
+            ServerMsg::Ack { seq } => self.numbering.acked(seq),
             ServerMsg::PeerJoined { peer } => self.emit(Action::PeerJoined(peer)),
             // Our offer may have crossed its old socket's end unanswered.
             ServerMsg::PeerResumed { peer } => self.resend_offer(peer),
@@ -336,6 +314,9 @@ impl Engine {
             ServerMsg::Error {
                 error: ErrorCode::ResumeExpired,
             } => self.place = Place::Outside,
+            ServerMsg::Error {
+                error: ErrorCode::OutOfSequence { expected },
+            } => self.out_of_sequence(expected),
             ServerMsg::Error { error } => match CallEnd::from_error(error) {
                 Some(end) => self.fatal = Some(end),
                 None => {
@@ -386,11 +367,15 @@ impl Engine {
         meeting: MeetingInfo,
         resume: ResumeToken,
         resumed: bool,
+        acked: u64,
     ) {
         self.attempt = 0;
         self.resume = Some(resume);
-        self.number_anew_if_new(you.id);
-        self.me = Some(you.id);
+        // Nothing of the room may be sent from the lobby: of what waits,
+        // only what we would show (our media) and leaving still go.
+        self.numbering
+            .retain(|m| matches!(m, ClientMsg::Media { .. } | ClientMsg::Leave));
+        self.take_up(you.id, acked);
         if you.role == Role::Observer {
             self.watch_only().await;
         }
@@ -406,9 +391,6 @@ impl Engine {
         }
         self.peers.clear();
         self.stop_ladder();
-        // Nothing of the room may be sent from the lobby.
-        self.unacked.clear();
-        self.ready = true;
         if self.local.screen().is_some() {
             self.set_screen(false).await;
         }

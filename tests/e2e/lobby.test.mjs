@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Session, join } from './lib/session.mjs';
+import { inNs } from './lib/net.mjs';
 import { totals, waitFor, waitForFlowingMedia } from './lib/wait.mjs';
 
 let session;
@@ -107,6 +108,34 @@ test('let everyone in skips the witness; a guest is turned away; another leaves 
   await leaver.page.getByTestId('waiting-leave').click();
   await knockRow('Leaver').waitFor({ state: 'detached', timeout: 10000 });
   for (const b of [intruder, leaver]) await session.dismiss(b);
+}));
+
+test('a guest who turns its microphone off while cut off is let in muted and connects', () => session.guard(async () => {
+  const returner = await knock('Returner');
+  await knockRow('Returner').waitFor();
+  // Its socket closes and no new one can open (every new connection's
+  // first packet is dropped): the change waits, unsent, for the next socket.
+  const ns = returner.host.ns;
+  inNs(ns, 'nft', 'add table inet hold; add chain inet hold out { type filter hook output priority 0; }; '
+    + 'add rule inet hold out tcp flags & (syn | ack) == syn drop');
+  try {
+    await returner.page.evaluate(() => window.__sala.sockets.at(-1).close());
+    await returner.page.getByTestId('waiting-reconnecting').waitFor({ timeout: 10000 });
+    await returner.page.getByTestId('waiting-mic').click();
+  } finally {
+    inNs(ns, 'nft', 'delete table inet hold');
+  }
+  await returner.page.getByTestId('waiting-reconnecting').waitFor({ state: 'detached', timeout: 20000 });
+  await knockRow('Returner').getByTestId('admit').click();
+  await returner.page.getByTestId('room').waitFor({ timeout: 15000 });
+  // The judge sees it as it is (muted), and what it sends after reaches the
+  // room in order: its offers connect it to both.
+  await judge.page.locator('[data-testid="tile"][data-name="Returner"]').getByTestId('tile-muted').waitFor({ timeout: 15000 });
+  await waitForFlowingMedia(returner, 2, { video: 'some' });
+  await returner.page.getByTestId('leave').click();
+  await waitFor(() => judge.page.getByTestId('tile').evaluateAll((els) => els.map((e) => e.dataset.name)),
+    (names) => !names.includes('Returner'), { what: 'the returner gone from the room' });
+  await session.dismiss(returner);
 }));
 
 test('the witness is called in and heard, affirms in Khmer, is excused back out with nothing left open, and called again', () => session.guard(async () => {

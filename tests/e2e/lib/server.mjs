@@ -1,6 +1,6 @@
 // Starts the real server inside the hub namespace and waits for its ready line.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,13 @@ export async function startServer(net, { port = 8080, timeoutMs = 15000 } = {}) 
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'sala_server=info,warn' },
   });
   const logs = [];
-  child.stderr.on('data', (d) => logs.push(d.toString()));
+  // SALA_SERVER_LOG=<file>: the whole log, for when the last lines a
+  // failure prints are not enough.
+  const logFile = process.env.SALA_SERVER_LOG;
+  child.stderr.on('data', (d) => {
+    logs.push(d.toString());
+    if (logFile) appendFileSync(logFile, d);
+  });
   const url = await new Promise((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`server not ready in ${timeoutMs} ms:\n${logs.join('')}`)), timeoutMs);
     let out = '';

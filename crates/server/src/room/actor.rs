@@ -8,6 +8,7 @@ use sala_protocol::{
     ClientMsg, DeckId, DisplayName, ErrorCode, HostKey, MediaState, MeetingId, PeerId, ResumeToken,
     ServerMsg,
 };
+use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{mpsc, oneshot};
 use tracing::{debug, error, info, warn};
 
@@ -252,8 +253,13 @@ impl Actor {
                             _ => {}
                         }
                         if let Some(tx) = self.conns.get(&conn) {
-                            if tx.try_send(Outbound::Msg(Box::new(msg))).is_err() {
-                                stalled.push(conn);
+                            match tx.try_send(Outbound::Msg(Box::new(msg))) {
+                                Ok(()) => {}
+                                Err(TrySendError::Full(_)) => stalled.push(conn),
+                                // The socket has ended. What it read before
+                                // (its `Leave`, say) and then its end are
+                                // on their way here, in that order.
+                                Err(TrySendError::Closed(_)) => {}
                             }
                         }
                     }
@@ -285,8 +291,8 @@ impl Actor {
             if stalled.is_empty() {
                 return Flushed::Done;
             }
-            // A socket that cannot keep up (or is gone) is dropped: dropping its
-            // sender ends its send task, and the peer may resume later.
+            // A socket that cannot keep up is dropped: dropping its sender
+            // ends its send task, and the peer may resume later.
             let now = Instant::now();
             for conn in stalled {
                 if self.conns.remove(&conn).is_some() {

@@ -1434,6 +1434,7 @@ fn a_room_started_for_an_ended_meeting_lets_nobody_in() {
     );
 }
 
+mod actor;
 mod consulting;
 mod floor;
 mod hostile;

@@ -1,0 +1,112 @@
+//! The room's actor with the machine inside it, on tokio: what reaches a
+//! room from its sockets is done in the order the sockets read it.
+
+use std::time::Duration;
+
+use sala_protocol::{
+    ClientMsg, DisplayName, HostKey, LeaveReason, MediaState, MeetingId, MeetingInfo, MeetingKind,
+    MeetingTitle, PeerId, ServerMsg,
+};
+use tokio::sync::mpsc;
+
+use crate::db::Db;
+use crate::room::actor::{JoinRequest, Outbound, RoomHandle, OUTBOX};
+use crate::room::{ConnId, Registry};
+
+struct Socket {
+    conn: ConnId,
+    rx: mpsc::Receiver<Outbound>,
+    room: RoomHandle,
+}
+
+async fn join(
+    rooms: &Registry,
+    meeting: &MeetingId,
+    conn: u64,
+    name: &str,
+    key: Option<HostKey>,
+) -> Socket {
+    let (tx, mut rx) = mpsc::channel(OUTBOX);
+    let req = JoinRequest {
+        conn: ConnId(conn),
+        tx,
+        name: DisplayName::parse(name).unwrap(),
+        media: MediaState::default(),
+        host_key: key,
+        resume: None,
+        invited: None,
+        holder: None,
+    };
+    let room = rooms.join(meeting.clone(), req).await.expect("room");
+    match next(&mut rx).await {
+        ServerMsg::Welcome { .. } => {}
+        other => panic!("{name} got {other:?}, not a welcome"),
+    }
+    Socket {
+        conn: ConnId(conn),
+        rx,
+        room,
+    }
+}
+
+/// The next message, within a bound.
+async fn next(rx: &mut mpsc::Receiver<Outbound>) -> ServerMsg {
+    match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
+        Ok(Some(Outbound::Msg(msg))) => *msg,
+        other => panic!("no message: {other:?}"),
+    }
+}
+
+/// A browser leaves and closes its socket at once: the socket's send side
+/// is gone before the room has read the `Leave` that came before the close.
+/// A message the room sends it meanwhile finds the queue closed; that is
+/// not a socket too slow to keep up, and its `Leave` still counts.
+#[tokio::test]
+async fn a_leave_read_before_the_close_counts_though_the_queue_closed_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open_in_dir(dir.path()).unwrap();
+    let meeting = MeetingInfo {
+        id: MeetingId::from_random([3; 16]),
+        title: MeetingTitle::parse("Budget").unwrap(),
+        kind: MeetingKind::Meeting,
+    };
+    let key = HostKey::from_random([4; 16]);
+    db.create_meeting(meeting.clone(), key.clone(), 0)
+        .await
+        .unwrap();
+    let rooms = Registry::new(db, Vec::new());
+    let mut host = join(&rooms, &meeting.id, 1, "Host", Some(key)).await;
+    let guest = join(&rooms, &meeting.id, 2, "Guest", None).await;
+    assert!(matches!(
+        next(&mut host.rx).await,
+        ServerMsg::PeerJoined { .. }
+    ));
+
+    // The guest's socket has read its `Leave` and closed: its queue is gone.
+    let Socket { conn, rx, room } = guest;
+    drop(rx);
+    // The host changes its media (to the guest too), then the guest's
+    // `Leave` and its socket's end reach the room, in that order.
+    let media = MediaState {
+        mic: true,
+        ..MediaState::default()
+    };
+    let changed = ClientMsg::Media { media };
+    host.room
+        .message(host.conn, Some(1), changed)
+        .await
+        .unwrap();
+    room.message(conn, Some(1), ClientMsg::Leave).await.unwrap();
+    room.disconnected(conn).await;
+
+    loop {
+        match next(&mut host.rx).await {
+            ServerMsg::PeerLeft { peer, reason } => {
+                assert_eq!((peer, reason), (PeerId(2), LeaveReason::Left));
+                break;
+            }
+            ServerMsg::Ack { .. } | ServerMsg::PeerMedia { .. } => {}
+            other => panic!("the host got {other:?}"),
+        }
+    }
+}
