@@ -445,8 +445,12 @@ async fn a_flood_of_messages_is_cut_off_with_rate_limited() {
     let _ = ws.flush().await;
     let pongs =
         answers_until_rate_limited(&mut ws, |msg| matches!(msg, ServerMsg::Pong { .. })).await;
+    // Every ping let through is answered before the cut (the room closes
+    // the socket after what it still had to send): the burst less the
+    // `Join`, and what refilled while the flood was read.
+    let burst = sala_server::http::rate::BURST as usize;
     assert!(
-        (250..=sala_server::http::rate::BURST as usize).contains(&pongs),
+        (burst - 1..burst + 100).contains(&pongs),
         "{pongs} pings answered before the cut"
     );
 }

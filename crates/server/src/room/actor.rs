@@ -64,6 +64,12 @@ pub(crate) enum Command {
     Disconnected {
         conn: ConnId,
     },
+    /// The socket refuses its client: `Error{error}` and the close go out
+    /// after what the room still has to send it.
+    Close {
+        conn: ConnId,
+        error: ErrorCode,
+    },
     /// Who holds this session token, if it may present (an upload's bearer).
     Presenter {
         token: ResumeToken,
@@ -118,6 +124,15 @@ impl RoomHandle {
 
     pub async fn disconnected(&self, conn: ConnId) {
         let _ = self.tx.send(Command::Disconnected { conn }).await;
+    }
+
+    /// Closes `conn` with `error` once the room has answered everything
+    /// the socket handed it before.
+    pub async fn close(&self, conn: ConnId, error: ErrorCode) -> Result<(), RoomGone> {
+        self.tx
+            .send(Command::Close { conn, error })
+            .await
+            .map_err(|_| RoomGone)
     }
 }
 
@@ -217,6 +232,12 @@ impl Actor {
             ),
             Command::Presenter { token, reply } => {
                 let _ = reply.send(self.room.presenter_by_token(&token));
+            }
+            Command::Close { conn, error } => {
+                if let Some(tx) = self.conns.remove(&conn) {
+                    // Full: dropping the sender ends the socket all the same.
+                    let _ = tx.try_send(Outbound::Close(Some(error)));
+                }
             }
             Command::Disconnected { conn } => {
                 debug!(meeting = %self.meeting, conn = conn.0, "socket gone");
