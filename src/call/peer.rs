@@ -416,6 +416,15 @@ impl Peer {
     pub fn restart_ice(&self) {
         js::restart_ice(&self.pc);
     }
+
+    /// Restarts ICE unless the connection is up: what the server relayed
+    /// over a socket that died (candidates, mostly) may never have arrived,
+    /// and a connection short of candidates waits for them forever.
+    pub fn restart_ice_unless_connected(&self) {
+        if self.pc.connection_state() != web_sys::RtcPeerConnectionState::Connected {
+            self.restart_ice();
+        }
+    }
 }
 
 impl Drop for Peer {

@@ -193,6 +193,9 @@ impl Engine {
                     for id in ids {
                         self.resend_offer(id);
                     }
+                    for peer in self.peers.values() {
+                        peer.restart_ice_unless_connected();
+                    }
                 } else {
                     // A fresh session: we are the newcomer and offer to everyone.
                     self.peers.clear();
@@ -257,8 +260,14 @@ impl Engine {
             ServerMsg::Consultations { list } => self.emit(Action::Consultations(list)),
             ServerMsg::Ack { seq } => self.numbering.acked(seq),
             ServerMsg::PeerJoined { peer } => self.emit(Action::PeerJoined(peer)),
-            // Our offer may have crossed its old socket's end unanswered.
-            ServerMsg::PeerResumed { peer } => self.resend_offer(peer),
+            // Our offer may have crossed its old socket's end unanswered,
+            // our candidates lost with it.
+            ServerMsg::PeerResumed { peer } => {
+                self.resend_offer(peer);
+                if let Some(p) = self.peers.get(&peer) {
+                    p.restart_ice_unless_connected();
+                }
+            }
             ServerMsg::PeerLeft { peer, .. } => {
                 self.peers.remove(&peer);
                 self.ladder.forget(peer);
