@@ -51,7 +51,9 @@ test('hands go up in order; the host lowers one and the queue moves up', () => s
   await row(host, 'Dara').getByTestId('lower-hand').click();
   await waitFor(() => row(host, 'Sokha').getByTestId('hand').innerText(), (t) => t === '1', { what: 'Sokha moved up' });
   assert.equal(await row(host, 'Dara').getByTestId('hand').count(), 0);
-  assert.equal(await dara.page.getByTestId('hand-toggle').getAttribute('aria-pressed'), 'false');
+  // Dara's own page learns it from its own socket: wait there too.
+  await waitFor(() => dara.page.getByTestId('hand-toggle').getAttribute('aria-pressed'), (p) => p === 'false',
+    { what: "Dara's hand down on Dara's page" });
   await sokha.page.getByTestId('hand-toggle').click();
   await waitFor(() => row(host, 'Sokha').getByTestId('hand').count(), (n) => n === 0, { what: "Sokha's hand down" });
 }));
