@@ -8,13 +8,10 @@ pub const BINARYEN_VERSION: &str = "132.0.0";
 const PLAYWRIGHT_VERSION: &str = "1.64.1";
 /// Debian packages for the browser tests: the browser and its driver, Khmer
 /// fonts so pages render as users see them, nftables for loss on test links.
-const BROWSER_PACKAGES: &[&str] = &[
-    "chromium",
-    "chromium-driver",
-    "fonts-khmeros",
-    "nftables",
-    "brotli",
-];
+const BROWSER_PACKAGES: &[&str] = &["chromium", "chromium-driver", "fonts-khmeros", "nftables"];
+/// Debian packages every build needs: `brotli` precompresses the client
+/// (Trunk.toml's hook).
+const BUILD_PACKAGES: &[&str] = &["brotli"];
 
 /// Everything for building; with `browser`, also for the browser tests.
 pub fn all(browser: bool) -> Result<()> {
@@ -23,6 +20,7 @@ pub fn all(browser: bool) -> Result<()> {
     trunk()?;
     wasm_bindgen()?;
     wasm_opt()?;
+    apt(BUILD_PACKAGES)?;
     if browser {
         apt(BROWSER_PACKAGES)?;
         e2e_packages()?;

@@ -152,11 +152,9 @@ pub fn bench(which: Option<&str>, rest: &[String]) -> Result<()> {
     match which {
         Some("size") => {
             setup::all(false)?;
-            setup::apt(&["brotli"])?;
-            cmd("trunk", &["build", "--release"])
-                .env("TRUNK_SKIP_VERSION_CHECK", "true")
-                .run()?;
-            size_report()
+            build(true)?;
+            size_report()?;
+            served_report()
         }
         Some(which @ ("join" | "ladder")) => {
             setup::all(true)?;
@@ -216,6 +214,10 @@ fn size_report() -> Result<()> {
     for entry in entries.filter_map(|e| e.ok()) {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
+        // The build's own precompressed copies.
+        if name.ends_with(".br") || name.ends_with(".gz") {
+            continue;
+        }
         let raw = entry.metadata().map(|m| m.len() as usize).unwrap_or(0);
         let gz = byte_count("gzip -9c", &path);
         let br = byte_count("brotli -c -q 11", &path);
@@ -235,6 +237,88 @@ fn size_report() -> Result<()> {
         total.2 as f64 / 1024.0
     );
     Ok(())
+}
+
+/// Bytes on the wire for each file of the first load, as the real server
+/// sends them for `Accept-Encoding: br` (a browser over HTTPS), `gzip`
+/// (Chromium over plain HTTP) and none: a release server on loopback with
+/// its own data directory, asked with curl.
+fn served_report() -> Result<()> {
+    use std::io::BufRead;
+    let root = root();
+    let dist = root.join("dist");
+    let data = std::env::temp_dir().join(format!("sala-size-{}", std::process::id()));
+    let mut server = std::process::Command::new(root.join("target/release/sala-server"))
+        .args(["--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(&data)
+        .arg("--dist")
+        .arg(&dist)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| Error::Other(format!("starting the server: {e}")))?;
+    let url = server.stdout.take().and_then(|out| {
+        std::io::BufReader::new(out)
+            .lines()
+            .take(20)
+            .map_while(|l| l.ok())
+            .find_map(|l| l.split("listening on ").nth(1).map(|u| u.trim().to_owned()))
+    });
+    let report = url
+        .ok_or_else(|| Error::Other("the server did not say where it listens".into()))
+        .map(|url| {
+            let mut names: Vec<String> = std::fs::read_dir(&dist)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !n.ends_with(".br") && !n.ends_with(".gz"))
+                .collect();
+            names.sort();
+            println!("\nAs served by {url}:\n\n| file | br | gzip | none |\n|---|---:|---:|---:|");
+            let mut total = [0usize; 3];
+            for name in &names {
+                let path = if name == "index.html" {
+                    String::new()
+                } else {
+                    name.clone()
+                };
+                let sizes = ["br", "gzip", "identity"].map(|enc| served_bytes(&url, &path, enc));
+                for (t, s) in total.iter_mut().zip(sizes) {
+                    *t += s;
+                }
+                println!("| {name} | {} | {} | {} |", sizes[0], sizes[1], sizes[2]);
+            }
+            println!("| **total** | {} | {} | {} |", total[0], total[1], total[2]);
+            println!(
+                "\nfirst load as served with br: {:.1} KiB (target ≤ 150 KiB)",
+                total[0] as f64 / 1024.0
+            );
+        });
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&data);
+    report
+}
+
+/// Body bytes the server sends for `url/path` with `Accept-Encoding: encoding`.
+fn served_bytes(url: &str, path: &str, encoding: &str) -> usize {
+    cmd(
+        "curl",
+        &[
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{size_download}",
+            "-H",
+            &format!("Accept-Encoding: {encoding}"),
+            &format!("{url}/{path}"),
+        ],
+    )
+    .output()
+    .and_then(|s| s.trim().parse().ok())
+    .unwrap_or(0)
 }
 
 /// Compressed size in bytes (counted by `wc`, since compressed output is not text).

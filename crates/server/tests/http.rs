@@ -22,6 +22,16 @@ fn env() -> Env {
     )
     .unwrap();
     std::fs::write(dist.join("sala-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
+    // What the build makes beside each file (stand-ins: the server sends
+    // them as they are).
+    for (name, body) in [
+        ("sala-0123456789abcdef_bg.wasm.br", "wasm in brotli"),
+        ("sala-0123456789abcdef_bg.wasm.gz", "wasm in gzip"),
+        ("index.html.br", "index in brotli"),
+        ("index.html.gz", "index in gzip"),
+    ] {
+        std::fs::write(dist.join(name), body).unwrap();
+    }
     let mut config = Config::new(dir.path().join("data"), dist);
     config.render_worker = Some(env!("CARGO_BIN_EXE_sala-server").into());
     std::fs::create_dir_all(&config.data_dir).unwrap();
@@ -162,6 +172,48 @@ async fn spa_fallback_and_caching() {
         .to_str()
         .unwrap()
         .contains("immutable"));
+}
+
+/// Each file goes as the build compressed it, in the best encoding the
+/// browser takes; the client's routes get `index.html` the same way.
+#[tokio::test]
+async fn assets_are_served_precompressed_as_the_browser_asks() {
+    let env = env();
+    let cases = [
+        ("br, gzip", Some("br"), "in brotli"),
+        ("gzip, deflate, br;q=0", Some("gzip"), "in gzip"),
+        ("gzip", Some("gzip"), "in gzip"),
+        ("identity", None, ""),
+    ];
+    for uri in [
+        "/sala-0123456789abcdef_bg.wasm",
+        "/m/abcdefghijklmnopqrstuvwxyz",
+    ] {
+        for (accept, encoding, body_has) in cases {
+            let req = Request::get(uri)
+                .header(header::ACCEPT_ENCODING, accept)
+                .body(Body::empty())
+                .unwrap();
+            let (status, headers, body) = call(&env.app, req).await;
+            let what = format!("{uri} with {accept}");
+            assert_eq!(status, StatusCode::OK, "{what}");
+            assert_eq!(
+                headers
+                    .get(header::CONTENT_ENCODING)
+                    .map(|v| v.to_str().unwrap()),
+                encoding,
+                "{what}"
+            );
+            assert!(String::from_utf8_lossy(&body).contains(body_has), "{what}");
+            let vary = headers.get(header::VARY).map(|v| v.to_str().unwrap());
+            assert!(
+                vary.is_some_and(|v| v.to_ascii_lowercase().contains("accept-encoding")),
+                "{what}: vary {vary:?}"
+            );
+            let csp = headers.get(header::CONTENT_SECURITY_POLICY);
+            assert!(csp.is_some(), "{what}");
+        }
+    }
 }
 
 #[tokio::test]

@@ -1,13 +1,13 @@
 //! The built client: files from the dist directory, `index.html` for every
 //! other path (client-side routes such as `/m/<id>`), under a strict
-//! Content-Security-Policy.
+//! Content-Security-Policy, each as the build precompressed it.
 
 use std::path::Path;
 
 use axum::extract::Request;
 use axum::http::header::{
     HeaderName, HeaderValue, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY,
-    X_CONTENT_TYPE_OPTIONS,
+    VARY, X_CONTENT_TYPE_OPTIONS,
 };
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -27,7 +27,19 @@ pub fn router(dist: &Path) -> Router {
     let fixed =
         |name: HeaderName, value: HeaderValue| SetResponseHeaderLayer::overriding(name, value);
     Router::new()
-        .fallback_service(ServeDir::new(dist).fallback(ServeFile::new(index_path)))
+        // The build writes `<file>.br` and `<file>.gz` beside each file
+        // (Trunk.toml's hook): sent as they are, in the best encoding the
+        // browser takes, with `Vary: Accept-Encoding`.
+        .fallback_service(
+            ServeDir::new(dist)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(
+                    ServeFile::new(index_path)
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                ),
+        )
         .layer(middleware::from_fn(cache_headers))
         .layer(fixed(CONTENT_SECURITY_POLICY, policy))
         .layer(fixed(
@@ -38,6 +50,10 @@ pub fn router(dist: &Path) -> Router {
             REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
+        // Which bytes went depends on the request's `Accept-Encoding`; a
+        // cache on the way must not give the brotli ones to a browser that
+        // asked for gzip.
+        .layer(fixed(VARY, HeaderValue::from_static("accept-encoding")))
 }
 
 /// Scripts only from this server, plus the inline module script the bundler
