@@ -78,8 +78,11 @@ test('a muted participant is not heard, even from a client modified to send anyw
   // Its audio still reaches the others…
   const bytes0 = await audioBytes(host);
   await waitFor(() => audioBytes(host), (b) => b > bytes0 + 2000, { what: 'audio still arriving at the host' });
-  // …and plays as silence, at the host and at Dara.
+  // …and plays as silence, at the host and at Dara. Each page learns of the
+  // hold from its own socket: wait on that page until it has disabled the
+  // track, then measure afresh (a window that began before would hold sound).
   for (const b of [host, dara]) {
+    await waitFor(() => heard(b, 'Sokha'), (x) => x.enabled === false, { what: `${b.name}: Sokha's track disabled` });
     const h = await heard(b, 'Sokha');
     assert.equal(h.enabled, false, `${b.name} plays Sokha's track disabled`);
     assert.equal(h.peak, 0, `${b.name} hears nothing of Sokha`);

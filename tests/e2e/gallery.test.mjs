@@ -61,7 +61,9 @@ test('an observer invitation asks for no device, waits, and is let in to watch a
 
   const judgeBefore = totals(await judge.stats());
   await waitForFlowingMedia(visitor, 1);
-  const judgeAfter = totals(await judge.stats());
+  // The judge's side of the connection, on the judge's page.
+  const judgeAfter = await waitFor(async () => totals(await judge.stats()), (tot) => tot.connected === 1,
+    { what: 'the judge connected to the visitor' });
   assert.equal(judgeAfter.connected, 1, 'the judge is connected to the visitor');
   assert.deepEqual([judgeBefore.audioBytes, judgeAfter.audioBytes], [0, 0], 'the judge receives no audio from the gallery');
   assert.deepEqual([judgeBefore.videoFrames, judgeAfter.videoFrames], [0, 0], 'nor video');

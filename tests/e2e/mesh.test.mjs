@@ -42,7 +42,10 @@ test('six participants in full mesh', async (t) => {
       assert.deepEqual(await tileNames(b), [...NAMES].sort(), `${b.name} shows every tile`);
     }
     // In a six-way mesh each camera is sent at a quarter of its pixels (320×180).
-    const widths = (await people[0].stats()).flatMap((s) => s.video.map((v) => v.width));
+    // Each sender scales down when it learns of the later joiners, over its own
+    // socket: wait on the chair's page for what it receives.
+    const widths = await waitFor(async () => (await people[0].stats()).flatMap((s) => s.video.map((v) => v.width)),
+      (w) => w.length === 5 && w.every((x) => x > 0 && x <= 320), { what: "the chair receives five cameras at 320 px or less" });
     assert.ok(widths.length === 5 && widths.every((w) => w > 0 && w <= 320), `received widths ${widths}`);
   }));
 
