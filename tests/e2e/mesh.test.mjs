@@ -38,7 +38,11 @@ test('six participants in full mesh', async (t) => {
       people.push(b);
     }
     for (const b of people) {
-      await waitForFlowingMedia(b, NAMES.length - 1, { timeoutMs: 60000 });
+      // Video from each of the five has arrived (frames > 0 on every
+      // connection) and audio keeps rising from each; video need keep rising
+      // only somewhere: on two loaded cores the quality ladder may pause a
+      // starved sender's camera (audio + slides), as it should.
+      await waitForFlowingMedia(b, NAMES.length - 1, { timeoutMs: 60000, video: 'some' });
       assert.deepEqual(await tileNames(b), [...NAMES].sort(), `${b.name} shows every tile`);
     }
     // In a six-way mesh each camera is sent at a quarter of its pixels (320×180).
