@@ -78,6 +78,9 @@ test('slides reach a witness on a thin link; a shared screen reaches it as still
     // The thin link takes the small rendition of every page, fetched ahead at a paced rate.
     await waitFor(() => slideOf(witness), (s) => s?.loaded && s.width <= 960, { timeoutMs: 20000, what: 'witness on the thin rendition' });
     for (const page of [1, 2]) {
+      // The judge turns from the page its own screen shows (the server's
+      // echo of the last turn, on the judge's socket).
+      await waitFor(() => slideOf(judge), (s) => s?.page === page - 1, { what: `judge on page ${page}` });
       const turned = Date.now();
       await judge.page.getByTestId('slide-next').click();
       await waitFor(() => slideOf(witness), (s) => s?.page === page && s.loaded,
