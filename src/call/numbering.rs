@@ -14,11 +14,17 @@ use sala_protocol::ClientMsg;
 /// renumbering closes.
 const MAX_UNACKED: usize = 512;
 
-/// A numbered message not yet acknowledged.
-struct Pending {
-    seq: u64,
-    /// The message in its envelope, as sent.
-    msg: ClientMsg,
+/// A numbered message not yet acknowledged, in its envelope as sent: its
+/// number is the envelope's.
+struct Pending(ClientMsg);
+
+impl Pending {
+    fn seq(&self) -> u64 {
+        match &self.0 {
+            ClientMsg::Reliable { seq, .. } => *seq,
+            _ => unreachable!("only envelopes are kept"),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -36,19 +42,16 @@ impl Numbering {
         if self.unacked.len() >= MAX_UNACKED {
             self.unacked.pop_front();
         }
-        self.unacked.push_back(Pending {
+        self.unacked.push_back(Pending(ClientMsg::Reliable {
             seq: self.seq,
-            msg: ClientMsg::Reliable {
-                seq: self.seq,
-                msg: Box::new(msg),
-            },
-        });
-        &self.unacked.back().expect("just pushed").msg
+            msg: Box::new(msg),
+        }));
+        &self.unacked.back().expect("just pushed").0
     }
 
     /// The server did everything up to `seq`.
     pub(super) fn acked(&mut self, seq: u64) {
-        while self.unacked.front().is_some_and(|p| p.seq <= seq) {
+        while self.unacked.front().is_some_and(|p| p.seq() <= seq) {
             self.unacked.pop_front();
         }
     }
@@ -67,7 +70,7 @@ impl Numbering {
             self.acked(acked);
         }
         self.renumber_from(acked + 1);
-        self.unacked.iter().map(|p| &p.msg)
+        self.unacked.iter().map(|p| &p.0)
     }
 
     /// The server refused a number and expects `expected`: we left a gap
@@ -78,29 +81,28 @@ impl Numbering {
         &mut self,
         expected: u64,
     ) -> Option<impl Iterator<Item = &ClientMsg>> {
-        if self.unacked.front().is_some_and(|p| p.seq == expected) || self.unacked.is_empty() {
+        if self.unacked.front().is_some_and(|p| p.seq() == expected) || self.unacked.is_empty() {
             return None;
         }
         self.renumber_from(expected);
-        Some(self.unacked.iter().map(|p| &p.msg))
+        Some(self.unacked.iter().map(|p| &p.0))
     }
 
     /// Keeps only the unacknowledged messages `keep` says; the numbers of
     /// the others stay spent (they may be in flight, and the server counts
     /// them when they come).
     pub(super) fn retain(&mut self, keep: impl Fn(&ClientMsg) -> bool) {
-        self.unacked.retain(|p| match &p.msg {
+        self.unacked.retain(|p| match &p.0 {
             ClientMsg::Reliable { msg, .. } => keep(msg),
-            other => keep(other),
+            _ => unreachable!("only envelopes are kept"),
         });
     }
 
     fn renumber_from(&mut self, first: u64) {
         self.seq = first - 1;
-        for pending in &mut self.unacked {
+        for Pending(msg) in &mut self.unacked {
             self.seq += 1;
-            pending.seq = self.seq;
-            if let ClientMsg::Reliable { seq, .. } = &mut pending.msg {
+            if let ClientMsg::Reliable { seq, .. } = msg {
                 *seq = self.seq;
             }
         }
