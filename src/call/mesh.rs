@@ -3,7 +3,7 @@
 use super::peer::{Peer, PeerEvent, Received};
 use super::{js, sdp, Engine, Event};
 use crate::state::{Action, Link};
-use sala_protocol::{ClientMsg, PeerId, PeerInfo, QualityTier};
+use sala_protocol::{ClientMsg, IceConfig, PeerId, PeerInfo, QualityTier};
 use web_sys::RtcPeerConnectionState;
 
 impl Engine {
@@ -63,15 +63,39 @@ impl Engine {
     pub(super) fn open_peer_by_id(&mut self, id: PeerId) {
         let Some(me) = self.me else { return };
         let send = self.sender();
-        match Peer::new(me, id, &self.ice_servers, move |ev| {
-            send(Event::Peer(id, ev))
-        }) {
+        match Peer::new(me, id, &self.ice, move |ev| send(Event::Peer(id, ev))) {
             Ok(mut peer) => {
                 peer.ptime_ms = self.wanted_ptime();
                 self.peers.insert(id, peer);
             }
             Err(err) => js::warn("RTCPeerConnection", &err),
         }
+    }
+
+    /// Servers, fresh TURN credentials and our policy, from a welcome or a
+    /// refresh: for every connection from now on, and at once (an ICE
+    /// restart) for those relayed through our TURN allocation, which the
+    /// relay would drop once the old credentials expire.
+    pub(super) async fn take_ice(&mut self, ice: IceConfig) {
+        for (id, peer) in &self.peers {
+            if let Err(err) = peer.set_ice(&ice) {
+                js::warn("setConfiguration", &err);
+                continue;
+            }
+            match peer.counters().await {
+                Ok(c) if c.relayed => {
+                    js::info(
+                        "ice",
+                        &id.to_string(),
+                        "restart with fresh TURN credentials",
+                    );
+                    peer.restart_ice();
+                }
+                Ok(_) => {}
+                Err(err) => js::warn("getStats", &err),
+            }
+        }
+        self.ice = ice;
     }
 
     /// What a peer announced that shapes our connection to it: its screen's

@@ -28,7 +28,7 @@ use local::LocalMedia;
 use media::Kind;
 use peer::{Peer, PeerEvent};
 use sala_protocol::{
-    ChatText, ClientMsg, ConsultationId, DisplayName, Hold, HolderKey, IceServer, Language,
+    ChatText, ClientMsg, ConsultationId, DisplayName, Hold, HolderKey, IceConfig, Language,
     MeetingId, OathForm, PeerId, ResumeToken, Role,
 };
 use signaling::{Socket, SocketEvent};
@@ -177,7 +177,7 @@ struct Engine {
     name: Option<DisplayName>,
     me: Option<PeerId>,
     resume: Option<ResumeToken>,
-    ice_servers: Vec<IceServer>,
+    ice: IceConfig,
     socket: Option<Socket>,
     generation: u32,
     /// A welcome arrived on the current socket; until then messages wait
@@ -229,7 +229,7 @@ impl Engine {
             name: None,
             me: None,
             resume: None,
-            ice_servers: Vec::new(),
+            ice: IceConfig::default(),
             socket: None,
             generation: 0,
             ready: false,

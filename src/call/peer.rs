@@ -11,13 +11,13 @@ use super::media::stream_of;
 use super::sdp;
 use super::stats::{self, Counters};
 use js_sys::Array;
-use sala_protocol::{Hold, IceServer, PeerId, QualityTier, SdpType, Signal, StreamId};
+use sala_protocol::{Hold, IceConfig, IcePolicy, PeerId, QualityTier, SdpType, Signal, StreamId};
 use wasm_bindgen::prelude::*;
 use web_sys::{
     MediaStream, MediaStreamTrack, RtcConfiguration, RtcIceCandidateInit, RtcIceServer,
-    RtcPeerConnection, RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcPriorityType,
-    RtcRtpEncodingParameters, RtcRtpSender, RtcRtpTransceiverDirection, RtcRtpTransceiverInit,
-    RtcSdpType, RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
+    RtcIceTransportPolicy, RtcPeerConnection, RtcPeerConnectionIceEvent, RtcPeerConnectionState,
+    RtcPriorityType, RtcRtpEncodingParameters, RtcRtpSender, RtcRtpTransceiverDirection,
+    RtcRtpTransceiverInit, RtcSdpType, RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
 };
 
 /// What a peer connection reports to the engine.
@@ -100,9 +100,10 @@ async fn set_encodings(
         .map(drop)
 }
 
-fn configuration(ice_servers: &[IceServer]) -> RtcConfiguration {
+fn configuration(ice: &IceConfig) -> RtcConfiguration {
     let config = RtcConfiguration::new();
-    let servers: Array = ice_servers
+    let servers: Array = ice
+        .servers
         .iter()
         .map(|s| {
             let server = RtcIceServer::new();
@@ -118,6 +119,10 @@ fn configuration(ice_servers: &[IceServer]) -> RtcConfiguration {
         })
         .collect();
     config.set_ice_servers(&servers);
+    config.set_ice_transport_policy(match ice.policy {
+        IcePolicy::All => RtcIceTransportPolicy::All,
+        IcePolicy::Relay => RtcIceTransportPolicy::Relay,
+    });
     config
 }
 
@@ -126,10 +131,10 @@ impl Peer {
     pub fn new(
         me: PeerId,
         remote: PeerId,
-        ice_servers: &[IceServer],
+        ice: &IceConfig,
         report: impl Fn(PeerEvent) + Clone + 'static,
     ) -> Result<Self, JsValue> {
-        let pc = RtcPeerConnection::new_with_configuration(&configuration(ice_servers))?;
+        let pc = RtcPeerConnection::new_with_configuration(&configuration(ice))?;
         let on = |f: Box<dyn FnMut(JsValue)>| Closure::wrap(f);
         let r = report.clone();
         let negotiation = on(Box::new(move |_| r(PeerEvent::NegotiationNeeded)));
@@ -411,6 +416,13 @@ impl Peer {
         if let Some(track) = &self.remote_video {
             track.set_enabled(!self.hold.camera);
         }
+    }
+
+    /// New servers, credentials or policy, for the next gathering (an ICE
+    /// restart); the path in use stays until then.
+    pub fn set_ice(&self, ice: &IceConfig) -> Result<(), JsValue> {
+        self.pc
+            .set_configuration_with_configuration(&configuration(ice))
     }
 
     pub fn restart_ice(&self) {

@@ -160,7 +160,7 @@ impl Engine {
                 peers,
                 resume,
                 resumed,
-                ice_servers,
+                ice,
                 presentation,
                 lobby,
                 lobby_on,
@@ -173,7 +173,7 @@ impl Engine {
             } => {
                 self.attempt = 0;
                 self.resume = Some(resume);
-                self.ice_servers = ice_servers;
+                self.take_ice(*ice).await;
                 self.take_up(you.id, acked);
                 if you.role == Role::Observer {
                     self.watch_only().await;
@@ -262,6 +262,7 @@ impl Engine {
             ServerMsg::PeerJoined { peer } => self.emit(Action::PeerJoined(peer)),
             // Our offer may have crossed its old socket's end unanswered,
             // our candidates lost with it.
+            ServerMsg::IceRefresh { ice } => self.take_ice(ice).await,
             ServerMsg::PeerResumed { peer } => {
                 self.resend_offer(peer);
                 if let Some(p) = self.peers.get(&peer) {

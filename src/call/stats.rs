@@ -29,6 +29,8 @@ pub struct Counters {
     /// Received audio samples concealed, and all received audio samples.
     pub concealed: f64,
     pub samples: f64,
+    /// The selected path leaves through our own TURN allocation.
+    pub relayed: bool,
 }
 
 fn max_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
@@ -106,6 +108,9 @@ fn text(stat: &JsValue, key: &str) -> Option<String> {
 /// check fails), but its `forEach(value, key)` is the same.
 pub fn read(report: &JsValue) -> Counters {
     let mut c = Counters::default();
+    // Ids of the nominated pairs' local candidates, and of our relay candidates.
+    let mut nominated_local = Vec::new();
+    let mut relay = Vec::new();
     report
         .unchecked_ref::<js_sys::Map>()
         .for_each(&mut |stat, _| match text(&stat, "type").as_deref() {
@@ -120,6 +125,10 @@ pub fn read(report: &JsValue) -> Counters {
                 c.rtt_s = max_opt(c.rtt_s, num(&stat, "currentRoundTripTime"));
                 c.bytes_sent += num(&stat, "bytesSent").unwrap_or(0.0);
                 c.bytes_received += num(&stat, "bytesReceived").unwrap_or(0.0);
+                nominated_local.extend(text(&stat, "localCandidateId"));
+            }
+            Some("local-candidate") if text(&stat, "candidateType").as_deref() == Some("relay") => {
+                relay.extend(text(&stat, "id"));
             }
             // Audio only: it is always sent, so its RTCP reports are fresh; a
             // paused video stream keeps its last (stale) report for ever.
@@ -145,6 +154,7 @@ pub fn read(report: &JsValue) -> Counters {
             }
             _ => {}
         });
+    c.relayed = nominated_local.iter().any(|id| relay.contains(id));
     c
 }
 

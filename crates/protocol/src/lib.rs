@@ -53,7 +53,7 @@ use serde::{Deserialize, Serialize};
 
 /// Version of this wire protocol. A client sends it in [`ClientMsg::Join`]; the
 /// server refuses any other with [`ErrorCode::UnsupportedProtocol`].
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Largest WebSocket text frame either side accepts, in bytes.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
@@ -229,6 +229,27 @@ pub struct MeetingInfo {
     pub title: MeetingTitle,
     #[serde(default)]
     pub kind: MeetingKind,
+}
+
+/// How a participant's browser connects its media: the servers it may use
+/// and whether it must relay everything through TURN.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IceConfig {
+    pub servers: Vec<IceServer>,
+    #[serde(default)]
+    pub policy: IcePolicy,
+}
+
+/// The `iceTransportPolicy` of the participant's connections.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IcePolicy {
+    /// Any path: direct, through a NAT, or relayed.
+    #[default]
+    All,
+    /// Only through the TURN relay, so no other participant ever learns this
+    /// browser's address (a witness in a hearing, by default).
+    Relay,
 }
 
 /// A STUN or TURN server handed to the client's `RTCPeerConnection`.
@@ -415,7 +436,11 @@ pub enum ServerMsg {
         /// True when this socket took over an earlier one of the same peer.
         resumed: bool,
         transport: Transport,
-        ice_servers: Vec<IceServer>,
+        /// Servers and policy for this participant's connections; TURN
+        /// credentials in it are short-lived and come again with each welcome
+        /// and [`ServerMsg::IceRefresh`]. (Boxed: the welcome is by far the
+        /// largest message, and every queued message is as large as it.)
+        ice: Box<IceConfig>,
         /// The deck being presented, if any.
         #[serde(default)]
         presentation: Option<Presentation>,
@@ -536,6 +561,12 @@ pub enum ServerMsg {
     /// should be sent to it again.
     PeerResumed {
         peer: PeerId,
+    },
+    /// Fresh TURN credentials (and this participant's policy), before the
+    /// ones from the welcome expire: for connections made from now on and
+    /// for ICE restarts.
+    IceRefresh {
+        ice: IceConfig,
     },
     Signal {
         from: PeerId,

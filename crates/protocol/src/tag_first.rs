@@ -128,7 +128,7 @@ impl Tagged for ServerMsg {
                     resume,
                     resumed,
                     transport,
-                    ice_servers,
+                    ice,
                     presentation,
                     lobby,
                     lobby_on,
@@ -167,6 +167,7 @@ impl Tagged for ServerMsg {
             "peer_left" => variant!(map, ServerMsg::PeerLeft { peer, reason }),
             "peer_media" => variant!(map, ServerMsg::PeerMedia { peer, media }),
             "peer_resumed" => variant!(map, ServerMsg::PeerResumed { peer }),
+            "ice_refresh" => variant!(map, ServerMsg::IceRefresh { ice }),
             "signal" => variant!(
                 map,
                 ServerMsg::Signal {

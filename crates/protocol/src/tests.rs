@@ -154,11 +154,14 @@ fn every_server_message_round_trips() {
             resume: ResumeToken::from_random([3; 16]),
             resumed: false,
             transport: Transport::Mesh,
-            ice_servers: vec![IceServer {
-                urls: vec!["stun:example.org".into()],
-                username: None,
-                credential: None,
-            }],
+            ice: Box::new(IceConfig {
+                servers: vec![IceServer {
+                    urls: vec!["turn:example.org:3478?transport=udp".into()],
+                    username: Some("1700003600:abc.7".into()),
+                    credential: Some("wXp/Re6fBjGULHT1tk0ldSXmKOk=".into()),
+                }],
+                policy: IcePolicy::Relay,
+            }),
             presentation: Some(presentation()),
             lobby: vec![Knock {
                 peer: PeerId(9),
@@ -262,6 +265,9 @@ fn every_server_message_round_trips() {
             media: MediaState::default(),
         },
         ServerMsg::PeerResumed { peer: PeerId(1) },
+        ServerMsg::IceRefresh {
+            ice: IceConfig::default(),
+        },
         ServerMsg::Signal {
             from: PeerId(2),
             signal: Signal::Description {

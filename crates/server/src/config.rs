@@ -4,10 +4,12 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use sala_protocol::{IceServer, MeetingId};
+use sala_protocol::{IceServer, MeetingId, Role};
 use sala_record::Digest;
 
 use crate::render::{RenderBudget, RenderKind};
+use crate::turn::coturn::CoturnOptions;
+use crate::turn::{IceSettings, Turn, TurnSecret};
 /// See [`Config::max_connections_per_ip`].
 pub const DEFAULT_MAX_CONNECTIONS_PER_IP: usize = 300;
 /// See [`Config::header_timeout`].
@@ -51,6 +53,33 @@ pub struct Config {
     /// STUN/TURN URL handed to clients, e.g. stun:stun.example.org:3478 (repeatable).
     #[arg(long = "ice-server", env = "SALA_ICE_SERVER", value_delimiter = ',')]
     pub ice_servers: Vec<String>,
+
+    /// TURN URL whose server shares --turn-secret-file, e.g.
+    /// turn:turn.example.org:3478?transport=udp or turns:turn.example.org:443?transport=tcp
+    /// (repeatable). Each participant gets credentials of its own for these.
+    #[arg(long = "turn-url", env = "SALA_TURN_URL", value_delimiter = ',')]
+    pub turn_urls: Vec<String>,
+
+    /// The secret shared with the TURN server (coturn's static-auth-secret),
+    /// one line; made at first start when missing [default: DATA_DIR/turn.key].
+    #[arg(long, env = "SALA_TURN_SECRET_FILE")]
+    pub turn_secret_file: Option<PathBuf>,
+
+    /// How long a participant's TURN credentials last; fresh ones come at
+    /// half this, and with every reconnection.
+    #[arg(long, env = "SALA_TURN_TTL", default_value = "1h", value_parser = humantime::parse_duration)]
+    pub turn_ttl: Duration,
+
+    /// A role whose media goes only through TURN, so no other participant
+    /// learns its address (repeatable; `none` for no role). Needs --turn-url.
+    #[arg(
+        long = "relay-only-role",
+        env = "SALA_RELAY_ONLY_ROLE",
+        value_delimiter = ',',
+        default_value = "witness",
+        value_parser = parse_relay_role
+    )]
+    pub relay_only_roles: Vec<Option<Role>>,
 
     /// Longest a slide upload may take to render (wall clock, and CPU time) before it is
     /// refused as taking too long, e.g. 90s or 3m.
@@ -104,6 +133,24 @@ pub enum Command {
         #[arg(value_enum)]
         kind: RenderKind,
     },
+    /// Writes to stdout a coturn configuration (turnserver.conf) that accepts
+    /// the credentials this server hands out and relays nowhere private.
+    CoturnConfig(CoturnOptions),
+}
+
+/// A role's wire name, or `none`.
+fn parse_relay_role(text: &str) -> Result<Option<Role>, String> {
+    if text.trim() == "none" {
+        return Ok(None);
+    }
+    Role::ALL
+        .into_iter()
+        .find(|r| r.as_str() == text.trim())
+        .map(Some)
+        .ok_or_else(|| {
+            let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+            format!("not a role; one of {} or none", names.join(", "))
+        })
 }
 
 #[derive(Clone, Debug, clap::Subcommand)]
@@ -145,6 +192,10 @@ impl Config {
             tls_key: None,
             allow_origins: Vec::new(),
             ice_servers: Vec::new(),
+            turn_urls: Vec::new(),
+            turn_secret_file: None,
+            turn_ttl: Duration::from_secs(3600),
+            relay_only_roles: vec![Some(Role::Witness)],
             render_timeout: Duration::from_secs(120),
             render_memory_mib: 1024,
             render_worker: None,
@@ -177,6 +228,39 @@ impl Config {
                 return this;
             }
             std::env::current_exe().unwrap_or_else(|_| PathBuf::from("sala-server"))
+        })
+    }
+
+    /// The TURN secret's file: --turn-secret-file, else `turn.key` in the data directory.
+    pub fn turn_secret_path(&self) -> PathBuf {
+        self.turn_secret_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join(crate::turn::SECRET_FILE))
+    }
+
+    /// Servers and policies for participants' connections; reads (or makes)
+    /// the TURN secret when TURN is configured.
+    pub fn ice_settings(&self) -> std::io::Result<IceSettings> {
+        let urls: Vec<String> = self
+            .turn_urls
+            .iter()
+            .map(|u| u.trim().to_owned())
+            .filter(|u| !u.is_empty())
+            .collect();
+        let turn = if urls.is_empty() {
+            None
+        } else {
+            let secret = TurnSecret::load_or_create(&self.turn_secret_path(), rand::random)?;
+            Some(Turn {
+                urls,
+                secret,
+                ttl: self.turn_ttl,
+            })
+        };
+        Ok(IceSettings {
+            servers: self.ice_servers(),
+            turn,
+            relay_roles: self.relay_only_roles.iter().flatten().copied().collect(),
         })
     }
 
@@ -258,5 +342,47 @@ mod tests {
         assert_eq!(c.max_connections_per_ip, 5);
         assert_eq!(c.header_timeout, std::time::Duration::from_millis(1500));
         assert_eq!(c.body_min_rate, 10);
+    }
+
+    #[test]
+    fn turn_flags_make_ice_settings_with_a_secret_in_the_data_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_str().unwrap();
+        let plain = Config::try_parse_from(["sala-server", "--data-dir", data]).unwrap();
+        let ice = plain.ice_settings().unwrap();
+        assert!(ice.turn.is_none());
+        assert_eq!(ice.relay_roles, [sala_protocol::Role::Witness]);
+        assert!(!dir.path().join(crate::turn::SECRET_FILE).exists());
+
+        let c = Config::try_parse_from([
+            "sala-server",
+            "--data-dir",
+            data,
+            "--turn-url",
+            "turn:t.example:3478?transport=udp,turns:t.example:443?transport=tcp",
+            "--turn-ttl",
+            "20m",
+            "--relay-only-role",
+            "witness,interpreter",
+        ])
+        .unwrap();
+        let ice = c.ice_settings().unwrap();
+        let turn = ice.turn.expect("TURN configured");
+        assert_eq!(turn.urls.len(), 2);
+        assert_eq!(turn.ttl, std::time::Duration::from_secs(1200));
+        assert!(dir.path().join(crate::turn::SECRET_FILE).exists());
+        assert_eq!(
+            ice.relay_roles,
+            [
+                sala_protocol::Role::Witness,
+                sala_protocol::Role::Interpreter
+            ]
+        );
+
+        let none = Config::try_parse_from(["sala-server", "--relay-only-role", "none"]).unwrap();
+        assert!(none.ice_settings().unwrap().relay_roles.is_empty());
+        let err =
+            Config::try_parse_from(["sala-server", "--relay-only-role", "judge"]).unwrap_err();
+        assert!(err.to_string().contains("one of host, co_host"), "{err}");
     }
 }

@@ -12,6 +12,7 @@ pub mod record;
 pub mod render;
 pub mod room;
 pub mod serve;
+pub mod turn;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -54,9 +55,10 @@ struct Inner {
 }
 
 impl AppState {
-    pub fn new(db: Db, secret: invite::Secret, config: &Config) -> Self {
+    /// `ice` is [`Config::ice_settings`], read by the caller (it may touch the disk).
+    pub fn new(db: Db, secret: invite::Secret, ice: turn::IceSettings, config: &Config) -> Self {
         Self(Arc::new(Inner {
-            rooms: Registry::new(db.clone(), config.ice_servers()),
+            rooms: Registry::new(db.clone(), ice),
             db,
             secret,
             dist: config.dist.clone(),

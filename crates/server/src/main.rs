@@ -9,6 +9,8 @@ use sala_server::config::{Command, ExportFormat, RecordCommand};
 use sala_server::invite::Secret;
 use sala_server::record::Report;
 use sala_server::serve::{serve, Limits, Transport};
+use sala_server::turn::coturn::{self, CoturnOptions};
+use sala_server::turn::TurnSecret;
 use sala_server::{app, AppState, Config, Db};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -35,6 +37,9 @@ fn main() -> ExitCode {
     if let Some(Command::RenderWorker { kind }) = config.command {
         return sala_server::render::worker::main(kind);
     }
+    if let Some(Command::CoturnConfig(options)) = &config.command {
+        return coturn_config(&config, options);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(BLOCKING_THREADS)
@@ -43,6 +48,28 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime.block_on(serve_main(config)),
         Err(e) => {
             eprintln!("sala-server: cannot start the async runtime: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints coturn's configuration for the TURN secret (made if missing).
+fn coturn_config(config: &Config, options: &CoturnOptions) -> ExitCode {
+    let path = config.turn_secret_path();
+    let secret = path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| TurnSecret::load_or_create(&path, rand::random));
+    match secret {
+        Ok(secret) => {
+            print!("{}", coturn::config(&secret, options));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!(
+                "sala-server: cannot read or make the TURN secret {}: {e}",
+                path.display()
+            );
             ExitCode::FAILURE
         }
     }
@@ -68,7 +95,7 @@ async fn serve_main(config: Config) -> ExitCode {
 async fn run(config: Config) -> Result<(), BoxError> {
     match &config.command {
         Some(Command::Record(command)) => return record(&config, command.clone()).await,
-        Some(Command::RenderWorker { .. }) | None => {}
+        Some(Command::RenderWorker { .. } | Command::CoturnConfig(_)) | None => {}
     }
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| format!("cannot create data dir {}: {e}", config.data_dir.display()))?;
@@ -79,7 +106,25 @@ async fn run(config: Config) -> Result<(), BoxError> {
             config.data_dir.display()
         )
     })?;
-    let state = AppState::new(db, secret, &config);
+    let ice = config.ice_settings().map_err(|e| {
+        format!(
+            "cannot read or make the TURN secret {}: {e}",
+            config.turn_secret_path().display()
+        )
+    })?;
+    match &ice.turn {
+        None if !ice.relay_roles.is_empty() => tracing::warn!(
+            roles = ?ice.relay_roles,
+            "no --turn-url: these roles connect directly, and others may learn their address"
+        ),
+        None => tracing::warn!(
+            "no --turn-url: participants behind strict NATs or firewalls cannot connect"
+        ),
+        Some(turn) => {
+            tracing::info!(urls = ?turn.urls, ttl = ?turn.ttl, relay_only = ?ice.relay_roles, "TURN")
+        }
+    }
+    let state = AppState::new(db, secret, ice, &config);
     return_freed_memory();
     match sala_server::serve::raise_open_files_limit() {
         Ok(n) => tracing::info!(open_files = n, "open-file limit"),

@@ -26,7 +26,8 @@ async fn serve_with(limits: Limits) -> Served {
     let dir = tempfile::tempdir().unwrap();
     let config = Config::new(dir.path(), dir.path().join("dist"));
     let db = Db::open_in_dir(dir.path()).unwrap();
-    let state = AppState::new(db, Secret::from_bytes([3; 32]), &config);
+    let ice = config.ice_settings().unwrap();
+    let state = AppState::new(db, Secret::from_bytes([3; 32]), ice, &config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(serve(

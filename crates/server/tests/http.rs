@@ -40,6 +40,7 @@ fn env() -> Env {
         app: app(AppState::new(
             db,
             sala_server::invite::Secret::from_bytes([3; 32]),
+            config.ice_settings().unwrap(),
             &config,
         )),
         _dir: dir,

@@ -8,20 +8,22 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use sala_protocol::{
-    ChatMessage, ClientMsg, ConsultationId, DeckId, DisplayName, ErrorCode, HostKey, IceServer,
-    InviteId, LeaveReason, LinkQuality, MediaState, MeetingInfo, MeetingKind, PeerId, PeerInfo,
-    Presentation, ResumeToken, Role, ServerMsg, Signal, SlidePage, RESUME_GRACE_SECS,
+    ChatMessage, ClientMsg, ConsultationId, DeckId, DisplayName, ErrorCode, HostKey, InviteId,
+    LeaveReason, LinkQuality, MediaState, MeetingInfo, MeetingKind, PeerId, PeerInfo, Presentation,
+    ResumeToken, Role, ServerMsg, Signal, SlidePage, RESUME_GRACE_SECS,
 };
 
 use sala_record::Event;
 
 pub use controls::Holder;
+pub use ice::IceAt;
 pub use restart::{Restored, Session};
 pub use writes::{MEDIA_BURST, MEDIA_PER_SEC, WRITES_BURST, WRITES_PER_SEC};
 
 mod consulting;
 mod controls;
 mod floor;
+mod ice;
 mod joining;
 mod lobby;
 mod presenting;
@@ -184,7 +186,7 @@ struct Peer {
 pub struct Room {
     meeting: MeetingInfo,
     host_key: HostKey,
-    ice_servers: Vec<IceServer>,
+    ice: ice::RoomIce,
     next_peer: u64,
     peers: BTreeMap<PeerId, Peer>,
     conns: HashMap<ConnId, PeerId>,
@@ -215,17 +217,12 @@ pub struct Room {
 }
 
 impl Room {
-    pub fn new(
-        now: Instant,
-        meeting: MeetingInfo,
-        host_key: HostKey,
-        ice_servers: Vec<IceServer>,
-    ) -> Self {
+    pub fn new(now: Instant, meeting: MeetingInfo, host_key: HostKey, ice: IceAt) -> Self {
         Self {
             lobby_on: meeting.kind == MeetingKind::Hearing,
             meeting,
             host_key,
-            ice_servers,
+            ice: ice::RoomIce::new(now, ice),
             next_peer: 1,
             peers: BTreeMap::new(),
             conns: HashMap::new(),
@@ -307,10 +304,15 @@ impl Room {
             (Some(since), false) => Some(since + EMPTY_LINGER),
             _ => None,
         };
-        grace.chain(empty).chain(self.media_record_due()).min()
+        grace
+            .chain(empty)
+            .chain(self.media_record_due())
+            .chain(self.ice_refresh_due())
+            .min()
     }
 
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.ice_tick(now);
         let expired: Vec<PeerId> = self
             .peers
             .iter()

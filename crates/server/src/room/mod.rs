@@ -8,5 +8,5 @@ pub mod registry;
 #[cfg(test)]
 mod tests;
 
-pub use machine::{ConnId, Holder, Input, Invited, Join, Output, Restored, Room, Session};
+pub use machine::{ConnId, Holder, IceAt, Input, Invited, Join, Output, Restored, Room, Session};
 pub use registry::Registry;

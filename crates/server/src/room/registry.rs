@@ -5,13 +5,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
-use sala_protocol::{IceServer, MeetingId, PeerId, ResumeToken};
+use sala_protocol::{MeetingId, PeerId, ResumeToken};
 use tokio::sync::mpsc::{self, error::TrySendError};
 use tokio::sync::oneshot;
 
 use super::actor::{Actor, Command, JoinRequest, RoomHandle, INBOX};
-use super::machine::{Restored, Room};
+use super::machine::{IceAt, Restored, Room};
 use crate::db::{Db, DbError, StoredMeeting};
+use crate::turn::IceSettings;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JoinError {
@@ -38,7 +39,7 @@ struct Inner {
     rooms: Mutex<HashMap<MeetingId, Slot>>,
     next_generation: std::sync::atomic::AtomicU64,
     db: Db,
-    ice_servers: Vec<IceServer>,
+    ice: Arc<IceSettings>,
 }
 
 /// Cheap to clone.
@@ -46,12 +47,12 @@ struct Inner {
 pub struct Registry(Arc<Inner>);
 
 impl Registry {
-    pub fn new(db: Db, ice_servers: Vec<IceServer>) -> Self {
+    pub fn new(db: Db, ice: IceSettings) -> Self {
         Self(Arc::new(Inner {
             rooms: Mutex::new(HashMap::new()),
             next_generation: 0.into(),
             db,
-            ice_servers,
+            ice: Arc::new(ice),
         }))
     }
 
@@ -135,7 +136,14 @@ impl Registry {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let (tx, rx) = mpsc::channel(INBOX);
         let meeting = info.id.clone();
-        let mut room = Room::new(Instant::now(), info, host_key, self.0.ice_servers.clone());
+        let unix = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let ice = IceAt {
+            settings: self.0.ice.clone(),
+            unix,
+        };
+        let mut room = Room::new(Instant::now(), info, host_key, ice);
         if ended {
             room.mark_ended();
         }

@@ -6,14 +6,17 @@
 use std::time::{Duration, Instant};
 
 use sala_protocol::{
-    ClientMsg, DeckId, DisplayName, ErrorCode, Hold, HolderKey, HostKey, IceServer, InviteId,
-    LeaveReason, MediaState, MeetingId, MeetingInfo, MeetingKind, MeetingTitle, PeerId, PeerInfo,
-    ResumeToken, Role, SdpType, ServerMsg, Signal, Transport, MESH_CAPACITY, PROTOCOL_VERSION,
+    ClientMsg, DeckId, DisplayName, ErrorCode, Hold, HolderKey, HostKey, IceConfig, IceServer,
+    InviteId, LeaveReason, MediaState, MeetingId, MeetingInfo, MeetingKind, MeetingTitle, PeerId,
+    PeerInfo, ResumeToken, Role, SdpType, ServerMsg, Signal, Transport, MESH_CAPACITY,
+    PROTOCOL_VERSION,
 };
 use sala_record::Event;
 
+use crate::turn::IceSettings;
+
 use super::machine::{
-    ConnId, Holder, Input, Invited, Join, Output, Restored, Room, Session, EMPTY_LINGER,
+    ConnId, Holder, IceAt, Input, Invited, Join, Output, Restored, Room, Session, EMPTY_LINGER,
     LOBBY_CAPACITY, RESUME_GRACE, SIGNAL_BUFFER,
 };
 
@@ -29,12 +32,21 @@ fn meeting() -> MeetingInfo {
 fn host_key() -> HostKey {
     HostKey::from_random([9; 16])
 }
-fn ice() -> Vec<IceServer> {
+fn stun() -> Vec<IceServer> {
     vec![IceServer {
         urls: vec!["stun:stun.example.org".into()],
         username: None,
         credential: None,
     }]
+}
+fn ice() -> IceAt {
+    IceAt {
+        settings: std::sync::Arc::new(IceSettings {
+            servers: stun(),
+            ..Default::default()
+        }),
+        unix: 1_700_000_000,
+    }
 }
 fn token(n: u8) -> ResumeToken {
     ResumeToken::from_random([n; 16])
@@ -122,7 +134,10 @@ fn welcome(c: u64, you: PeerInfo, peers: Vec<PeerInfo>, tok: u8, resumed: bool) 
             resume: token(tok),
             resumed,
             transport: Transport::Mesh,
-            ice_servers: ice(),
+            ice: Box::new(IceConfig {
+                servers: stun(),
+                policy: Default::default(),
+            }),
             presentation: None,
             lobby: Vec::new(),
             lobby_on: false,
@@ -1438,6 +1453,7 @@ mod actor;
 mod consulting;
 mod floor;
 mod hostile;
+mod ice;
 mod lobby;
 mod reliable;
 mod roles;

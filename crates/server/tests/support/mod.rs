@@ -53,7 +53,8 @@ pub async fn server_with(change: impl FnOnce(&mut Config)) -> Server {
     change(&mut config);
     let db = Db::open_in_dir(dir.path()).unwrap();
     let (meeting, host_key) = add_meeting(&db, 1).await;
-    let state = AppState::new(db, Secret::from_bytes([3; 32]), &config);
+    let ice = config.ice_settings().unwrap();
+    let state = AppState::new(db, Secret::from_bytes([3; 32]), ice, &config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     // Served as `main` serves it (the accept loop and its limits).

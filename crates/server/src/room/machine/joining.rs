@@ -251,7 +251,7 @@ impl Room {
             resume: peer.token.clone(),
             resumed,
             transport: Transport::Mesh,
-            ice_servers: self.ice_servers.clone(),
+            ice: Box::new(self.ice_for(id)),
             presentation: self.presentation.clone().filter(|_| in_room),
             lobby: if in_room && peer.info.role.moderates() {
                 self.knocks()

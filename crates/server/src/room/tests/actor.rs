@@ -74,7 +74,7 @@ async fn a_leave_read_before_the_close_counts_though_the_queue_closed_first() {
     db.create_meeting(meeting.clone(), key.clone(), 0)
         .await
         .unwrap();
-    let rooms = Registry::new(db, Vec::new());
+    let rooms = Registry::new(db, Default::default());
     let mut host = join(&rooms, &meeting.id, 1, "Host", Some(key)).await;
     let guest = join(&rooms, &meeting.id, 2, "Guest", None).await;
     assert!(matches!(
