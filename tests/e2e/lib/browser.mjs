@@ -89,6 +89,37 @@ const INSTRUMENT = `(() => {
       }
       return out;
     },
+    /**
+     * How each live connection reaches its peer: its ICE policy, the selected
+     * pair's local and remote candidates, every remote candidate it learned,
+     * and the remote description (whose candidates name addresses too).
+     */
+    async paths() {
+      const out = [];
+      for (const pc of pcs) {
+        if (pc.connectionState === 'closed') continue;
+        const report = await pc.getStats();
+        const byId = new Map();
+        report.forEach((s) => byId.set(s.id, s));
+        const cand = (id) => {
+          const c = byId.get(id);
+          return c ? { type: c.candidateType, address: c.address || c.ip || '', port: c.port } : null;
+        };
+        let pair = null;
+        report.forEach((s) => { if (s.type === 'transport' && s.selectedCandidatePairId) pair = byId.get(s.selectedCandidatePairId); });
+        const remotes = [];
+        report.forEach((s) => { if (s.type === 'remote-candidate') remotes.push(cand(s.id)); });
+        out.push({
+          state: pc.connectionState,
+          policy: pc.getConfiguration().iceTransportPolicy,
+          local: pair ? cand(pair.localCandidateId) : null,
+          remote: pair ? cand(pair.remoteCandidateId) : null,
+          remotes,
+          remoteSdp: pc.remoteDescription ? pc.remoteDescription.sdp : '',
+        });
+      }
+      return out;
+    },
     /** What each live connection sends: the device behind every sender's track. */
     senders() {
       return pcs.filter((pc) => pc.connectionState !== 'closed').map((pc) =>
@@ -140,6 +171,7 @@ export async function launchBrowser(host, origin, { name = host.ns, media = 'all
     page,
     consoleLines,
     stats: () => page.evaluate(() => window.__sala.stats()),
+    paths: () => page.evaluate(() => window.__sala.paths()),
     async close() {
       await context.close();
       rmSync(dir, { recursive: true, force: true });

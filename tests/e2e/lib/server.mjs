@@ -7,11 +7,11 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 
-export async function startServer(net, { port = 8080, timeoutMs = 15000 } = {}) {
+export async function startServer(net, { port = 8080, timeoutMs = 15000, args = [] } = {}) {
   const bin = process.env.SALA_SERVER_BIN || join(ROOT, 'target/debug/sala-server');
   const dist = process.env.SALA_DIST || join(ROOT, 'dist');
   const dataDir = mkdtempSync(join(tmpdir(), 'sala-e2e-'));
-  const child = spawn('ip', ['netns', 'exec', net.hub, bin, '--bind', `${net.serverAddr}:${port}`, '--data-dir', dataDir, '--dist', dist], {
+  const child = spawn('ip', ['netns', 'exec', net.hub, bin, '--bind', `${net.serverAddr}:${port}`, '--data-dir', dataDir, '--dist', dist, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'sala_server=info,warn' },
   });

@@ -2,16 +2,27 @@
 // browsers it opens. Also the UI steps every test repeats (create, join).
 import { TestNet } from './net.mjs';
 import { startServer } from './server.mjs';
+import { TURN_PORT, startTurn } from './turn.mjs';
 import { launchBrowser } from './browser.mjs';
 import { waitFor } from './wait.mjs';
 
 export class Session {
-  static async start(tag = `${process.pid}`) {
+  /**
+   * With `turn`, coturn runs beside the server (as `cargo xtask serve` runs
+   * it) and the server hands out its credentials; `serverArgs` go to the server.
+   */
+  static async start(tag = `${process.pid}`, { turn = false, serverArgs = [] } = {}) {
     const s = new Session();
     s.net = new TestNet(tag);
     try {
-      s.server = await startServer(s.net);
+      const turnArgs = turn
+        ? ['--turn-url', `turn:${s.net.serverAddr}:${TURN_PORT}?transport=udp`,
+          '--turn-url', `turn:${s.net.serverAddr}:${TURN_PORT}?transport=tcp`]
+        : [];
+      s.server = await startServer(s.net, { args: [...turnArgs, ...serverArgs] });
+      if (turn) s.turn = await startTurn(s.net, s.server);
     } catch (err) {
+      await s.server?.stop();
       s.net.destroy();
       throw err;
     }
@@ -66,6 +77,7 @@ export class Session {
 
   async close() {
     for (const b of this.browsers) await b.close().catch((err) => console.error(`closing ${b.name}: ${err}`));
+    await this.turn?.stop();
     await this.server?.stop();
     this.net?.destroy();
   }
