@@ -2,14 +2,15 @@
 //! Each command installs what is missing first (see `setup.rs`) and skips what is there.
 
 mod run;
+mod serve;
 mod setup;
 mod test;
 
-use run::{cmd, root, Result};
+use run::{cmd, Result};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask <command>
-  serve [--bind ADDR]   set up, build and run Sala (default http://127.0.0.1:8080)
+  serve [--bind ADDR]   set up, build and run Sala with coturn (default http://127.0.0.1:8080)
   test                  set up and run every test: unit, server, component (headless Chromium), end-to-end
   setup [--browser]     install the toolchain (and Chromium for tests) without building
   build                 build the client (release) and the server
@@ -17,6 +18,9 @@ const USAGE: &str = "usage: cargo xtask <command>
   bench size|join|ladder [--plain] [CYCLES]
                         client size; join-to-first-media times; the thin-link ladder,
                         or the same link with plain WebRTC (see docs/BENCHMARKS.md)
+  bench firstload [RUNS]
+                        a meeting link on 256 and 48 kbit/s links: navigation to the
+                        join form, first and return visit, bytes over the link
   bench idle N          N idle participants on a release server: its memory and threads
                         at start, all joined, all left
   bench relay [--rate R] [--secs S]
@@ -26,7 +30,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("serve") => serve(&args[1..]),
+        Some("serve") => serve::serve(&args[1..]),
         Some("test") => test::run_all(),
         Some("setup") => setup::all(args.iter().any(|a| a == "--browser")),
         Some("build") => setup::all(false).and_then(|()| build(false)),
@@ -59,29 +63,6 @@ pub fn build(release_server: bool) -> Result<()> {
         args.push("--release");
     }
     cmd("cargo", &args).run()
-}
-
-fn serve(args: &[String]) -> Result<()> {
-    setup::all(false)?;
-    build(true)?;
-    let bind = match args {
-        [flag, addr, ..] if flag == "--bind" => addr.clone(),
-        _ => std::env::var("SALA_BIND").unwrap_or_else(|_| "127.0.0.1:8080".into()),
-    };
-    let root = root();
-    let dist = root.join("dist");
-    let data =
-        std::env::var("SALA_DATA_DIR").unwrap_or_else(|_| root.join("data").display().to_string());
-    println!("Open the address below in Chrome, Edge or Firefox. Off this machine, put Sala behind HTTPS (see README).");
-    cmd(
-        root.join("target/release/sala-server")
-            .to_str()
-            .unwrap_or("sala-server"),
-        &["--bind", &bind, "--data-dir", &data],
-    )
-    .arg("--dist")
-    .arg(dist.to_str().unwrap_or("dist"))
-    .run()
 }
 
 fn screenshots(dir: Option<&str>) -> Result<()> {

@@ -147,6 +147,24 @@ impl Cmd {
         Ok((status.success(), text))
     }
 
+    /// Starts in the background with stdout and stderr into `log`.
+    pub fn spawn_logging(mut self, log: std::fs::File) -> Result<std::process::Child> {
+        eprintln!("$ {} &", self.program);
+        let err = log.try_clone().map_err(|source| Error::Spawn {
+            program: self.program.clone(),
+            source,
+        })?;
+        self.inner
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(err)
+            .spawn()
+            .map_err(|source| Error::Spawn {
+                program: self.program,
+                source,
+            })
+    }
+
     /// Runs quietly and returns stdout if it succeeded.
     pub fn output(mut self) -> Option<String> {
         let out = self.inner.stderr(Stdio::null()).output().ok()?;

@@ -7,8 +7,18 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132.0.0";
 const PLAYWRIGHT_VERSION: &str = "1.64.1";
 /// Debian packages for the browser tests: the browser and its driver, Khmer
-/// fonts so pages render as users see them, nftables for loss on test links.
-const BROWSER_PACKAGES: &[&str] = &["chromium", "chromium-driver", "fonts-khmeros", "nftables"];
+/// fonts so pages render as users see them, nftables for loss on test links,
+/// coturn for the TURN tests.
+const BROWSER_PACKAGES: &[&str] = &[
+    "chromium",
+    "chromium-driver",
+    "fonts-khmeros",
+    "nftables",
+    "coturn",
+];
+/// Debian packages `cargo xtask serve` runs beside Sala: coturn, the TURN
+/// server for browsers behind a NAT or a firewall.
+pub const SERVE_PACKAGES: &[&str] = &["coturn"];
 /// Debian packages every build needs: `brotli` precompresses the client
 /// (Trunk.toml's hook).
 const BUILD_PACKAGES: &[&str] = &["brotli"];

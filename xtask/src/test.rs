@@ -145,7 +145,7 @@ pub fn run_all() -> Result<()> {
     }
 }
 
-const BENCH_USAGE: &str = "usage: cargo xtask bench size|join|ladder [--plain] [CYCLES]
+const BENCH_USAGE: &str = "usage: cargo xtask bench size|join|ladder [--plain] [CYCLES] | firstload [RUNS]
        cargo xtask bench idle N | relay [--rate MSGS_PER_SEC] [--secs S]";
 
 pub fn bench(which: Option<&str>, rest: &[String]) -> Result<()> {
@@ -156,7 +156,7 @@ pub fn bench(which: Option<&str>, rest: &[String]) -> Result<()> {
             size_report()?;
             served_report()
         }
-        Some(which @ ("join" | "ladder")) => {
+        Some(which @ ("join" | "ladder" | "firstload")) => {
             setup::all(true)?;
             require_root("the browser benchmarks")?;
             build(false)?;

@@ -134,8 +134,11 @@ const INSTRUMENT = `(() => {
  * `media: 'deny'` refuses them, as a user clicking "Block" would.
  * `cameras` is how many fake cameras the browser offers (it always offers several microphones);
  * `fps` their frame rate (Chromium's fake camera defaults to 20).
+ * `trustSpki`: the base64 SHA-256 of a throwaway certificate's public key (benchmarks over
+ * HTTPS), trusted as if a CA had signed it — so pages are cached as on a real site, which
+ * Chromium does not do for a certificate error it was told to ignore.
  */
-export async function launchBrowser(host, origin, { name = host.ns, media = 'allow', cameras = 1, fps = 20 } = {}) {
+export async function launchBrowser(host, origin, { name = host.ns, media = 'allow', cameras = 1, fps = 20, trustSpki = null } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sala-chromium-'));
   const wrapper = join(dir, 'chromium-in-ns');
   writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${host.ns} ${CHROMIUM} "$@"\n`);
@@ -145,6 +148,7 @@ export async function launchBrowser(host, origin, { name = host.ns, media = 'all
     headless: true,
     viewport: { width: 1280, height: 800 },
     args: [
+      ...(trustSpki ? [`--ignore-certificate-errors-spki-list=${trustSpki}`] : []),
       '--no-sandbox',
       '--disable-gpu',
       '--disable-quic',

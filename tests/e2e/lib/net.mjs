@@ -48,6 +48,10 @@ export class TestNet {
     ip('link', 'set', inner, 'netns', ns);
     ip('link', 'set', outer, 'netns', this.hub);
     inNs(ns, 'ip', 'link', 'set', inner, 'name', 'eth0');
+    // No IPv6 link-local address: one appearing a second or two after the
+    // link comes up makes Chromium fail the loads in flight with
+    // ERR_NETWORK_CHANGED (the tests and the server use IPv4 only).
+    inNs(ns, 'ip', 'link', 'set', 'eth0', 'addrgenmode', 'none');
     const addr = `10.213.0.${10 + index}`;
     inNs(ns, 'ip', 'addr', 'add', `${addr}/${PREFIX}`, 'dev', 'eth0');
     inNs(ns, 'ip', 'link', 'set', 'eth0', 'up');
@@ -68,6 +72,12 @@ export class TestNet {
     for (const [ns, dev] of [[host.ns, 'eth0'], [this.hub, host.hubSide]]) {
       inNs(ns, 'tc', 'qdisc', 'replace', 'dev', dev, 'root', 'tbf', 'rate', `${kbit}kbit`, 'burst', '4kb', 'latency', '200ms');
     }
+  }
+
+  /** Bytes a shaped participant's link has carried so far: `down` to it, `up` from it (tbf's counters). */
+  linkBytes(host) {
+    const sent = (ns, dev) => Number(/Sent (\d+) bytes/.exec(inNs(ns, 'tc', '-s', 'qdisc', 'show', 'dev', dev, 'root'))?.[1] ?? NaN);
+    return { down: sent(this.hub, host.hubSide), up: sent(host.ns, 'eth0') };
   }
 
   /** Takes the limit off again. */
