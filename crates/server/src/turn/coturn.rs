@@ -96,6 +96,15 @@ pub fn parse_range(text: &str) -> Result<String, String> {
     }
 }
 
+/// Whether a range from [`parse_range`] begins on a loopback address.
+fn starts_on_loopback(range: &str) -> bool {
+    range
+        .split('-')
+        .next()
+        .and_then(|first| first.parse::<IpAddr>().ok())
+        .is_some_and(|ip| ip.is_loopback())
+}
+
 /// The `turnserver.conf` for `secret` and `options`.
 pub fn config(secret: &TurnSecret, options: &CoturnOptions) -> String {
     let mut c = String::from(
@@ -142,5 +151,10 @@ pub fn config(secret: &TurnSecret, options: &CoturnOptions) -> String {
     c.push_str(
         "use-auth-secret\nfingerprint\nno-cli\nno-multicast-peers\nno-tcp-relay\nsimple-log\n",
     );
+    // coturn refuses loopback peers before it reads the allow list: a Sala
+    // that lives on loopback (one machine's) needs them let through too.
+    if options.allowed_peers.iter().any(|range| starts_on_loopback(range)) {
+        c.push_str("allow-loopback-peers\n");
+    }
     c
 }

@@ -149,6 +149,29 @@ fn coturn_config_is_authenticated_and_denies_private_peers() {
 }
 
 #[test]
+fn loopback_peers_only_when_a_loopback_peer_is_allowed() {
+    let secret = TurnSecret::parse("s").unwrap();
+    let mut o = options();
+    for (allowed, loopback) in [
+        (vec![], false),
+        (vec!["10.213.0.0-10.213.0.255"], false),
+        (vec!["127.0.0.1"], true),
+        (vec!["10.0.0.1", "::1"], true),
+        (vec!["126.0.0.0-128.0.0.0"], false),
+    ] {
+        o.allowed_peers = allowed.iter().map(|r| r.to_string()).collect();
+        let config = coturn::config(&secret, &o);
+        assert_eq!(
+            config.lines().any(|l| l == "allow-loopback-peers"),
+            loopback,
+            "{allowed:?}"
+        );
+        // The deny list stays whole: only the allowed address gets through.
+        assert!(config.contains("denied-peer-ip=127.0.0.0-127.255.255.255"));
+    }
+}
+
+#[test]
 fn coturn_config_with_tls_drops_old_versions() {
     let mut o = options();
     o.tls_port = Some(443);
