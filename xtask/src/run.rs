@@ -77,6 +77,8 @@ pub fn cmd(program: &str, args: &[&str]) -> Cmd {
 
 impl Cmd {
     pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Self {
+        self.program.push(' ');
+        self.program.push_str(&arg.as_ref().to_string_lossy());
         self.inner.arg(arg);
         self
     }
