@@ -123,16 +123,15 @@ fn cache_control(path: &str, html: bool, success: bool) -> Option<&'static str> 
 }
 
 /// Whether the file name carries a content hash, as the bundler writes them:
-/// `name-<16 or more hex digits>[_bg].ext`.
+/// `name-<16 or more hex digits>[_bg].ext`, or `<hex digits>-name.ext` (the
+/// loader's initializer module).
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
-    file.match_indices('-').any(|(i, _)| {
-        file[i + 1..]
-            .bytes()
-            .take_while(u8::is_ascii_hexdigit)
-            .count()
-            >= 16
-    })
+    let hex_run = |s: &str| s.bytes().take_while(u8::is_ascii_hexdigit).count();
+    let prefixed = file
+        .split_once('-')
+        .is_some_and(|(head, _)| head.len() >= 16 && hex_run(head) == head.len());
+    prefixed || file.match_indices('-').any(|(i, _)| hex_run(&file[i + 1..]) >= 16)
 }
 
 #[cfg(test)]
@@ -167,6 +166,9 @@ mod tests {
     fn hashed_names() {
         assert!(is_hashed_asset("/sala-3f1a0c2b9d8e7f6a_bg.wasm"));
         assert!(is_hashed_asset("/assets/index-0123456789abcdef.js"));
+        assert!(is_hashed_asset("/d21f83758e4c0ffc-initializer.js"));
+        assert!(!is_hashed_asset("/d21f83758e4c0ffz-initializer.js"));
+        assert!(!is_hashed_asset("/sw.js"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/m/abc-def"));
         assert!(!is_hashed_asset("/abc-0123456789abcdef/page"));
