@@ -74,25 +74,29 @@ pub fn content_security_policy(index_html: &str) -> String {
 }
 
 /// Each text as a CSP source: ` 'sha256-<base64>'`.
-fn hashes<'a>(texts: impl Iterator<Item = &'a str>) -> String {
+fn hashes(texts: Vec<&str>) -> String {
     texts
+        .into_iter()
         .map(|text| format!(" 'sha256-{}'", B64.encode(Sha256::digest(text.as_bytes()))))
         .collect()
 }
 
 /// The text of each inline `<tag>` (a `<script>` or `<style>` without a `src`
 /// attribute), as the browser hashes it.
-fn inline_blocks<'a>(html: &'a str, tag: &str) -> impl Iterator<Item = &'a str> {
+fn inline_blocks<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
     let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
-    html.split(open.as_str()).skip(1).filter_map(move |rest| {
-        // `<styles…` or `<scripts…` would be another element.
-        if !rest.starts_with(|c: char| c == '>' || c.is_ascii_whitespace()) {
-            return None;
-        }
-        let (attrs, body) = rest.split_once('>')?;
-        let (text, _) = body.split_once(close.as_str())?;
-        (!attrs.contains("src=")).then_some(text)
-    })
+    html.split(open.as_str())
+        .skip(1)
+        .filter_map(|rest| {
+            // `<styles…` or `<scripts…` would be another element.
+            if !rest.starts_with(|c: char| c == '>' || c.is_ascii_whitespace()) {
+                return None;
+            }
+            let (attrs, body) = rest.split_once('>')?;
+            let (text, _) = body.split_once(close.as_str())?;
+            (!attrs.contains("src=")).then_some(text)
+        })
+        .collect()
 }
 
 async fn cache_headers(req: Request, next: Next) -> Response {
