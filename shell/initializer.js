@@ -30,7 +30,7 @@ export default function initializer() {
     },
     onComplete: () => clearTimeout(stall),
     onSuccess() {
-      $("loader").remove();
+      $("loader")?.remove();
       if (!("serviceWorker" in navigator)) return;
       const register = () =>
         navigator.serviceWorker.register("/sw.js").catch((e) => console.warn("service worker", e));
