@@ -3,8 +3,8 @@
 // It keeps this build's shell (index.html and the hashed script, wasm and
 // styles) in one cache named after the build, answers those files from it,
 // and answers every page navigation (/, /m/<id>, …) with the kept index.html.
-// Everything else — /api/, /ws, slides, anything not in the list — goes to the
-// network untouched and is never stored.
+// Everything else — /api/, /ws, /healthz, slides, anything not in the list —
+// goes to the network untouched and is never stored.
 //
 // Trunk.toml's post_build hook writes the two lines below for each build: the
 // build id (from index.html, which names every hashed file) and the files.
@@ -16,12 +16,15 @@ const BUILD = "unstamped";
 const FILES = [];
 
 const CACHE = "sala-" + BUILD;
+// The server's own paths: never answered here, not even a navigation.
+const NETWORK_ONLY = /^\/(api\/|ws$|healthz$)/;
 
 self.addEventListener("install", (event) => {
-  // `reload`: past the HTTP cache, so the kept copy is the server's.
-  const requests = FILES.map((f) => new Request(f, { cache: "reload" }));
+  // Through the HTTP cache: the hashed files the page has just loaded are
+  // there (immutable), so a first visit downloads them once; index.html is
+  // `no-cache`, so it is checked with the server.
   event.waitUntil(
-    caches.open(CACHE).then((cache) => cache.addAll(requests)).then(() => self.skipWaiting())
+    caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting())
   );
 });
 
@@ -37,7 +40,7 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== location.origin) return;
-  if (url.pathname.startsWith("/api/") || url.pathname === "/ws") return;
+  if (NETWORK_ONLY.test(url.pathname)) return;
   if (request.mode === "navigate") {
     event.respondWith(fromCache("/index.html", request));
   } else if (FILES.includes(url.pathname)) {

@@ -143,6 +143,8 @@ test('a return visit takes the whole app from the service worker, nothing from t
     const firstVisit = served(first);
     assert.ok(firstVisit.some((p) => p.endsWith('.wasm')), `the first visit fetched the wasm: ${firstVisit}`);
     await waitForWorker(b);
+    const wasms = served(first).filter((p) => p.endsWith('.wasm'));
+    assert.equal(wasms.length, 1, `the worker kept the wasm the page had loaded, not a second copy: ${wasms}`);
 
     const mark = logMark();
     const nav = await b.page.goto(links.guest);
@@ -201,12 +203,8 @@ function loadWorker(source, caches) {
     skipWaiting: async () => {},
     clients: { claim: async () => {} },
   };
-  // The worker's relative URLs resolve against its own, as in a browser.
-  const WorkerRequest = class extends Request {
-    constructor(url, init) { super(new URL(url, 'http://sala.test/'), init); }
-  };
   const sandbox = {
-    self, caches, URL, Request: WorkerRequest, Response, Promise,
+    self, caches, URL, Response, Promise,
     location: new URL('http://sala.test/sw.js'),
     fetch: async (r) => new Response(`network ${new URL(r.url ?? r).pathname}`),
   };
@@ -229,8 +227,8 @@ function memoryCaches() {
     if (!stores.has(name)) stores.set(name, new Map());
     const store = stores.get(name);
     return {
-      addAll: async (requests) => {
-        for (const r of requests) store.set(new URL(r.url).pathname, new Response(`cached ${new URL(r.url).pathname}`));
+      addAll: async (paths) => {
+        for (const path of paths) store.set(path, new Response(`cached ${path}`));
       },
       match: async (path) => store.get(path)?.clone(),
     };
@@ -270,5 +268,8 @@ test("a new build's worker keeps its own files and drops the old build's cache; 
   assert.equal(await get(wasm), `cached ${wasm}`);
   for (const path of ['/api/meetings/abc', '/ws', '/api/slides/x.webp', '/sw.js']) {
     assert.equal(await get(path), undefined, `${path} goes to the network untouched`);
+  }
+  for (const path of ['/api/meetings/abc/record', '/healthz']) {
+    assert.equal(await get(path, 'navigate'), undefined, `opening ${path} goes to the server`);
   }
 });
