@@ -147,9 +147,16 @@ test('a return visit takes the whole app from the service worker, nothing from t
     assert.equal(wasms.length, 1, `the worker kept the wasm the page had loaded, not a second copy: ${wasms}`);
 
     const mark = logMark();
+    const files = [];
+    b.page.on('response', (r) => {
+      if (/\.(js|wasm|css)$/.test(new URL(r.url()).pathname)) files.push({ url: r.url(), worker: r.fromServiceWorker() });
+    });
     const nav = await b.page.goto(links.guest);
     await b.page.getByTestId('name-input').waitFor({ timeout: 20000 });
     assert.ok(nav.fromServiceWorker(), 'the meeting page came from the service worker');
+    // From the worker's cache, not the HTTP cache (which the browser may drop).
+    assert.ok(files.some((f) => f.url.endsWith('.wasm')), `the app's files were loaded: ${JSON.stringify(files)}`);
+    assert.deepEqual(files.filter((f) => !f.worker), [], 'every app file came from the service worker');
     // The server may see the worker's update check (/sw.js) and the API; never the app.
     const again = served(mark);
     assert.ok(again.some((p) => p.startsWith('/api/meetings/')), `the request log is read: ${again}`);
