@@ -104,20 +104,36 @@ test('the loading screen is in the HTML, paints before the wasm, counts its arri
   await session.dismiss(b);
 });
 
+/** Presses Retry and waits until the page is a new one (the old one still shows the error). */
+async function retry(b) {
+  const navigated = b.page.waitForEvent('framenavigated', { timeout: 15000 });
+  await b.page.locator('#ld-retry').click();
+  await navigated;
+}
+
 test('a failed load says so in Khmer and English, and Retry loads the app', async () => {
   const b = await session.open('cut');
   await session.guard(async () => {
     await watchPolicy(b);
-    await b.page.route('**/*_bg.wasm', (route) => route.abort('connectionreset'));
-    await b.page.goto(`${session.url}/`);
     const error = b.page.locator('#ld-err');
-    await error.waitFor({ state: 'visible', timeout: 15000 });
-    const text = await error.innerText();
-    assert.match(text, /មិនអាចផ្ទុក Sala បានទេ/);
-    assert.match(text, /Sala could not load/);
-    assert.ok(!(await b.page.locator('#ld-bar').isVisible()), 'no progress bar beside the error');
-    await b.page.unroute('**/*_bg.wasm');
-    await b.page.locator('#ld-retry').click();
+    // The connection drops; then what arrives is not WebAssembly. Each time
+    // the page says so, and Retry loads it again.
+    const failures = [
+      ['a dropped connection', (route) => route.abort('connectionreset')],
+      ['bytes that do not instantiate', (route) => route.fulfill({ status: 200, contentType: 'application/wasm', body: 'not wasm' })],
+    ];
+    for (const [i, [what, fail]] of failures.entries()) {
+      await b.page.route('**/*_bg.wasm', fail);
+      if (i === 0) await b.page.goto(`${session.url}/`);
+      else await retry(b);
+      await error.waitFor({ state: 'visible', timeout: 15000 });
+      const text = await error.innerText();
+      assert.match(text, /មិនអាចផ្ទុក Sala បានទេ/, what);
+      assert.match(text, /Sala could not load/, what);
+      assert.ok(!(await b.page.locator('#ld-bar').isVisible()), `${what}: no progress bar beside the error`);
+      await b.page.unroute('**/*_bg.wasm');
+    }
+    await retry(b);
     await b.page.getByTestId('title-input').waitFor({ timeout: 30000 });
     assert.equal(await b.page.locator('#loader').count(), 0);
     assert.deepEqual(await b.page.evaluate(() => window.__violations), [], 'no Content-Security-Policy violation');
