@@ -1,34 +1,29 @@
-// The loading screen's script (index.html's `data-initializer`). Trunk's
+// The loading screen's progress (index.html's `data-initializer`). Trunk's
 // inline module calls these hooks while it fetches and starts the wasm: the
-// figure shows how much of the wasm has arrived; a failure, or no byte for
-// STALL_MS, shows the message in both languages with Retry. Once the app
-// runs, the loader goes and the service worker (sw.js) is registered.
+// figure shows how much of the wasm has arrived. A failure, or no byte for
+// STALL_MS, shows the error with Retry (`salaFail`, in index.html, whose timer
+// this takes over); bytes that come again hide it. Once the app runs, the
+// loader goes and the service worker (sw.js) is registered.
 
 const STALL_MS = 30000;
 
 export default function initializer() {
   const $ = (id) => document.getElementById(id);
-  let stall;
-  const fail = () => {
-    clearTimeout(stall);
-    $("ld-err").hidden = false;
-    $("loader").className = "failed";
-  };
   const watch = () => {
-    clearTimeout(stall);
-    stall = setTimeout(fail, STALL_MS);
+    clearTimeout(window.salaStall);
+    window.salaStall = setTimeout(window.salaFail, STALL_MS);
+    $("ld-err").hidden = true;
+    $("loader").className = "";
   };
-  // The failed load is gone for good (a module graph runs once): load again.
-  $("ld-retry").onclick = () => location.reload();
+  watch();
   return {
-    onStart: watch,
     onProgress({ current, total }) {
       watch();
       const pct = Math.min(100, Math.floor((current * 100) / total));
       $("ld-bar").value = pct;
       $("ld-pct").textContent = pct + "%";
     },
-    onComplete: () => clearTimeout(stall),
+    onComplete: () => clearTimeout(window.salaStall),
     onSuccess() {
       $("loader")?.remove();
       if (!("serviceWorker" in navigator)) return;
@@ -37,6 +32,6 @@ export default function initializer() {
       if (document.readyState === "complete") register();
       else addEventListener("load", register, { once: true });
     },
-    onFailure: fail,
+    onFailure: () => window.salaFail(),
   };
 }

@@ -116,14 +116,18 @@ test('a failed load says so in Khmer and English, and Retry loads the app', asyn
   await session.guard(async () => {
     await watchPolicy(b);
     const error = b.page.locator('#ld-err');
-    // The connection drops; then what arrives is not WebAssembly. Each time
-    // the page says so, and Retry loads it again.
+    // The app's script does not come; the connection drops on the wasm; what
+    // arrives is not WebAssembly. Each time the page says so, and Retry loads
+    // it again.
+    const glue = /\/sala-[0-9a-f]{16}\.js$/;
+    const wasm = '**/*_bg.wasm';
     const failures = [
-      ['a dropped connection', (route) => route.abort('connectionreset')],
-      ['bytes that do not instantiate', (route) => route.fulfill({ status: 200, contentType: 'application/wasm', body: 'not wasm' })],
+      ['the script cut', glue, (route) => route.abort('connectionreset')],
+      ['the wasm cut', wasm, (route) => route.abort('connectionreset')],
+      ['bytes that are not wasm', wasm, (route) => route.fulfill({ status: 200, contentType: 'application/wasm', body: 'not wasm' })],
     ];
-    for (const [i, [what, fail]] of failures.entries()) {
-      await b.page.route('**/*_bg.wasm', fail);
+    for (const [i, [what, url, fail]] of failures.entries()) {
+      await b.page.route(url, fail);
       if (i === 0) await b.page.goto(`${session.url}/`);
       else await retry(b);
       await error.waitFor({ state: 'visible', timeout: 15000 });
@@ -131,7 +135,7 @@ test('a failed load says so in Khmer and English, and Retry loads the app', asyn
       assert.match(text, /មិនអាចផ្ទុក Sala បានទេ/, what);
       assert.match(text, /Sala could not load/, what);
       assert.ok(!(await b.page.locator('#ld-bar').isVisible()), `${what}: no progress bar beside the error`);
-      await b.page.unroute('**/*_bg.wasm');
+      await b.page.unroute(url);
     }
     await retry(b);
     await b.page.getByTestId('title-input').waitFor({ timeout: 30000 });
