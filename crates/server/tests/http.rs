@@ -22,7 +22,11 @@ fn env() -> Env {
          <style>#loader { color: red; }</style>",
     )
     .unwrap();
-    std::fs::write(dist.join("sw.js"), "self.addEventListener('fetch', () => {});").unwrap();
+    std::fs::write(
+        dist.join("sw.js"),
+        "self.addEventListener('fetch', () => {});",
+    )
+    .unwrap();
     std::fs::write(dist.join("sala-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
     // What the build makes beside each file (stand-ins: the server sends
     // them as they are).

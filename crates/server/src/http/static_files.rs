@@ -56,8 +56,9 @@ pub fn router(dist: &Path) -> Router {
         .layer(fixed(VARY, HeaderValue::from_static("accept-encoding")))
 }
 
-/// Scripts only from this server, plus the inline module script the bundler
-/// writes into `index.html` (allowed by its hash, so an injected one is not),
+/// Scripts only from this server, plus the inline scripts of `index.html` (the
+/// bundler's module, the loader's watchdog: allowed by their hashes, so an
+/// injected one is not),
 /// and WebAssembly; styles from this server plus the loading screen's inline
 /// `<style>` (by its hash: no style attributes, no injected style); pictures
 /// from here and the client's own object URLs (slides); no plugins, no
@@ -135,7 +136,10 @@ fn is_hashed_asset(path: &str) -> bool {
     let prefixed = file
         .split_once('-')
         .is_some_and(|(head, _)| head.len() >= 16 && hex_run(head) == head.len());
-    prefixed || file.match_indices('-').any(|(i, _)| hex_run(&file[i + 1..]) >= 16)
+    prefixed
+        || file
+            .match_indices('-')
+            .any(|(i, _)| hex_run(&file[i + 1..]) >= 16)
 }
 
 #[cfg(test)]
@@ -161,7 +165,10 @@ mod tests {
             "only the inline script: {policy}"
         );
         assert!(!policy.contains("unsafe-inline"));
-        assert!(policy.contains("style-src 'self';"), "no inline style: {policy}");
+        assert!(
+            policy.contains("style-src 'self';"),
+            "no inline style: {policy}"
+        );
         assert!(policy.contains("object-src 'none'"));
         assert!(content_security_policy("").contains("script-src 'self' 'wasm-unsafe-eval';"));
     }
@@ -204,7 +211,10 @@ mod tests {
             cache_control("/sala-0123456789abcdef_bg.wasm", false, true),
             Some("public, max-age=31536000, immutable")
         );
-        assert_eq!(cache_control("/sala-0123456789abcdef.js", false, false), None);
+        assert_eq!(
+            cache_control("/sala-0123456789abcdef.js", false, false),
+            None
+        );
         assert_eq!(cache_control("/robots.txt", false, true), None);
     }
 }
