@@ -1,4 +1,5 @@
 use crate::error::CallEnd;
+use crate::hooks::{reload_fresh, use_fresh_app};
 use crate::i18n::{use_tr, Text};
 use yew::prelude::*;
 
@@ -12,6 +13,9 @@ pub struct CallEndedProps {
 #[function_component]
 pub fn CallEnded(props: &CallEndedProps) -> Html {
     let tr = use_tr();
+    // A newer server: reload once to its app (the service worker may have
+    // kept this one).
+    use_fresh_app(props.end == CallEnd::VersionMismatch);
     let can_rejoin = matches!(
         props.end,
         CallEnd::Left | CallEnd::Replaced | CallEnd::MeetingFull
@@ -25,7 +29,7 @@ pub fn CallEnded(props: &CallEndedProps) -> Html {
                 }
                 if props.end == CallEnd::VersionMismatch {
                     <button type="button" class="primary" onclick={Callback::from(|_| {
-                        if let Some(w) = web_sys::window() { drop(w.location().reload()) }
+                        wasm_bindgen_futures::spawn_local(reload_fresh())
                     })}>{ tr.t(Text::TryAgain) }</button>
                 }
                 <a class="button secondary" href="/">{ tr.t(Text::BackHome) }</a>

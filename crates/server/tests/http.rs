@@ -18,7 +18,13 @@ fn env() -> Env {
     std::fs::create_dir_all(dist.join("assets")).unwrap();
     std::fs::write(
         dist.join("index.html"),
-        "<!doctype html><title>Sala</title><script type=module>import init from '/sala.js'; await init();</script>",
+        "<!doctype html><title>Sala</title><script type=module>import init from '/sala.js'; await init();</script>\
+         <style>#loader { color: red; }</style>",
+    )
+    .unwrap();
+    std::fs::write(
+        dist.join("sw.js"),
+        "self.addEventListener('fetch', () => {});",
     )
     .unwrap();
     std::fs::write(dist.join("sala-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
@@ -162,10 +168,22 @@ async fn spa_fallback_and_caching() {
             csp.starts_with("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
             "{uri}: {csp}"
         );
+        assert!(
+            csp.contains("; style-src 'self' 'sha256-"),
+            "the loader's style: {uri}: {csp}"
+        );
         assert!(!csp.contains("unsafe-inline"), "{uri}: {csp}");
         assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
         assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
     }
+    // The service worker is asked for again each time: a new build is seen.
+    let (status, headers, _) = call(&env.app, get("/sw.js")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
     let (status, headers, body) = call(&env.app, get("/sala-0123456789abcdef_bg.wasm")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, b"\0asm");

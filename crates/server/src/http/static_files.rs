@@ -56,68 +56,95 @@ pub fn router(dist: &Path) -> Router {
         .layer(fixed(VARY, HeaderValue::from_static("accept-encoding")))
 }
 
-/// Scripts only from this server, plus the inline module script the bundler
-/// writes into `index.html` (allowed by its hash, so an injected one is not),
-/// and WebAssembly; no inline styles or style attributes; pictures from here
-/// and the client's own object URLs (slides); no plugins, no framing, no
-/// `<base>`.
+/// Scripts only from this server, plus the inline scripts of `index.html` (the
+/// bundler's module, the loader's watchdog: allowed by their hashes, so an
+/// injected one is not),
+/// and WebAssembly; styles from this server plus the loading screen's inline
+/// `<style>` (by its hash: no style attributes, no injected style); pictures
+/// from here and the client's own object URLs (slides); no plugins, no
+/// framing, no `<base>`. The service worker (`/sw.js`) falls under
+/// `script-src 'self'` (`worker-src` is not set).
 pub fn content_security_policy(index_html: &str) -> String {
-    let hashes: String = inline_scripts(index_html)
-        .map(|code| format!(" 'sha256-{}'", B64.encode(Sha256::digest(code.as_bytes()))))
-        .collect();
+    let scripts = hashes(inline_blocks(index_html, "script"));
+    let styles = hashes(inline_blocks(index_html, "style"));
     format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{scripts}; style-src 'self'{styles}; \
          img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self'; \
          object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
     )
 }
 
-/// The text of each `<script>` without a `src` attribute, as the browser hashes it.
-fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
-    html.split("<script").skip(1).filter_map(|rest| {
-        let (attrs, body) = rest.split_once('>')?;
-        let (code, _) = body.split_once("</script>")?;
-        (!attrs.contains("src=")).then_some(code)
-    })
+/// Each text as a CSP source: ` 'sha256-<base64>'`.
+fn hashes(texts: Vec<&str>) -> String {
+    texts
+        .into_iter()
+        .map(|text| format!(" 'sha256-{}'", B64.encode(Sha256::digest(text.as_bytes()))))
+        .collect()
+}
+
+/// The text of each inline `<tag>` (a `<script>` or `<style>` without a `src`
+/// attribute), as the browser hashes it.
+fn inline_blocks<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
+    let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
+    html.split(open.as_str())
+        .skip(1)
+        .filter_map(|rest| {
+            // `<styles…` or `<scripts…` would be another element.
+            if !rest.starts_with(|c: char| c == '>' || c.is_ascii_whitespace()) {
+                return None;
+            }
+            let (attrs, body) = rest.split_once('>')?;
+            let (text, _) = body.split_once(close.as_str())?;
+            (!attrs.contains("src=")).then_some(text)
+        })
+        .collect()
 }
 
 async fn cache_headers(req: Request, next: Next) -> Response {
-    let hashed = is_hashed_asset(req.uri().path());
+    let path = req.uri().path().to_owned();
     let mut res = next.run(req).await;
     let html = res
         .headers()
         .get(CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-    let value = if html {
-        Some("no-cache")
-    } else if hashed && res.status().is_success() {
-        Some("public, max-age=31536000, immutable")
-    } else {
-        None
-    };
-    if let Some(v) = value {
+    if let Some(v) = cache_control(&path, html, res.status().is_success()) {
         res.headers_mut()
             .insert(CACHE_CONTROL, HeaderValue::from_static(v));
     }
     res
 }
 
+/// The shell — any page, and the service worker that keeps the app — is asked
+/// for again every time (`no-cache`: a new build is seen at once); the hashed
+/// files it names never change (`immutable`); the rest is left to the browser.
+fn cache_control(path: &str, html: bool, success: bool) -> Option<&'static str> {
+    if html || path == "/sw.js" {
+        Some("no-cache")
+    } else if is_hashed_asset(path) && success {
+        Some("public, max-age=31536000, immutable")
+    } else {
+        None
+    }
+}
+
 /// Whether the file name carries a content hash, as the bundler writes them:
-/// `name-<16 or more hex digits>[_bg].ext`.
+/// `name-<16 or more hex digits>[_bg].ext`, or `<hex digits>-name.ext` (the
+/// loader's initializer module).
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
-    file.match_indices('-').any(|(i, _)| {
-        file[i + 1..]
-            .bytes()
-            .take_while(u8::is_ascii_hexdigit)
-            .count()
-            >= 16
-    })
+    let hex_run = |s: &str| s.bytes().take_while(u8::is_ascii_hexdigit).count();
+    let prefixed = file
+        .split_once('-')
+        .is_some_and(|(head, _)| head.len() >= 16 && hex_run(head) == head.len());
+    prefixed
+        || file
+            .match_indices('-')
+            .any(|(i, _)| hex_run(&file[i + 1..]) >= 16)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{content_security_policy, is_hashed_asset};
+    use super::{cache_control, content_security_policy, is_hashed_asset};
 
     #[test]
     fn the_policy_allows_the_inline_module_by_its_hash_and_nothing_inline_else() {
@@ -138,7 +165,10 @@ mod tests {
             "only the inline script: {policy}"
         );
         assert!(!policy.contains("unsafe-inline"));
-        assert!(policy.contains("style-src 'self';"));
+        assert!(
+            policy.contains("style-src 'self';"),
+            "no inline style: {policy}"
+        );
         assert!(policy.contains("object-src 'none'"));
         assert!(content_security_policy("").contains("script-src 'self' 'wasm-unsafe-eval';"));
     }
@@ -147,8 +177,44 @@ mod tests {
     fn hashed_names() {
         assert!(is_hashed_asset("/sala-3f1a0c2b9d8e7f6a_bg.wasm"));
         assert!(is_hashed_asset("/assets/index-0123456789abcdef.js"));
+        assert!(is_hashed_asset("/d21f83758e4c0ffc-initializer.js"));
+        assert!(!is_hashed_asset("/d21f83758e4c0ffz-initializer.js"));
+        assert!(!is_hashed_asset("/sw.js"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/m/abc-def"));
         assert!(!is_hashed_asset("/abc-0123456789abcdef/page"));
+    }
+
+    #[test]
+    fn the_policy_allows_the_inline_style_by_its_hash_and_no_other_style() {
+        let html = "<!doctype html><style>#loader { color: red; }\n</style>\
+                    <link href=/c.css rel=stylesheet><styles>x</styles><p>no</p>";
+        let policy = content_security_policy(html);
+        // SHA-256 of "#loader { color: red; }\n" in base64 (Python's hashlib).
+        assert!(
+            policy.contains(
+                "style-src 'self' 'sha256-0mvGsBOsw5FJhBaWYoePQfTXtlx4QcwpxAnPPhIedzo=';"
+            ),
+            "{policy}"
+        );
+        assert_eq!(policy.matches("'sha256-").count(), 1, "{policy}");
+        assert!(policy.contains("script-src 'self' 'wasm-unsafe-eval';"));
+        assert!(!policy.contains("unsafe-inline"));
+    }
+
+    #[test]
+    fn the_shell_is_revalidated_and_hashed_files_kept() {
+        assert_eq!(cache_control("/", true, true), Some("no-cache"));
+        assert_eq!(cache_control("/m/abc", true, true), Some("no-cache"));
+        assert_eq!(cache_control("/sw.js", false, true), Some("no-cache"));
+        assert_eq!(
+            cache_control("/sala-0123456789abcdef_bg.wasm", false, true),
+            Some("public, max-age=31536000, immutable")
+        );
+        assert_eq!(
+            cache_control("/sala-0123456789abcdef.js", false, false),
+            None
+        );
+        assert_eq!(cache_control("/robots.txt", false, true), None);
     }
 }
