@@ -77,6 +77,12 @@ try {
       try {
         await b.page.context().addInitScript(PROBE);
         const first = await visit(net, host, b.page, link);
+        // A return visit comes later: by then the service worker the first
+        // visit registered has its files (it installs after the page loads).
+        await waitFor(() => b.page.evaluate(async () => {
+          const reg = await navigator.serviceWorker?.getRegistration();
+          return reg ? Boolean(reg.active) : 'none';
+        }), (active) => active !== false, { timeoutMs: VISIT_LIMIT_MS, intervalMs: 250, what: 'the service worker active' });
         const again = await visit(net, host, b.page, link);
         results.push({ kbit, first, again });
         console.error(`${kbit} kbit/s run ${run}: first ${secs(first.form)} (${first.down} B down), return ${secs(again.form)} (${again.down} B down)`);
