@@ -13,7 +13,8 @@ use sala_protocol::{
     ApiErrorCode, ClientMsg, Deck, DeckId, PeerId, Presentation, QualityTier, SlidePage,
 };
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use crate::sorted_map::SortedMap;
+use std::collections::{HashMap, VecDeque};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -44,7 +45,7 @@ pub(super) struct SlideState {
     presentation: Option<Presentation>,
     deck: Option<Rc<Deck>>,
     /// Latest still of each remote screen share.
-    stills: BTreeMap<PeerId, SlidePage>,
+    stills: SortedMap<PeerId, SlidePage>,
     fetcher: Rc<RefCell<Fetcher>>,
     still: Option<StillCapture>,
 }

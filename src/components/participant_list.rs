@@ -2,7 +2,7 @@ use crate::call::Command;
 use crate::components::icon::{Glyph, Icon};
 use crate::i18n::{use_tr, Text};
 use sala_protocol::{Consultation, Hold, OathForm, PeerId, PeerInfo, Role};
-use std::collections::BTreeSet;
+use crate::sorted_map::SortedSet;
 use yew::prelude::*;
 
 #[derive(PartialEq, Properties)]
@@ -14,7 +14,7 @@ pub struct ParticipantListProps {
     pub hands: Vec<PeerId>,
     /// Asked to take the oath, not yet done.
     #[prop_or_default]
-    pub oath_asked: BTreeSet<PeerId>,
+    pub oath_asked: SortedSet<PeerId>,
     /// The room is closed to newcomers.
     #[prop_or_default]
     pub locked: bool,
