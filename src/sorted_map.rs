@@ -116,6 +116,11 @@ impl<K: Ord, V> SortedMap<K, V> {
         self.entries.iter().map(|(k, v)| (k, v))
     }
 
+    /// Entries in key order, values mutable.
+    pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = (&K, &mut V)> {
+        self.entries.iter_mut().map(|(k, v)| (&*k, v))
+    }
+
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> {
         self.entries.iter().map(|(k, _)| k)
     }
@@ -126,6 +131,25 @@ impl<K: Ord, V> SortedMap<K, V> {
 
     pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> {
         self.entries.iter_mut().map(|(_, v)| v)
+    }
+}
+
+impl<'a, K, V> IntoIterator for &'a SortedMap<K, V> {
+    type Item = (&'a K, &'a V);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl<'a, K, V> IntoIterator for &'a mut SortedMap<K, V> {
+    type Item = (&'a K, &'a mut V);
+    type IntoIter =
+        std::iter::Map<std::slice::IterMut<'a, (K, V)>, fn(&'a mut (K, V)) -> (&'a K, &'a mut V)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter_mut().map(|(k, v)| (&*k, v))
     }
 }
 
@@ -225,8 +249,12 @@ mod tests {
         assert_eq!(map.keys().copied().collect::<Vec<_>>(), [3, 5]);
         *map.get_or_insert_with(4, || "d") = "D";
         assert_eq!(*map.get_or_insert_with(4, || "x"), "D");
+        for (_, v) in &mut map {
+            *v = if *v == "D" { "d" } else { *v };
+        }
+        assert_eq!((&map).into_iter().count(), 3);
         map.retain(|k, _| *k != 3);
-        assert_eq!(map.values().copied().collect::<Vec<_>>(), ["D", "e"]);
+        assert_eq!(map.values().copied().collect::<Vec<_>>(), ["d", "e"]);
         assert_eq!(map.len(), 2);
         map.clear();
         assert!(map.is_empty());

@@ -32,7 +32,7 @@ use sala_protocol::{
     MeetingId, OathForm, PeerId, ResumeToken, Role,
 };
 use signaling::{Socket, SocketEvent};
-use std::collections::HashMap;
+use crate::sorted_map::SortedMap;
 use wasm_bindgen::closure::Closure;
 use yew::Callback;
 
@@ -205,7 +205,7 @@ struct Engine {
     ladder: quality::Ladder,
     /// Pending reconnect; dropping it cancels the attempt.
     reconnect: Option<gloo_timers::callback::Timeout>,
-    peers: HashMap<PeerId, Peer>,
+    peers: SortedMap<PeerId, Peer>,
     screen_ended: Option<Closure<dyn FnMut()>>,
     device_change: Option<Closure<dyn FnMut()>>,
     slides: slides::SlideState,
@@ -246,7 +246,7 @@ impl Engine {
             heartbeat: None,
             ladder: quality::Ladder::load(),
             reconnect: None,
-            peers: HashMap::new(),
+            peers: SortedMap::new(),
             screen_ended: None,
             device_change: None,
             slides: slides::SlideState::default(),

@@ -14,7 +14,7 @@ use sala_protocol::{
 };
 use std::cell::RefCell;
 use crate::sorted_map::SortedMap;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -232,8 +232,8 @@ impl Engine {
 struct Fetcher {
     queue: VecDeque<(String, u32)>,
     /// Server path → object URL.
-    loaded: HashMap<String, String>,
-    failures: HashMap<String, u32>,
+    loaded: SortedMap<String, String>,
+    failures: SortedMap<String, u32>,
     running: bool,
     thin: bool,
 }
@@ -285,7 +285,7 @@ async fn run_fetcher(fetcher: Weak<RefCell<Fetcher>>, dispatch: Callback<Action>
             }
             None => {
                 let mut f = shared.borrow_mut();
-                let failures = f.failures.entry(path.clone()).or_default();
+                let failures = f.failures.get_or_insert_with(path.clone(), || 0);
                 *failures += 1;
                 if *failures < MAX_FAILURES {
                     f.queue.push_back((path, bytes));
