@@ -1,4 +1,4 @@
-use crate::components::icon::{Glyph, Icon};
+use crate::components::icon::{icon, Glyph};
 use crate::i18n::{use_tr, Text};
 use yew::prelude::*;
 
@@ -9,7 +9,7 @@ pub fn GalleryNote() -> Html {
     let tr = use_tr();
     html! {
         <div class="preview-off gallery-note" data-testid="gallery-note">
-            <Icon glyph={Glyph::Eye} />
+            { icon(Glyph::Eye) }
             <strong>{ tr.t(Text::GalleryTitle) }</strong>
             <span>{ tr.t(Text::GalleryHint) }</span>
         </div>

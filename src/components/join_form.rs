@@ -1,7 +1,7 @@
 use crate::call::Command;
 use crate::components::device_select::DeviceSelect;
 use crate::components::gallery_note::GalleryNote;
-use crate::components::icon::{Glyph, Icon};
+use crate::components::icon::{icon, Glyph};
 use crate::components::level_meter::LevelMeter;
 use crate::components::media::{Media, Playback};
 use crate::components::media_toggles::MediaToggles;
@@ -63,13 +63,13 @@ pub fn JoinForm(props: &JoinFormProps) -> Html {
     let (mic, camera) = (local.mic, local.camera);
     let preview = match (&props.media, &local.stream, camera) {
         (MediaStatus::Requesting, ..) => html! {
-            <div class="preview-off" aria-busy="true"><Icon glyph={Glyph::Camera} /><span>{ tr.t(Text::StartingCamera) }</span></div>
+            <div class="preview-off" aria-busy="true">{ icon(Glyph::Camera) }<span>{ tr.t(Text::StartingCamera) }</span></div>
         },
         (_, Some(stream), true) => html! {
             <Media stream={Clone::clone(stream)} playback={Playback::Video { mirror: true }} label={tr.t(Text::Camera)} />
         },
         _ => {
-            html! { <div class="preview-off"><Icon glyph={Glyph::CameraOff} /><span>{ tr.t(Text::CameraOff) }</span></div> }
+            html! { <div class="preview-off">{ icon(Glyph::CameraOff) }<span>{ tr.t(Text::CameraOff) }</span></div> }
         }
     };
     let media_error = match &props.media {

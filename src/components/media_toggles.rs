@@ -1,5 +1,5 @@
 use crate::call::Command;
-use crate::components::icon::{Glyph, Icon};
+use crate::components::icon::{icon, Glyph};
 use crate::i18n::{use_tr, Text};
 use yew::prelude::*;
 
@@ -23,12 +23,12 @@ pub fn MediaToggles(props: &MediaTogglesProps) -> Html {
         <div class="toggle-row">
             <button type="button" class={classes!("toggle", (!mic).then_some("off"))} aria-pressed={mic.to_string()}
                 onclick={cmd.reform(move |_| Command::SetMic(!mic))} data-testid={format!("{}-mic", props.testid)}>
-                <Icon glyph={if mic { Glyph::Mic } else { Glyph::MicOff }} />
+                { icon(if mic { Glyph::Mic } else { Glyph::MicOff }) }
                 <span>{ tr.t(if mic { Text::Mute } else { Text::Unmute }) }</span>
             </button>
             <button type="button" class={classes!("toggle", (!camera).then_some("off"))} aria-pressed={camera.to_string()}
                 onclick={cmd.reform(move |_| Command::SetCamera(!camera))} data-testid={format!("{}-camera", props.testid)}>
-                <Icon glyph={if camera { Glyph::Camera } else { Glyph::CameraOff }} />
+                { icon(if camera { Glyph::Camera } else { Glyph::CameraOff }) }
                 <span>{ tr.t(if camera { Text::StopCamera } else { Text::StartCamera }) }</span>
             </button>
         </div>

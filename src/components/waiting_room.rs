@@ -1,6 +1,6 @@
 use crate::call::Command;
 use crate::components::gallery_note::GalleryNote;
-use crate::components::icon::{Glyph, Icon};
+use crate::components::icon::{icon, Glyph};
 use crate::components::media::{Media, Playback};
 use crate::components::media_toggles::MediaToggles;
 use crate::i18n::{use_tr, Text};
@@ -39,7 +39,7 @@ pub fn WaitingRoom(props: &WaitingRoomProps) -> Html {
             <Media stream={Clone::clone(stream)} playback={Playback::Video { mirror: true }} label={tr.t(Text::Camera)} />
         },
         _ => {
-            html! { <div class="preview-off"><Icon glyph={Glyph::CameraOff} /><span>{ tr.t(Text::CameraOff) }</span></div> }
+            html! { <div class="preview-off">{ icon(Glyph::CameraOff) }<span>{ tr.t(Text::CameraOff) }</span></div> }
         }
     };
     html! {
