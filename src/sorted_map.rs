@@ -239,7 +239,10 @@ mod tests {
         for (k, v) in [(5, "e"), (1, "a"), (3, "c"), (1, "A")] {
             map.insert(k, v);
         }
-        assert_eq!(map.iter().collect::<Vec<_>>(), [(&1, &"A"), (&3, &"c"), (&5, &"e")]);
+        assert_eq!(
+            map.iter().collect::<Vec<_>>(),
+            [(&1, &"A"), (&3, &"c"), (&5, &"e")]
+        );
         assert_eq!(map.insert(3, "C"), Some("c"));
         assert_eq!(map.get(&3), Some(&"C"));
         assert_eq!(map.get(&4), None);

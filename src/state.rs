@@ -6,11 +6,11 @@ mod slides;
 pub use slides::{rendition, DeckStatus, Slides, Upload};
 
 use crate::error::{CallEnd, MediaError};
+use crate::sorted_map::{SortedMap, SortedSet};
 use sala_protocol::{
     ChatMessage, Consultation, ConsultationId, Hold, Knock, MediaState, MeetingInfo, OathForm,
     PeerId, PeerInfo, Presentation, QualityTier, Role, SlidePage,
 };
-use crate::sorted_map::{SortedMap, SortedSet};
 use std::rc::Rc;
 use web_sys::MediaStream;
 use yew::Reducible;

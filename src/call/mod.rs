@@ -21,6 +21,7 @@ mod stats;
 
 use crate::error::CallEnd;
 use crate::pass::{self, Pass};
+use crate::sorted_map::SortedMap;
 use crate::state::{Action, DataSaver};
 use futures::channel::mpsc::{self, UnboundedSender};
 use futures::StreamExt;
@@ -32,7 +33,6 @@ use sala_protocol::{
     MeetingId, OathForm, PeerId, ResumeToken, Role,
 };
 use signaling::{Socket, SocketEvent};
-use crate::sorted_map::SortedMap;
 use wasm_bindgen::closure::Closure;
 use yew::Callback;
 

@@ -10,12 +10,12 @@
 use super::limits::{self, SendPlan};
 use super::stats::{self, Counters};
 use super::{js, Engine, Event};
+use crate::sorted_map::SortedMap;
 use crate::state::{Action, DataSaver};
 use gloo_storage::{LocalStorage, Storage};
 use sala_ladder::Sample;
 use sala_ladder::{Config, Controller, Millis, Preference};
 use sala_protocol::{MediaState, PeerId, QualityTier};
-use crate::sorted_map::SortedMap;
 use std::collections::VecDeque;
 
 /// How often the statistics are read.

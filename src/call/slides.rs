@@ -6,6 +6,7 @@
 use super::{js, Engine, Event};
 use crate::api;
 use crate::error::ApiFailure;
+use crate::sorted_map::SortedMap;
 use crate::state::{rendition, Action, DeckStatus, Upload};
 use gloo_timers::callback::Interval;
 use gloo_timers::future::TimeoutFuture;
@@ -13,7 +14,6 @@ use sala_protocol::{
     ApiErrorCode, ClientMsg, Deck, DeckId, PeerId, Presentation, QualityTier, SlidePage,
 };
 use std::cell::RefCell;
-use crate::sorted_map::SortedMap;
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};

@@ -1,10 +1,10 @@
 use crate::call::Command;
 use crate::components::device_select::DeviceSelect;
-use crate::components::gallery_note::GalleryNote;
+use crate::components::gallery_note::gallery_note;
 use crate::components::icon::{icon, Glyph};
 use crate::components::level_meter::LevelMeter;
 use crate::components::media::{Media, Playback};
-use crate::components::media_toggles::MediaToggles;
+use crate::components::media_toggles::media_toggles;
 use crate::i18n::{use_tr, Text};
 use crate::state::{Devices, Local, MediaStatus};
 use gloo_storage::{LocalStorage, Storage};
@@ -102,12 +102,12 @@ pub fn JoinForm(props: &JoinFormProps) -> Html {
     html! {
         <section class="join" aria-labelledby="join-title">
             if watch_only {
-                <div class="join-preview"><div class="preview"><GalleryNote /></div></div>
+                <div class="join-preview"><div class="preview">{ gallery_note(tr) }</div></div>
             } else {
                 <div class="join-preview">
                     <div class="preview">{ preview }</div>
                     <LevelMeter stream={local.stream.clone().filter(|_| mic)} />
-                    <MediaToggles {mic} {camera} testid="prejoin" on_command={cmd.clone()} />
+                    { media_toggles(tr, mic, camera, "prejoin", cmd) }
                     <DeviceSelect label={tr.t(Text::Camera)} devices={props.devices.cameras.clone()} selected={local.camera_id.clone()}
                         on_select={cmd.reform(Command::SelectCamera)} testid="camera-select" />
                     <DeviceSelect label={tr.t(Text::Microphone)} devices={props.devices.mics.clone()} selected={local.mic_id.clone()}

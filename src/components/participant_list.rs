@@ -1,8 +1,8 @@
 use crate::call::Command;
 use crate::components::icon::{icon, Glyph};
 use crate::i18n::{use_tr, Text};
-use sala_protocol::{Consultation, Hold, OathForm, PeerId, PeerInfo, Role};
 use crate::sorted_map::SortedSet;
+use sala_protocol::{Consultation, Hold, OathForm, PeerId, PeerInfo, Role};
 use yew::prelude::*;
 
 #[derive(PartialEq, Properties)]

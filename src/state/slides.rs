@@ -2,8 +2,8 @@
 //! stills of screens shared while our link carries no video (issue #3).
 
 use crate::error::ApiFailure;
-use sala_protocol::{Deck, PeerId, Presentation, QualityTier, Rendition, SlidePage};
 use crate::sorted_map::SortedMap;
+use sala_protocol::{Deck, PeerId, Presentation, QualityTier, Rendition, SlidePage};
 use std::rc::Rc;
 
 /// A thin link fetches the largest rendition of at most this many bytes: a
