@@ -4,7 +4,7 @@ use crate::components::consult_bar::{ConsultBar, Invitation};
 use crate::components::controls::Controls;
 use crate::components::device_settings::DeviceSettings;
 use crate::components::invite_panel::InvitePanel;
-use crate::components::lobby_bar::LobbyBar;
+use crate::components::lobby_bar::lobby_bar;
 use crate::components::media::{Media, Playback};
 use crate::components::oath_dialog::OathDialog;
 use crate::components::participant_list::ParticipantList;
@@ -134,7 +134,7 @@ pub fn Room(props: &RoomProps) -> Html {
                         data-tier={s.quality.tier().as_str()}>{ tr.t(text) }</div>
                 }
                 if me.role.moderates() {
-                    <LobbyBar lobby={s.lobby.clone()} on_command={props.on_command.clone()} />
+                    { lobby_bar(tr, &s.lobby, &props.on_command) }
                 }
                 <ConsultBar consulting_with={consulting.then(|| s.peers.values().map(|p| p.info.clone()).collect::<Vec<_>>())}
                     {invites} declined={s.consult_declined.clone()} on_command={props.on_command.clone()} />
