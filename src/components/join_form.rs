@@ -1,5 +1,5 @@
 use crate::call::Command;
-use crate::components::device_select::DeviceSelect;
+use crate::components::device_select::device_select;
 use crate::components::gallery_note::gallery_note;
 use crate::components::icon::{icon, Glyph};
 use crate::components::level_meter::LevelMeter;
@@ -108,10 +108,10 @@ pub fn JoinForm(props: &JoinFormProps) -> Html {
                     <div class="preview">{ preview }</div>
                     <LevelMeter stream={local.stream.clone().filter(|_| mic)} />
                     { media_toggles(tr, mic, camera, "prejoin", cmd) }
-                    <DeviceSelect label={tr.t(Text::Camera)} devices={props.devices.cameras.clone()} selected={local.camera_id.clone()}
-                        on_select={cmd.reform(Command::SelectCamera)} testid="camera-select" />
-                    <DeviceSelect label={tr.t(Text::Microphone)} devices={props.devices.mics.clone()} selected={local.mic_id.clone()}
-                        on_select={cmd.reform(Command::SelectMic)} testid="mic-select" />
+                    { device_select(tr, tr.t(Text::Camera), &props.devices.cameras, local.camera_id.as_deref(),
+                &cmd.reform(Command::SelectCamera), "camera-select", false) }
+                    { device_select(tr, tr.t(Text::Microphone), &props.devices.mics, local.mic_id.as_deref(),
+                &cmd.reform(Command::SelectMic), "mic-select", false) }
                 </div>
             }
             <form class="join-form" {onsubmit} novalidate=true>
