@@ -163,9 +163,16 @@ for (const wasmFile of files.filter((f) => f.endsWith("_bg.wasm"))) {
   html = html.replaceAll(sri(wasmIn), sri(wasm));
   writeFileSync(join(dir, jsFile), js);
   const jsPath = join(dir, jsFile);
-  execFileSync("terser", [jsPath, "--module", "--compress", "--mangle", "-o", jsPath], {
-    stdio: "inherit",
-  });
+  try {
+    execFileSync("terser", [jsPath, "--module", "--compress", "--mangle", "-o", jsPath], {
+      stdio: "inherit",
+    });
+  } catch (err) {
+    if (err.code === "ENOENT") {
+      throw new Error("terser is not on PATH: `cargo xtask setup` installs it in .tools/");
+    }
+    throw err;
+  }
   const jsOut = readFileSync(jsPath);
   html = html.replaceAll(sri(Buffer.from(jsIn)), sri(jsOut));
   console.log(
