@@ -1,5 +1,5 @@
-use crate::components::lang_switch::LangSwitch;
-use crate::i18n::Lang;
+use crate::components::lang_switch::lang_switch;
+use crate::i18n::{Lang, Tr};
 use crate::pages::{home::Home, meeting::MeetingPage, not_found::NotFound};
 use gloo_storage::{LocalStorage, Storage};
 use yew::prelude::*;
@@ -81,7 +81,7 @@ pub fn App() -> Html {
         <ContextProvider<Lang> context={*lang}>
             <header class="top">
                 <a class="brand" href="/">{ "Sala " }<span lang="km">{ "សាលា" }</span></a>
-                <LangSwitch {on_change} />
+                { lang_switch(Tr(*lang), &on_change) }
             </header>
             <main>
                 { switch(&route) }

@@ -11,6 +11,7 @@ pub mod hooks;
 pub mod i18n;
 pub mod pages;
 pub mod pass;
+pub mod sorted_map;
 pub mod state;
 
 pub use app::App;

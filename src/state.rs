@@ -6,11 +6,11 @@ mod slides;
 pub use slides::{rendition, DeckStatus, Slides, Upload};
 
 use crate::error::{CallEnd, MediaError};
+use crate::sorted_map::{SortedMap, SortedSet};
 use sala_protocol::{
     ChatMessage, Consultation, ConsultationId, Hold, Knock, MediaState, MeetingInfo, OathForm,
     PeerId, PeerInfo, Presentation, QualityTier, Role, SlidePage,
 };
-use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use web_sys::MediaStream;
 use yew::Reducible;
@@ -170,7 +170,7 @@ pub struct State {
     pub devices: Devices,
     pub me: Option<PeerInfo>,
     pub meeting: Option<MeetingInfo>,
-    pub peers: BTreeMap<PeerId, Participant>,
+    pub peers: SortedMap<PeerId, Participant>,
     pub quality: Quality,
     pub slides: Slides,
     /// The host or a co-host closed the room to newcomers.
@@ -185,14 +185,14 @@ pub struct State {
     /// state, and a long hearing's chat is not copied with it.
     pub chat: Rc<Vec<ChatMessage>>,
     /// Asked to take the oath and not yet done (us, perhaps).
-    pub oath_asked: BTreeSet<PeerId>,
+    pub oath_asked: SortedSet<PeerId>,
     /// We are out of the room in this private consultation: `peers` are
     /// the others in it.
     pub consultation: Option<ConsultationId>,
     /// Who is out of the room in private consultations (seen from the room).
     pub consultations: Vec<Consultation>,
     /// Private consultations we are asked to, and by whom.
-    pub consult_invites: BTreeMap<ConsultationId, PeerId>,
+    pub consult_invites: SortedMap<ConsultationId, PeerId>,
     /// Who declined (or could not come to) a consultation we asked for,
     /// until we dismiss it.
     pub consult_declined: Vec<PeerInfo>,
@@ -211,7 +211,7 @@ impl Default for State {
             devices: Devices::default(),
             me: None,
             meeting: None,
-            peers: BTreeMap::new(),
+            peers: SortedMap::new(),
             quality: Quality::default(),
             slides: Slides::default(),
             locked: false,
@@ -219,10 +219,10 @@ impl Default for State {
             lobby_on: false,
             hands: Vec::new(),
             chat: Rc::default(),
-            oath_asked: BTreeSet::new(),
+            oath_asked: SortedSet::new(),
             consultation: None,
             consultations: Vec::new(),
-            consult_invites: BTreeMap::new(),
+            consult_invites: SortedMap::new(),
             consult_declined: Vec::new(),
         }
     }

@@ -21,6 +21,7 @@ mod stats;
 
 use crate::error::CallEnd;
 use crate::pass::{self, Pass};
+use crate::sorted_map::SortedMap;
 use crate::state::{Action, DataSaver};
 use futures::channel::mpsc::{self, UnboundedSender};
 use futures::StreamExt;
@@ -32,7 +33,6 @@ use sala_protocol::{
     MeetingId, OathForm, PeerId, ResumeToken, Role,
 };
 use signaling::{Socket, SocketEvent};
-use std::collections::HashMap;
 use wasm_bindgen::closure::Closure;
 use yew::Callback;
 
@@ -205,7 +205,7 @@ struct Engine {
     ladder: quality::Ladder,
     /// Pending reconnect; dropping it cancels the attempt.
     reconnect: Option<gloo_timers::callback::Timeout>,
-    peers: HashMap<PeerId, Peer>,
+    peers: SortedMap<PeerId, Peer>,
     screen_ended: Option<Closure<dyn FnMut()>>,
     device_change: Option<Closure<dyn FnMut()>>,
     slides: slides::SlideState,
@@ -246,7 +246,7 @@ impl Engine {
             heartbeat: None,
             ladder: quality::Ladder::load(),
             reconnect: None,
-            peers: HashMap::new(),
+            peers: SortedMap::new(),
             screen_ended: None,
             device_change: None,
             slides: slides::SlideState::default(),

@@ -10,12 +10,13 @@
 use super::limits::{self, SendPlan};
 use super::stats::{self, Counters};
 use super::{js, Engine, Event};
+use crate::sorted_map::SortedMap;
 use crate::state::{Action, DataSaver};
 use gloo_storage::{LocalStorage, Storage};
 use sala_ladder::Sample;
 use sala_ladder::{Config, Controller, Millis, Preference};
 use sala_protocol::{MediaState, PeerId, QualityTier};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 /// How often the statistics are read.
 pub const TICK_MS: u32 = 500;
@@ -45,13 +46,13 @@ impl Adaptation {
 pub struct Ladder {
     adaptation: Adaptation,
     /// What we send, per connection.
-    up: HashMap<PeerId, Controller>,
+    up: SortedMap<PeerId, Controller>,
     down: Controller,
     saver: DataSaver,
     /// Previous reading per connection.
-    prev: HashMap<PeerId, Counters>,
+    prev: SortedMap<PeerId, Counters>,
     /// The latest samples fed, to say in the log why a probe failed.
-    last_up: HashMap<PeerId, Sample>,
+    last_up: SortedMap<PeerId, Sample>,
     last_down: Option<Sample>,
     /// When the last reading started.
     last_tick: Option<Millis>,
@@ -73,11 +74,11 @@ impl Ladder {
         }
         let mut ladder = Self {
             adaptation,
-            up: HashMap::new(),
+            up: SortedMap::new(),
             down: Controller::new(Config::default(), QualityTier::VideoHigh),
             saver,
-            prev: HashMap::new(),
-            last_up: HashMap::new(),
+            prev: SortedMap::new(),
+            last_up: SortedMap::new(),
             last_down: None,
             last_tick: None,
             minutes: VecDeque::new(),
@@ -112,7 +113,7 @@ impl Ladder {
     /// The controller for what we send to `peer`, made on first use.
     fn up(&mut self, now: Millis, peer: PeerId) -> &mut Controller {
         let (start, preference) = (self.start_tier(), self.up_preference());
-        self.up.entry(peer).or_insert_with(|| {
+        self.up.get_or_insert_with(peer, || {
             let mut c = Controller::new(Config::default(), start);
             c.set_preference(now, preference);
             c.poll_decision();

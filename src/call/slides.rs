@@ -6,6 +6,7 @@
 use super::{js, Engine, Event};
 use crate::api;
 use crate::error::ApiFailure;
+use crate::sorted_map::SortedMap;
 use crate::state::{rendition, Action, DeckStatus, Upload};
 use gloo_timers::callback::Interval;
 use gloo_timers::future::TimeoutFuture;
@@ -13,7 +14,7 @@ use sala_protocol::{
     ApiErrorCode, ClientMsg, Deck, DeckId, PeerId, Presentation, QualityTier, SlidePage,
 };
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -44,7 +45,7 @@ pub(super) struct SlideState {
     presentation: Option<Presentation>,
     deck: Option<Rc<Deck>>,
     /// Latest still of each remote screen share.
-    stills: BTreeMap<PeerId, SlidePage>,
+    stills: SortedMap<PeerId, SlidePage>,
     fetcher: Rc<RefCell<Fetcher>>,
     still: Option<StillCapture>,
 }
@@ -231,8 +232,8 @@ impl Engine {
 struct Fetcher {
     queue: VecDeque<(String, u32)>,
     /// Server path → object URL.
-    loaded: HashMap<String, String>,
-    failures: HashMap<String, u32>,
+    loaded: SortedMap<String, String>,
+    failures: SortedMap<String, u32>,
     running: bool,
     thin: bool,
 }
@@ -284,7 +285,7 @@ async fn run_fetcher(fetcher: Weak<RefCell<Fetcher>>, dispatch: Callback<Action>
             }
             None => {
                 let mut f = shared.borrow_mut();
-                let failures = f.failures.entry(path.clone()).or_default();
+                let failures = f.failures.get_or_insert_with(path.clone(), || 0);
                 *failures += 1;
                 if *failures < MAX_FAILURES {
                     f.queue.push_back((path, bytes));

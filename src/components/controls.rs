@@ -1,5 +1,5 @@
 use crate::call::Command;
-use crate::components::icon::{Glyph, Icon};
+use crate::components::icon::{icon, Glyph};
 use crate::components::room::Panel;
 use crate::i18n::{use_tr, Text};
 use sala_protocol::Hold;
@@ -62,7 +62,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
         html! {
             <button type="button" class={classes!("control", (!on).then_some("off"))} aria-pressed={on.to_string()}
                 disabled={held} {onclick} data-testid={testid}>
-                <Icon glyph={if on { glyph_on } else { glyph_off }} />
+                { icon(if on { glyph_on } else { glyph_off }) }
                 <span>{ tr.t(label) }</span>
             </button>
         }
@@ -72,7 +72,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
         html! {
             <button type="button" class={classes!("control", open.then_some("active"))} aria-expanded={open.to_string()}
                 onclick={props.on_panel.reform(move |_| panel)} data-testid={testid}>
-                <Icon {glyph} />
+                { icon(glyph) }
                 <span>{ label }</span>
             </button>
         }
@@ -96,14 +96,14 @@ pub fn Controls(props: &ControlsProps) -> Html {
             if !props.consulting {
                 <button type="button" class={classes!("control", hand_up.then_some("active"))} aria-pressed={hand_up.to_string()}
                     onclick={cmd.reform(move |_| Command::RaiseHand(!hand_up))} data-testid="hand-toggle">
-                    <Icon glyph={Glyph::Hand} />
+                    { icon(Glyph::Hand) }
                     <span>{ tr.t(if hand_up { Text::LowerHand } else { Text::RaiseHand }) }</span>
                 </button>
             }
             if !props.watching {
                 <button type="button" class={classes!("control", sharing.then_some("active"))} aria-pressed={sharing.to_string()}
                     onclick={cmd.reform(move |_| if sharing { Command::StopShare } else { Command::ShareScreen })} data-testid="share-toggle">
-                    <Icon glyph={Glyph::Screen} />
+                    { icon(Glyph::Screen) }
                     <span>{ tr.t(if sharing { Text::StopSharing } else { Text::ShareScreen }) }</span>
                 </button>
             }
@@ -111,7 +111,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <label class={classes!("button", "control", props.uploading.then_some("active"))} data-testid="present-slides">
                     <input type="file" class="visually-hidden" accept=".pdf,application/pdf,image/png,image/jpeg,image/webp"
                         disabled={props.uploading} onchange={on_file} data-testid="slides-file" />
-                    <Icon glyph={Glyph::Slides} />
+                    { icon(Glyph::Slides) }
                     <span>{ tr.t(if props.uploading { Text::PreparingSlides } else { Text::PresentSlides }) }</span>
                 </label>
             }
@@ -124,7 +124,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 { panel_button(Panel::Invites, Glyph::Link, tr.t(Text::Invitations).to_owned(), "invites-toggle") }
             }
             <button type="button" class="control leave" onclick={cmd.reform(|_| Command::Leave)} data-testid="leave">
-                <Icon glyph={Glyph::Leave} />
+                { icon(Glyph::Leave) }
                 <span>{ tr.t(Text::Leave) }</span>
             </button>
         </div>

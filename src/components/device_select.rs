@@ -1,38 +1,33 @@
-use crate::i18n::{use_tr, Text};
+use crate::i18n::{Text, Tr};
 use crate::state::Device;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-#[derive(PartialEq, Properties)]
-pub struct DeviceSelectProps {
-    pub label: &'static str,
-    pub devices: Vec<Device>,
-    pub selected: Option<String>,
-    pub on_select: Callback<String>,
-    pub testid: &'static str,
-    /// Show the picker even when there is nothing to choose (disabled, with a
-    /// note), so a settings panel always says which device is in use.
-    #[prop_or_default]
-    pub always: bool,
-}
-
-/// Picks a camera or microphone.
-#[function_component]
-pub fn DeviceSelect(props: &DeviceSelectProps) -> Html {
-    let tr = use_tr();
-    let single = props.devices.len() < 2;
-    if single && !props.always {
+/// Picks a camera or microphone. With `always`, the picker shows even when
+/// there is nothing to choose (disabled, with a note), so a settings panel
+/// always says which device is in use. A function, not a component: no
+/// state of its own (see `icon`).
+pub fn device_select(
+    tr: Tr,
+    label: &'static str,
+    devices: &[Device],
+    selected: Option<&str>,
+    on_select: &Callback<String>,
+    testid: &'static str,
+    always: bool,
+) -> Html {
+    let single = devices.len() < 2;
+    if single && !always {
         return html! {};
     }
-    let onchange = props
-        .on_select
-        .reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
+    let onchange =
+        on_select.reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
     html! {
         <label class="field">
-            <span>{ props.label }</span>
-            <select {onchange} disabled={single} data-testid={props.testid}>
-                { for props.devices.iter().map(|d| html! {
-                    <option value={d.id.clone()} selected={props.selected.as_deref() == Some(d.id.as_str())}>{ &d.label }</option>
+            <span>{ label }</span>
+            <select {onchange} disabled={single} data-testid={testid}>
+                { for devices.iter().map(|d| html! {
+                    <option value={d.id.clone()} selected={selected == Some(d.id.as_str())}>{ &d.label }</option>
                 }) }
             </select>
             if single {

@@ -1,5 +1,5 @@
 use crate::call::Command;
-use crate::components::device_select::DeviceSelect;
+use crate::components::device_select::device_select;
 use crate::components::level_meter::LevelMeter;
 use crate::i18n::{use_tr, Text};
 use crate::state::{DataSaver, Devices, Local, Quality};
@@ -27,10 +27,10 @@ pub fn DeviceSettings(props: &DeviceSettingsProps) -> Html {
     html! {
         <aside class="side-panel device-settings" aria-labelledby="devices-title" data-testid="device-settings">
             <h2 id="devices-title">{ tr.t(Text::Devices) }</h2>
-            <DeviceSelect label={tr.t(Text::Camera)} devices={props.devices.cameras.clone()} selected={local.camera_id.clone()}
-                on_select={cmd.reform(Command::SelectCamera)} testid="camera-select" always=true />
-            <DeviceSelect label={tr.t(Text::Microphone)} devices={props.devices.mics.clone()} selected={local.mic_id.clone()}
-                on_select={cmd.reform(Command::SelectMic)} testid="mic-select" always=true />
+            { device_select(tr, tr.t(Text::Camera), &props.devices.cameras, local.camera_id.as_deref(),
+                &cmd.reform(Command::SelectCamera), "camera-select", true) }
+            { device_select(tr, tr.t(Text::Microphone), &props.devices.mics, local.mic_id.as_deref(),
+                &cmd.reform(Command::SelectMic), "mic-select", true) }
             <LevelMeter stream={local.stream.clone().filter(|_| local.mic)} />
             <label class="field">
                 <span>{ tr.t(Text::DataUse) }</span>

@@ -38,17 +38,13 @@ impl Glyph {
     }
 }
 
-#[derive(PartialEq, Properties)]
-pub struct IconProps {
-    pub glyph: Glyph,
-}
-
 /// A decorative icon; the button or label next to it carries the meaning.
-#[function_component]
-pub fn Icon(props: &IconProps) -> Html {
+/// A function, not a component: it has no state, and each component type
+/// costs about a kilobyte of Yew's generic lifecycle code in the wasm.
+pub fn icon(glyph: Glyph) -> Html {
     html! {
         <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-            <path d={props.glyph.path()} />
+            <path d={glyph.path()} />
         </svg>
     }
 }

@@ -1,10 +1,10 @@
 use crate::call::Command;
-use crate::components::device_select::DeviceSelect;
-use crate::components::gallery_note::GalleryNote;
-use crate::components::icon::{Glyph, Icon};
+use crate::components::device_select::device_select;
+use crate::components::gallery_note::gallery_note;
+use crate::components::icon::{icon, Glyph};
 use crate::components::level_meter::LevelMeter;
 use crate::components::media::{Media, Playback};
-use crate::components::media_toggles::MediaToggles;
+use crate::components::media_toggles::media_toggles;
 use crate::i18n::{use_tr, Text};
 use crate::state::{Devices, Local, MediaStatus};
 use gloo_storage::{LocalStorage, Storage};
@@ -63,13 +63,13 @@ pub fn JoinForm(props: &JoinFormProps) -> Html {
     let (mic, camera) = (local.mic, local.camera);
     let preview = match (&props.media, &local.stream, camera) {
         (MediaStatus::Requesting, ..) => html! {
-            <div class="preview-off" aria-busy="true"><Icon glyph={Glyph::Camera} /><span>{ tr.t(Text::StartingCamera) }</span></div>
+            <div class="preview-off" aria-busy="true">{ icon(Glyph::Camera) }<span>{ tr.t(Text::StartingCamera) }</span></div>
         },
         (_, Some(stream), true) => html! {
             <Media stream={Clone::clone(stream)} playback={Playback::Video { mirror: true }} label={tr.t(Text::Camera)} />
         },
         _ => {
-            html! { <div class="preview-off"><Icon glyph={Glyph::CameraOff} /><span>{ tr.t(Text::CameraOff) }</span></div> }
+            html! { <div class="preview-off">{ icon(Glyph::CameraOff) }<span>{ tr.t(Text::CameraOff) }</span></div> }
         }
     };
     let media_error = match &props.media {
@@ -102,16 +102,16 @@ pub fn JoinForm(props: &JoinFormProps) -> Html {
     html! {
         <section class="join" aria-labelledby="join-title">
             if watch_only {
-                <div class="join-preview"><div class="preview"><GalleryNote /></div></div>
+                <div class="join-preview"><div class="preview">{ gallery_note(tr) }</div></div>
             } else {
                 <div class="join-preview">
                     <div class="preview">{ preview }</div>
                     <LevelMeter stream={local.stream.clone().filter(|_| mic)} />
-                    <MediaToggles {mic} {camera} testid="prejoin" on_command={cmd.clone()} />
-                    <DeviceSelect label={tr.t(Text::Camera)} devices={props.devices.cameras.clone()} selected={local.camera_id.clone()}
-                        on_select={cmd.reform(Command::SelectCamera)} testid="camera-select" />
-                    <DeviceSelect label={tr.t(Text::Microphone)} devices={props.devices.mics.clone()} selected={local.mic_id.clone()}
-                        on_select={cmd.reform(Command::SelectMic)} testid="mic-select" />
+                    { media_toggles(tr, mic, camera, "prejoin", cmd) }
+                    { device_select(tr, tr.t(Text::Camera), &props.devices.cameras, local.camera_id.as_deref(),
+                &cmd.reform(Command::SelectCamera), "camera-select", false) }
+                    { device_select(tr, tr.t(Text::Microphone), &props.devices.mics, local.mic_id.as_deref(),
+                &cmd.reform(Command::SelectMic), "mic-select", false) }
                 </div>
             }
             <form class="join-form" {onsubmit} novalidate=true>

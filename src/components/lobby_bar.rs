@@ -1,26 +1,17 @@
 use crate::call::Command;
-use crate::i18n::{use_tr, Text};
+use crate::i18n::{Text, Tr};
 use sala_protocol::{Knock, LinkQuality, Role};
 use yew::prelude::*;
-
-#[derive(PartialEq, Properties)]
-pub struct LobbyBarProps {
-    /// Who waits, in order of arrival.
-    pub lobby: Vec<Knock>,
-    pub on_command: Callback<Command>,
-}
 
 /// For the host and co-hosts, above the room: who waits in the lobby, with
 /// their role and how well their connection carries, and the buttons to let
 /// them in (call a witness) or turn them away. Shown only while someone
-/// waits, so that nobody is left knocking unseen.
-#[function_component]
-pub fn LobbyBar(props: &LobbyBarProps) -> Html {
-    let tr = use_tr();
-    if props.lobby.is_empty() {
+/// waits, so that nobody is left knocking unseen. `lobby`: who waits, in
+/// order of arrival. A function, not a component: no state of its own (see `icon`).
+pub fn lobby_bar(tr: Tr, lobby: &[Knock], cmd: &Callback<Command>) -> Html {
+    if lobby.is_empty() {
         return html! {};
     }
-    let cmd = &props.on_command;
     let row = |k: &Knock| {
         let peer = k.peer;
         let witness = k.role == Role::Witness;
@@ -59,20 +50,16 @@ pub fn LobbyBar(props: &LobbyBarProps) -> Html {
             </li>
         }
     };
-    let admissible = props
-        .lobby
-        .iter()
-        .filter(|k| k.role != Role::Witness)
-        .count();
+    let admissible = lobby.iter().filter(|k| k.role != Role::Witness).count();
     html! {
         <section class="lobby-bar" role="region" aria-label={tr.t(Text::Lobby)} data-testid="lobby-bar">
-            <h2>{ format!("{} ({})", tr.t(Text::Lobby), props.lobby.len()) }</h2>
-            <ul>{ for props.lobby.iter().map(row) }</ul>
+            <h2>{ format!("{} ({})", tr.t(Text::Lobby), lobby.len()) }</h2>
+            <ul>{ for lobby.iter().map(row) }</ul>
             if admissible > 1 {
                 <div class="lobby-all">
                     <button type="button" class="secondary small" data-testid="admit-all"
                         onclick={cmd.reform(|_| Command::AdmitAll)}>{ format!("{} ({admissible})", tr.t(Text::AdmitAll)) }</button>
-                    if admissible < props.lobby.len() {
+                    if admissible < lobby.len() {
                         <span class="hint">{ tr.t(Text::AdmitAllHint) }</span>
                     }
                 </div>

@@ -1,8 +1,8 @@
 use crate::call::Command;
-use crate::components::icon::{Glyph, Icon};
+use crate::components::icon::{icon, Glyph};
 use crate::i18n::{use_tr, Text};
+use crate::sorted_map::SortedSet;
 use sala_protocol::{Consultation, Hold, OathForm, PeerId, PeerInfo, Role};
-use std::collections::BTreeSet;
 use yew::prelude::*;
 
 #[derive(PartialEq, Properties)]
@@ -14,7 +14,7 @@ pub struct ParticipantListProps {
     pub hands: Vec<PeerId>,
     /// Asked to take the oath, not yet done.
     #[prop_or_default]
-    pub oath_asked: BTreeSet<PeerId>,
+    pub oath_asked: SortedSet<PeerId>,
     /// The room is closed to newcomers.
     #[prop_or_default]
     pub locked: bool,
@@ -72,7 +72,7 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
                 }
                 if let Some(place) = hand {
                     <span class="tag hand" data-testid="hand" title={tr.t(Text::HandRaised)}>
-                        <Icon glyph={Glyph::Hand} />{ place }
+                        { icon(Glyph::Hand) }{ place }
                     </span>
                 }
                 if hold.mic && !watching {
@@ -87,10 +87,10 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
                 }
                 <span class="participant-state">
                     <span title={tr.t(if p.media.mic { Text::Microphone } else { Text::Muted })}>
-                        <Icon glyph={if p.media.mic { Glyph::Mic } else { Glyph::MicOff }} />
+                        { icon(if p.media.mic { Glyph::Mic } else { Glyph::MicOff }) }
                     </span>
                     <span title={tr.t(if p.media.camera { Text::Camera } else { Text::CameraOff })}>
-                        <Icon glyph={if p.media.camera { Glyph::Camera } else { Glyph::CameraOff }} />
+                        { icon(if p.media.camera { Glyph::Camera } else { Glyph::CameraOff }) }
                     </span>
                 </span>
                 if moderator && swears && p.oath.is_none() && !asked {

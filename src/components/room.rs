@@ -4,11 +4,11 @@ use crate::components::consult_bar::{ConsultBar, Invitation};
 use crate::components::controls::Controls;
 use crate::components::device_settings::DeviceSettings;
 use crate::components::invite_panel::InvitePanel;
-use crate::components::lobby_bar::LobbyBar;
+use crate::components::lobby_bar::lobby_bar;
 use crate::components::media::{Media, Playback};
 use crate::components::oath_dialog::OathDialog;
 use crate::components::participant_list::ParticipantList;
-use crate::components::slide_stage::{still, SlideStage};
+use crate::components::slide_stage::{slide_stage, still};
 use crate::components::tile::Tile;
 use crate::i18n::{use_tr, Text};
 use crate::state::{DataSaver, Link, Phase, Quality, State, Upload};
@@ -134,7 +134,7 @@ pub fn Room(props: &RoomProps) -> Html {
                         data-tier={s.quality.tier().as_str()}>{ tr.t(text) }</div>
                 }
                 if me.role.moderates() {
-                    <LobbyBar lobby={s.lobby.clone()} on_command={props.on_command.clone()} />
+                    { lobby_bar(tr, &s.lobby, &props.on_command) }
                 }
                 <ConsultBar consulting_with={consulting.then(|| s.peers.values().map(|p| p.info.clone()).collect::<Vec<_>>())}
                     {invites} declined={s.consult_declined.clone()} on_command={props.on_command.clone()} />
@@ -180,8 +180,7 @@ fn stage(s: &State, props: &RoomProps, tr: &crate::i18n::Tr) -> Option<Html> {
                 .unwrap_or_default()
         };
         return Some(html! {
-            <SlideStage slides={s.slides.clone()} presenter_name={presenter_name} {is_presenter}
-                receive={s.quality.receive} on_command={props.on_command.clone()} />
+            { slide_stage(*tr, &s.slides, &presenter_name, is_presenter, s.quality.receive, &props.on_command) }
         });
     }
     let screen_label = |name: &str| format!("{} {}", tr.t(Text::ScreenOf), name);

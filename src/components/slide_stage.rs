@@ -1,49 +1,43 @@
 use crate::call::Command;
-use crate::i18n::{use_tr, Text, Tr};
+use crate::i18n::{Text, Tr};
 use crate::state::{DeckStatus, Slides};
 use sala_protocol::{QualityTier, SlidePage};
 use yew::prelude::*;
 
-#[derive(PartialEq, Properties)]
-pub struct SlideStageProps {
-    pub slides: Slides,
-    /// Who presents, as shown in the caption.
-    pub presenter_name: AttrValue,
-    /// We present: show the page controls.
-    pub is_presenter: bool,
-    /// What our downlink takes: a thin link gets the smaller image.
-    pub receive: QualityTier,
-    pub on_command: Callback<Command>,
-}
-
 /// The presented deck on the stage: the page as a still image, who presents,
-/// which page, and for the presenter the buttons to turn pages and stop.
-#[function_component]
-pub fn SlideStage(props: &SlideStageProps) -> Html {
-    let tr = use_tr();
-    let Some(p) = &props.slides.presentation else {
+/// which page, and for the presenter (`is_presenter`) the buttons to turn
+/// pages and stop. `receive`: what our downlink takes (a thin link gets the
+/// smaller image). A function, not a component: no state of its own (see `icon`).
+pub fn slide_stage(
+    tr: Tr,
+    slides: &Slides,
+    presenter_name: &str,
+    is_presenter: bool,
+    receive: QualityTier,
+    cmd: &Callback<Command>,
+) -> Html {
+    let Some(p) = &slides.presentation else {
         return html! {};
     };
     let (page, pages) = (p.page, p.pages);
-    let picture = match (&props.slides.deck, props.slides.page()) {
+    let picture = match (&slides.deck, slides.page()) {
         (_, Some(slide)) => still(
-            &props.slides,
+            slides,
             slide,
-            props.receive,
+            receive,
             &format!("{} {}", page + 1, pages),
             &tr,
         ),
         (DeckStatus::Failed(err), None) => html! { <p class="stage-note">{ tr.t(err.text()) }</p> },
         _ => html! { <p class="stage-note">{ tr.t(Text::SlideLoading) }</p> },
     };
-    let cmd = &props.on_command;
     html! {
         <div class="stage slides" data-testid="slide-stage" data-page={page.to_string()}>
             { picture }
             <div class="stage-label">
-                { format!("{} {} · {} / {}", tr.t(Text::SlidesFrom), props.presenter_name, page + 1, pages) }
+                { format!("{} {} · {} / {}", tr.t(Text::SlidesFrom), presenter_name, page + 1, pages) }
             </div>
-            if props.is_presenter {
+            if is_presenter {
                 <div class="slide-controls">
                     <button type="button" disabled={page == 0} data-testid="slide-prev"
                         onclick={cmd.reform(move |_| Command::TurnPage(page.saturating_sub(1)))}>

@@ -1,4 +1,4 @@
-use crate::components::icon::{Glyph, Icon};
+use crate::components::icon::{icon, Glyph};
 use crate::components::media::{Media, Playback};
 use crate::hooks::use_audio_level;
 use crate::i18n::{use_tr, Text};
@@ -71,11 +71,11 @@ pub fn Tile(props: &TileProps) -> Html {
             <figcaption>
                 if let Some(place) = props.hand {
                     <span class="badge hand" title={tr.t(Text::HandRaised)} data-testid="tile-hand">
-                        <Icon glyph={Glyph::Hand} />{ place }
+                        { icon(Glyph::Hand) }{ place }
                     </span>
                 }
                 if !props.media.mic {
-                    <span class="badge muted" title={tr.t(Text::Muted)} data-testid="tile-muted"><Icon glyph={Glyph::MicOff} /></span>
+                    <span class="badge muted" title={tr.t(Text::Muted)} data-testid="tile-muted">{ icon(Glyph::MicOff) }</span>
                 }
                 <span class="tile-name">{ props.name.as_str() }</span>
                 if props.is_me { <span class="tag">{ tr.t(Text::You) }</span> }

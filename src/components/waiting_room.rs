@@ -1,8 +1,8 @@
 use crate::call::Command;
-use crate::components::gallery_note::GalleryNote;
-use crate::components::icon::{Glyph, Icon};
+use crate::components::gallery_note::gallery_note;
+use crate::components::icon::{icon, Glyph};
 use crate::components::media::{Media, Playback};
-use crate::components::media_toggles::MediaToggles;
+use crate::components::media_toggles::media_toggles;
 use crate::i18n::{use_tr, Text};
 use crate::state::Local;
 use sala_protocol::{MeetingTitle, Role};
@@ -39,7 +39,7 @@ pub fn WaitingRoom(props: &WaitingRoomProps) -> Html {
             <Media stream={Clone::clone(stream)} playback={Playback::Video { mirror: true }} label={tr.t(Text::Camera)} />
         },
         _ => {
-            html! { <div class="preview-off"><Icon glyph={Glyph::CameraOff} /><span>{ tr.t(Text::CameraOff) }</span></div> }
+            html! { <div class="preview-off">{ icon(Glyph::CameraOff) }<span>{ tr.t(Text::CameraOff) }</span></div> }
         }
     };
     html! {
@@ -47,11 +47,11 @@ pub fn WaitingRoom(props: &WaitingRoomProps) -> Html {
             data-excused={props.excused.to_string()}>
             // The public gallery captures nothing: nothing to preview.
             if props.role == Role::Observer {
-                <div class="join-preview"><div class="preview"><GalleryNote /></div></div>
+                <div class="join-preview"><div class="preview">{ gallery_note(tr) }</div></div>
             } else {
                 <div class="join-preview">
                     <div class="preview">{ preview }</div>
-                    <MediaToggles {mic} {camera} testid="waiting" on_command={cmd.clone()} />
+                    { media_toggles(tr, mic, camera, "waiting", cmd) }
                 </div>
             }
             <div class="join-form">

@@ -2,8 +2,8 @@
 //! stills of screens shared while our link carries no video (issue #3).
 
 use crate::error::ApiFailure;
+use crate::sorted_map::SortedMap;
 use sala_protocol::{Deck, PeerId, Presentation, QualityTier, Rendition, SlidePage};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// A thin link fetches the largest rendition of at most this many bytes: a
@@ -47,10 +47,10 @@ pub struct Slides {
     pub presentation: Option<Presentation>,
     pub deck: DeckStatus,
     /// Latest still of each remote screen share.
-    pub stills: BTreeMap<PeerId, SlidePage>,
+    pub stills: SortedMap<PeerId, SlidePage>,
     /// Page images this browser holds: server path → object URL. The engine
     /// fetches them (paced, retried); the UI shows only what is here.
-    pub images: BTreeMap<String, String>,
+    pub images: SortedMap<String, String>,
     pub upload: Upload,
 }
 
@@ -59,8 +59,8 @@ impl Default for Slides {
         Self {
             presentation: None,
             deck: DeckStatus::None,
-            stills: BTreeMap::new(),
-            images: BTreeMap::new(),
+            stills: SortedMap::new(),
+            images: SortedMap::new(),
             upload: Upload::Idle,
         }
     }

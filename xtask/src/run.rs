@@ -41,7 +41,7 @@ pub fn root() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// Directory of project-local tools installed from npm (wasm-opt).
+/// Directory of project-local tools installed from npm (wasm-opt, terser).
 pub fn tools_bin() -> PathBuf {
     root().join(".tools/node_modules/.bin")
 }

@@ -5,6 +5,8 @@ use crate::run::{cmd, root, tools_bin, Error, Result};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132.0.0";
+/// Minifies the client's JS glue (scripts/shrink-glue.mjs, Trunk.toml's hook).
+const TERSER_VERSION: &str = "5.51.4";
 const PLAYWRIGHT_VERSION: &str = "1.64.1";
 /// Debian packages for the browser tests: the browser and its driver, Khmer
 /// fonts so pages render as users see them, nftables for loss on test links,
@@ -29,7 +31,7 @@ pub fn all(browser: bool) -> Result<()> {
     clippy()?;
     trunk()?;
     wasm_bindgen()?;
-    wasm_opt()?;
+    npm_tools()?;
     apt(BUILD_PACKAGES)?;
     if browser {
         apt(BROWSER_PACKAGES)?;
@@ -101,15 +103,23 @@ fn wasm_bindgen() -> Result<()> {
     .run()
 }
 
-/// wasm-opt from npm's binaryen (Debian's is too old to read today's wasm).
-fn wasm_opt() -> Result<()> {
-    let wasm_opt = tools_bin().join("wasm-opt");
+/// wasm-opt from npm's binaryen (Debian's is too old to read today's wasm),
+/// and terser. One `npm install` for both: a later `--no-save` install would
+/// prune what an earlier one put there.
+fn npm_tools() -> Result<()> {
+    let bin = tools_bin();
     let major = BINARYEN_VERSION.split('.').next().unwrap_or_default();
-    if has(
-        wasm_opt.to_str().unwrap_or_default(),
+    let wasm_opt = has(
+        bin.join("wasm-opt").to_str().unwrap_or_default(),
         &["--version"],
         &format!("version {major}"),
-    ) {
+    );
+    let terser = has(
+        bin.join("terser").to_str().unwrap_or_default(),
+        &["--version"],
+        TERSER_VERSION,
+    );
+    if wasm_opt && terser {
         return Ok(());
     }
     node()?;
@@ -123,6 +133,7 @@ fn wasm_opt() -> Result<()> {
             "--no-audit",
             "--no-fund",
             &format!("binaryen@{BINARYEN_VERSION}"),
+            &format!("terser@{TERSER_VERSION}"),
         ],
     )
     .dir(prefix)
