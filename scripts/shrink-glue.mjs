@@ -142,6 +142,21 @@ function renameImports(wasm, module) {
 
 const sri = (buf) => `sha384-${createHash("sha384").update(buf).digest("base64")}`;
 
+/** Minifies an ES module in place with terser; its new bytes. */
+function terser(path) {
+  try {
+    execFileSync("terser", [path, "--module", "--compress", "--mangle", "-o", path], {
+      stdio: "inherit",
+    });
+  } catch (err) {
+    if (err.code === "ENOENT") {
+      throw new Error("terser is not on PATH: `cargo xtask setup` installs it in .tools/");
+    }
+    throw err;
+  }
+  return readFileSync(path);
+}
+
 const files = readdirSync(dir);
 let html = readFileSync(join(dir, "index.html"), "utf8");
 for (const wasmFile of files.filter((f) => f.endsWith("_bg.wasm"))) {
@@ -162,22 +177,19 @@ for (const wasmFile of files.filter((f) => f.endsWith("_bg.wasm"))) {
   writeFileSync(join(dir, wasmFile), wasm);
   html = html.replaceAll(sri(wasmIn), sri(wasm));
   writeFileSync(join(dir, jsFile), js);
-  const jsPath = join(dir, jsFile);
-  try {
-    execFileSync("terser", [jsPath, "--module", "--compress", "--mangle", "-o", jsPath], {
-      stdio: "inherit",
-    });
-  } catch (err) {
-    if (err.code === "ENOENT") {
-      throw new Error("terser is not on PATH: `cargo xtask setup` installs it in .tools/");
-    }
-    throw err;
-  }
-  const jsOut = readFileSync(jsPath);
+  const jsOut = terser(join(dir, jsFile));
   html = html.replaceAll(sri(Buffer.from(jsIn)), sri(jsOut));
   console.log(
     `${wasmFile}: ${renamed.size} imports renamed, ${wasmIn.length - wasm.length} bytes less wasm; ` +
       `${jsFile}: ${jsIn.length} -> ${jsOut.length} bytes`,
   );
+}
+// The loader's initializer (Trunk's `data-initializer`): Trunk's own
+// minifier is off (it cannot parse the glue), so terser does it too.
+for (const file of files.filter((f) => f.endsWith("-initializer.js"))) {
+  const before = readFileSync(join(dir, file));
+  const after = terser(join(dir, file));
+  html = html.replaceAll(sri(before), sri(after));
+  console.log(`${file}: ${before.length} -> ${after.length} bytes`);
 }
 writeFileSync(join(dir, "index.html"), html);
