@@ -9,18 +9,15 @@ pub const BINARYEN_VERSION: &str = "132.0.0";
 const TERSER_VERSION: &str = "5.51.4";
 const PLAYWRIGHT_VERSION: &str = "1.64.1";
 /// Debian packages for the browser tests: the browser and its driver, Khmer
-/// fonts so pages render as users see them, nftables for loss on test links,
-/// coturn for the TURN tests.
-const BROWSER_PACKAGES: &[&str] = &[
-    "chromium",
-    "chromium-driver",
-    "fonts-khmeros",
-    "nftables",
-    "coturn",
-];
+/// fonts so pages render as users see them, nftables for loss on test links;
+/// and coturn ([`SERVE_PACKAGES`]): the TURN tests run it as `serve` does.
+const BROWSER_PACKAGES: &[&str] = &["chromium", "chromium-driver", "fonts-khmeros", "nftables"];
 /// Debian packages `cargo xtask serve` runs beside Sala: coturn, the TURN
 /// server for browsers behind a NAT or a firewall.
 pub const SERVE_PACKAGES: &[&str] = &["coturn"];
+/// Debian packages the benchmarks call: curl counts bytes as served,
+/// openssl makes the throwaway certificate of `bench firstload`.
+pub const BENCH_PACKAGES: &[&str] = &["curl", "openssl"];
 /// Debian packages every build needs: `brotli` precompresses the client
 /// (Trunk.toml's hook).
 const BUILD_PACKAGES: &[&str] = &["brotli"];
@@ -35,6 +32,7 @@ pub fn all(browser: bool) -> Result<()> {
     apt(BUILD_PACKAGES)?;
     if browser {
         apt(BROWSER_PACKAGES)?;
+        apt(SERVE_PACKAGES)?;
         e2e_packages()?;
     }
     Ok(())

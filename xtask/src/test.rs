@@ -149,6 +149,7 @@ const BENCH_USAGE: &str = "usage: cargo xtask bench size|join|ladder [--plain] [
        cargo xtask bench idle N | relay [--rate MSGS_PER_SEC] [--secs S]";
 
 pub fn bench(which: Option<&str>, rest: &[String]) -> Result<()> {
+    setup::apt(setup::BENCH_PACKAGES)?;
     match which {
         Some("size") => {
             setup::all(false)?;
