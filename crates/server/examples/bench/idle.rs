@@ -18,6 +18,11 @@ use crate::BoxError;
 const PER_MEETING: usize = 10;
 /// Connections being opened and joined at once.
 const CONNECTING: usize = 128;
+/// How long memory must hold still to count as settled: longer than the
+/// server's 30 s between handing freed memory back (`malloc_trim` in
+/// `main.rs`), so that one happened in it, and than the 10 s an idle tokio
+/// blocking thread lives.
+const STEADY: Duration = Duration::from_secs(35);
 
 pub async fn run(bin: &Path, n: usize) -> Result<(), BoxError> {
     let nofile = crate::raise_nofile(n as u64 + 4096)?;
@@ -30,7 +35,9 @@ pub async fn run(bin: &Path, n: usize) -> Result<(), BoxError> {
         server.pid(),
         client::SOURCES
     );
-    let (start, _) = server.settle(u64::MAX, Duration::from_secs(3)).await?;
+    let (start, _) = server
+        .settle(u64::MAX, Duration::from_secs(3), Duration::from_secs(3))
+        .await?;
     println!("start:      {start}");
 
     let mut meetings = Vec::new();
@@ -83,7 +90,9 @@ pub async fn run(bin: &Path, n: usize) -> Result<(), BoxError> {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let join_time = began.elapsed();
-    let (all, _) = server.settle(u64::MAX, Duration::from_secs(30)).await?;
+    let (all, _) = server
+        .settle(u64::MAX, STEADY, Duration::from_secs(180))
+        .await?;
     let (ok, bad) = (
         joined.load(Ordering::Relaxed),
         failed.load(Ordering::Relaxed),
@@ -103,10 +112,35 @@ pub async fn run(bin: &Path, n: usize) -> Result<(), BoxError> {
         tasks.abort_all();
         println!("(some participants had not finished leaving after 120 s)");
     }
+    // A room lingers a minute after its last participant (`EMPTY_LINGER`),
+    // then closes and frees what it held: wait for every room to close.
+    let left_at = Instant::now();
+    let bound = left_at + Duration::from_secs(300);
+    loop {
+        let (opened, closed) = (
+            server.log_lines("room opened")?,
+            server.log_lines("room closed")?,
+        );
+        if closed >= opened {
+            break;
+        }
+        if Instant::now() > bound {
+            return Err(format!(
+                "{} of {opened} rooms still open after 300 s",
+                opened - closed
+            )
+            .into());
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    println!(
+        "rooms closed {:.0} s after the last leave",
+        left_at.elapsed().as_secs_f64()
+    );
     // Settled: the record writes of the leaving done, the blocking threads
-    // that made them gone.
+    // that made them gone, freed memory handed back.
     let (left, took) = server
-        .settle(start.threads + 2, Duration::from_secs(180))
+        .settle(start.threads + 2, STEADY, Duration::from_secs(180))
         .await?;
     println!(
         "all left:   {left}  — settled after {:.0} s",

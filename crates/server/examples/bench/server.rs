@@ -12,7 +12,7 @@ use crate::BoxError;
 pub struct ServerProc {
     child: Child,
     pub addr: SocketAddr,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 /// What `/proc/PID/status` says of the server's memory and threads.
@@ -82,11 +82,7 @@ impl ServerProc {
             let _ = child.wait();
             return Err(format!("unexpected first line from the server: {line:?}").into());
         };
-        Ok(Self {
-            child,
-            addr,
-            _dir: dir,
-        })
+        Ok(Self { child, addr, dir })
     }
 
     pub fn pid(&self) -> u32 {
@@ -116,12 +112,12 @@ impl ServerProc {
     }
 
     /// Samples every second until memory and threads stop changing (no
-    /// change in 12 s: longer than the 10 s an idle tokio blocking thread
-    /// lives) with at most `threads` threads, or `bound` passes; returns
-    /// the last sample and when.
+    /// change for `window`) with at most `threads` threads, or `bound`
+    /// passes; returns the last sample and when.
     pub async fn settle(
         &self,
         threads: u64,
+        window: Duration,
         bound: Duration,
     ) -> Result<(Usage, Duration), BoxError> {
         let start = Instant::now();
@@ -135,11 +131,19 @@ impl ServerProc {
                 stable_since = Instant::now();
             }
             last = now;
-            if stable_since.elapsed() >= Duration::from_secs(12) {
+            if stable_since.elapsed() >= window {
                 break;
             }
         }
         Ok((last, start.elapsed()))
+    }
+}
+
+impl ServerProc {
+    /// Lines of the server's log that contain `needle`.
+    pub fn log_lines(&self, needle: &str) -> Result<usize, BoxError> {
+        let log = std::fs::read_to_string(self.dir.path().join("server.log"))?;
+        Ok(log.lines().filter(|l| l.contains(needle)).count())
     }
 }
 

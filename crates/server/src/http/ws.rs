@@ -1,10 +1,11 @@
 //! The WebSocket shell: origin check, the upgrade, and one send task and one
-//! receive task per socket (`receive.rs`, joining in `join.rs`), joined with
-//! `select!`; the first to end stops the other.
+//! receive task per socket (`receive.rs`, joining in `join.rs`); the first
+//! to end stops the other.
 
 mod join;
 mod receive;
 
+use std::future::Future;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
@@ -12,14 +13,15 @@ use axum::extract::State;
 use axum::http::header::{HOST, ORIGIN};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use futures_util::stream::SplitSink;
+use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use sala_protocol::{ErrorCode, ServerMsg, MAX_FRAME_BYTES};
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 use tracing::{debug, Instrument};
 
 use crate::http::rate;
-use crate::room::actor::{Outbound, OUTBOX};
+use crate::room::actor::{outbox, Outbound, OutboxRx, OutboxTx};
 use crate::room::ConnId;
 use crate::AppState;
 use receive::{Receiver, RecvEnd};
@@ -47,7 +49,11 @@ pub async fn upgrade(
         .max_message_size(2 * MAX_FRAME_BYTES)
         .max_frame_size(2 * MAX_FRAME_BYTES)
         .on_upgrade(move |socket| {
-            run(state, conn, socket).instrument(tracing::info_span!("ws", conn = conn.0))
+            // At debug level: a span at the default level is kept in the
+            // subscriber's registry for the socket's whole life.
+            let span = tracing::debug_span!("ws", conn = conn.0);
+            let _entered = span.enter();
+            start(state, conn, socket).in_current_span()
         })
 }
 
@@ -73,61 +79,84 @@ fn origin_allowed(state: &AppState, headers: &HeaderMap, uri: &Uri) -> bool {
             .any(|a| a.eq_ignore_ascii_case(origin))
 }
 
-async fn run(state: AppState, conn: ConnId, socket: WebSocket) {
-    let _open = state.socket_opened();
-    debug!("socket opened");
+/// The socket's life. The task axum started for the upgrade becomes the
+/// receive side; the send side is a task of its own, so that a room slow
+/// to take a message never holds up what goes out. Whichever ends first
+/// ends the other.
+///
+/// Every idle participant is these two tasks, so their futures are kept
+/// small: the socket is split here, outside any future (an async fn keeps
+/// its arguments for its whole life), and what happens rarely is boxed
+/// (`receive.rs`).
+fn start(state: AppState, conn: ConnId, socket: WebSocket) -> impl Future<Output = ()> {
     let (sink, stream) = socket.split();
-    let (tx, rx) = mpsc::channel(OUTBOX);
-    let (joined_tx, mut joined_rx) = oneshot::channel();
-    let shutdown = state.shutdown_signal();
-    let receiver = Receiver {
+    let (tx, rx) = outbox();
+    let send_task = tokio::spawn(send_loop(sink, rx, state.shutdown_signal()).in_current_span());
+    receive_side(state, conn, tx, stream, send_task)
+}
+
+/// (The receiver is made here, not passed in: an argument is kept beside
+/// what the body makes of it.)
+async fn receive_side(
+    state: AppState,
+    conn: ConnId,
+    tx: OutboxTx,
+    stream: SplitStream<WebSocket>,
+    mut send_task: JoinHandle<()>,
+) {
+    let mut receiver = Receiver {
         conn,
         limit: rate::Limit::new(std::time::Instant::now()),
         weak: tx.downgrade(),
         tx: Some(tx),
         room: None,
-        joined: Some(joined_tx),
         state,
     };
-    let mut send_task = tokio::spawn(send_loop(sink, rx, shutdown).in_current_span());
-    let mut recv_task = tokio::spawn(receiver.run(stream).in_current_span());
-    tokio::select! {
-        _ = &mut send_task => recv_task.abort(),
-        end = &mut recv_task => match end {
-            // Let the error and the close frame go out.
-            Ok(RecvEnd::Fatal) => {
-                if tokio::time::timeout(CLOSE_FLUSH, &mut send_task).await.is_err() {
-                    send_task.abort();
-                }
+    let _open = receiver.state.socket_opened();
+    debug!("socket opened");
+    let end = tokio::select! {
+        _ = &mut send_task => None,
+        end = receiver.run(stream) => Some(end),
+    };
+    match end {
+        // Let the error and the close frame go out.
+        Some(RecvEnd::Fatal) => {
+            let flushed = tokio::time::timeout(CLOSE_FLUSH, &mut send_task).await;
+            if flushed.is_err() {
+                send_task.abort();
             }
-            _ => send_task.abort(),
-        },
+        }
+        Some(RecvEnd::Gone) => send_task.abort(),
+        None => {}
     }
-    if let Ok(room) = joined_rx.try_recv() {
-        room.disconnected(conn).await;
+    if let Some((_, room)) = receiver.room.take() {
+        Box::pin(room.disconnected(conn)).await;
     }
     debug!("socket closed");
 }
 
 async fn send_loop(
     mut sink: SplitSink<WebSocket, Message>,
-    mut rx: mpsc::Receiver<Outbound>,
+    rx: OutboxRx,
     mut shutdown: watch::Receiver<bool>,
 ) {
     loop {
         let out = tokio::select! {
-            out = rx.recv() => out,
+            out = rx.recv_async() => out.ok(),
             _ = shutdown.wait_for(|stop| *stop) => Some(Outbound::Close(Some(ErrorCode::ShuttingDown))),
         };
         match out {
             Some(Outbound::Msg(msg)) => {
-                if send_json(&mut sink, &msg).await.is_err() {
+                if sink.send(as_text(&msg)).await.is_err() {
                     return;
                 }
             }
             Some(Outbound::Close(error)) => {
                 if let Some(error) = error {
-                    let _ = send_json(&mut sink, &ServerMsg::Error { error }).await;
+                    // Made before the await: a temporary would be kept
+                    // across it, in every socket's future.
+                    let text = as_text(&ServerMsg::Error { error });
+                    let _ = sink.send(text).await;
                 }
                 let frame = CloseFrame {
                     code: error.and_then(ErrorCode::close_code).unwrap_or(1000),
@@ -145,10 +174,8 @@ async fn send_loop(
     }
 }
 
-async fn send_json(
-    sink: &mut SplitSink<WebSocket, Message>,
-    msg: &ServerMsg,
-) -> Result<(), axum::Error> {
+/// A message as the text frame that carries it.
+fn as_text(msg: &ServerMsg) -> Message {
     let text = serde_json::to_string(msg).expect("server messages always serialize");
-    sink.send(Message::Text(text.into())).await
+    Message::Text(text.into())
 }

@@ -8,7 +8,6 @@ use sala_protocol::{
     ClientMsg, DeckId, DisplayName, ErrorCode, HostKey, MediaState, MeetingId, PeerId, ResumeToken,
     ServerMsg,
 };
-use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{mpsc, oneshot};
 use tracing::{debug, error, info, warn};
 
@@ -21,11 +20,23 @@ pub const INBOX: usize = 256;
 /// Capacity of one connection's outbound queue; a client that lets it fill up is dropped.
 pub const OUTBOX: usize = 256;
 
+/// The room's end of one connection's outbound queue.
+pub type OutboxTx = flume::Sender<Outbound>;
+/// The socket's end.
+pub type OutboxRx = flume::Receiver<Outbound>;
+
+/// A connection's outbound queue. Not tokio's channel: that one allocates
+/// a block of 32 slots and cache-padded counters for every queue up front,
+/// 1.7 of an idle participant's 12.6 KiB (BENCHMARKS); this one grows with
+/// what is queued.
+pub fn outbox() -> (OutboxTx, OutboxRx) {
+    flume::bounded(OUTBOX)
+}
+
 /// What a room (or the socket shell itself) wants written on a socket.
-/// The message is boxed: each socket's queue allocates its first block of
-/// slots up front, and at the size of a `ServerMsg` that block was half of
-/// what an idle participant cost (12 of 25 KiB, BENCHMARKS); an allocation
-/// per message is small beside its JSON.
+/// The message is boxed: a queue keeps the slots it once grew to, each as
+/// large as the largest variant; an allocation per message is small beside
+/// its JSON.
 #[derive(Debug)]
 pub enum Outbound {
     Msg(Box<ServerMsg>),
@@ -37,7 +48,7 @@ pub enum Outbound {
 #[derive(Debug)]
 pub struct JoinRequest {
     pub conn: ConnId,
-    pub tx: mpsc::Sender<Outbound>,
+    pub tx: OutboxTx,
     pub name: DisplayName,
     pub media: MediaState,
     pub host_key: Option<HostKey>,
@@ -46,13 +57,15 @@ pub struct JoinRequest {
     pub holder: Option<Holder>,
 }
 
+/// What a room's inbox carries. The large payloads are boxed: the inbox
+/// allocates its slots 32 at a time, each as large as the largest command.
 #[derive(Debug)]
 pub(crate) enum Command {
-    Join(JoinRequest),
+    Join(Box<JoinRequest>),
     Message {
         conn: ConnId,
         seq: Option<u64>,
-        msg: ClientMsg,
+        msg: Box<ClientMsg>,
     },
     Present {
         conn: ConnId,
@@ -96,7 +109,11 @@ impl RoomHandle {
         msg: ClientMsg,
     ) -> Result<(), RoomGone> {
         self.tx
-            .send(Command::Message { conn, seq, msg })
+            .send(Command::Message {
+                conn,
+                seq,
+                msg: Box::new(msg),
+            })
             .await
             .map_err(|_| RoomGone)
     }
@@ -141,7 +158,7 @@ pub(crate) struct Actor {
     pub(crate) generation: u64,
     pub(crate) room: Room,
     pub(crate) rx: mpsc::Receiver<Command>,
-    pub(crate) conns: HashMap<ConnId, mpsc::Sender<Outbound>>,
+    pub(crate) conns: HashMap<ConnId, OutboxTx>,
     pub(crate) db: Db,
     pub(crate) registry: Registry,
     /// The machine said `Empty` and the room still has nobody.
@@ -208,9 +225,11 @@ impl Actor {
                     }),
                 );
             }
-            Command::Message { conn, seq, msg } => self
-                .room
-                .handle(now, numbered(conn, seq, Input::Message { conn, msg })),
+            Command::Message { conn, seq, msg } => {
+                let msg = *msg;
+                self.room
+                    .handle(now, numbered(conn, seq, Input::Message { conn, msg }))
+            }
             Command::Present {
                 conn,
                 seq,
@@ -276,11 +295,11 @@ impl Actor {
                         if let Some(tx) = self.conns.get(&conn) {
                             match tx.try_send(Outbound::Msg(Box::new(msg))) {
                                 Ok(()) => {}
-                                Err(TrySendError::Full(_)) => stalled.push(conn),
+                                Err(flume::TrySendError::Full(_)) => stalled.push(conn),
                                 // The socket has ended. What it read before
                                 // (its `Leave`, say) and then its end are
                                 // on their way here, in that order.
-                                Err(TrySendError::Closed(_)) => {}
+                                Err(flume::TrySendError::Disconnected(_)) => {}
                             }
                         }
                     }

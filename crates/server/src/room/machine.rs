@@ -34,6 +34,8 @@ mod writes;
 pub const RESUME_GRACE: Duration = Duration::from_secs(RESUME_GRACE_SECS);
 /// How long a room stays without any peer before it reports [`Output::Empty`].
 pub const EMPTY_LINGER: Duration = Duration::from_secs(60);
+/// Slots the output queue keeps between bursts ([`Room::poll_output`]).
+const OUTPUTS_KEPT: usize = 4;
 /// Most signals kept for one detached peer; the oldest are dropped beyond.
 pub const SIGNAL_BUFFER: usize = 256;
 /// Most people waiting in the lobby at once.
@@ -292,7 +294,14 @@ impl Room {
     }
 
     pub fn poll_output(&mut self) -> Option<Output> {
-        self.outputs.pop_front()
+        let out = self.outputs.pop_front();
+        if out.is_none() && self.outputs.capacity() > OUTPUTS_KEPT {
+            // A join in a full room queues a message for everyone in it;
+            // the queue is empty again at once, and its slots, each as
+            // large as a message, need not stay with an idle room.
+            self.outputs.shrink_to(OUTPUTS_KEPT);
+        }
+        out
     }
 
     pub fn poll_timeout(&self) -> Option<Instant> {

@@ -72,7 +72,7 @@ impl Registry {
         meeting: MeetingId,
         req: JoinRequest,
     ) -> Result<RoomHandle, JoinError> {
-        let mut cmd = Command::Join(req);
+        let mut cmd = Command::Join(Box::new(req));
         let mut loaded: Option<(StoredMeeting, Restored)> = None;
         loop {
             cmd = match self.try_enqueue(&meeting, cmd, &mut loaded) {

@@ -71,10 +71,7 @@ impl Receiver {
             Ok(room) => {
                 debug!(meeting = %meeting, "join handed to room");
                 self.tx = None;
-                self.room = Some((meeting.clone(), room.clone()));
-                if let Some(joined) = self.joined.take() {
-                    let _ = joined.send(room);
-                }
+                self.room = Some((meeting.clone(), room));
             }
             Err(JoinError::UnknownMeeting) => {
                 return Some(self.fail(ErrorCode::UnknownMeeting).await)

@@ -9,11 +9,10 @@ use futures_util::StreamExt;
 use sala_protocol::{
     ClientMsg, DeckId, ErrorCode, MeetingId, ServerMsg, HEARTBEAT_TIMEOUT_SECS, MAX_FRAME_BYTES,
 };
-use tokio::sync::{mpsc, oneshot};
 use tracing::{debug, error};
 
 use crate::http::{door, rate};
-use crate::room::actor::{Outbound, RoomGone, RoomHandle};
+use crate::room::actor::{Outbound, OutboxTx, RoomGone, RoomHandle};
 use crate::room::ConnId;
 use crate::AppState;
 
@@ -31,14 +30,13 @@ pub(super) struct Receiver {
     pub(super) limit: rate::Limit,
     /// Strong sender until the room holds one; then only `weak`, so that the
     /// room dropping its sender ends the socket.
-    pub(super) tx: Option<mpsc::Sender<Outbound>>,
-    pub(super) weak: mpsc::WeakSender<Outbound>,
+    pub(super) tx: Option<OutboxTx>,
+    pub(super) weak: flume::WeakSender<Outbound>,
     pub(super) room: Option<(MeetingId, RoomHandle)>,
-    pub(super) joined: Option<oneshot::Sender<RoomHandle>>,
 }
 
 impl Receiver {
-    pub(super) async fn run(mut self, mut stream: SplitStream<WebSocket>) -> RecvEnd {
+    pub(super) async fn run(&mut self, mut stream: SplitStream<WebSocket>) -> RecvEnd {
         let silence = Duration::from_secs(HEARTBEAT_TIMEOUT_SECS);
         loop {
             let frame = match tokio::time::timeout(silence, stream.next()).await {
@@ -56,7 +54,7 @@ impl Receiver {
             };
             if let Some(len) = len {
                 if !self.limit.take(std::time::Instant::now(), len) {
-                    return self.fail(ErrorCode::RateLimited).await;
+                    return Box::pin(self.fail(ErrorCode::RateLimited)).await;
                 }
             }
             let text = match frame {
@@ -69,11 +67,10 @@ impl Receiver {
                 Message::Close(_) => return RecvEnd::Gone,
             };
             if text.len() > MAX_FRAME_BYTES {
-                return self
-                    .fail(ErrorCode::TooLarge {
-                        limit: MAX_FRAME_BYTES,
-                    })
-                    .await;
+                let too_large = ErrorCode::TooLarge {
+                    limit: MAX_FRAME_BYTES,
+                };
+                return Box::pin(self.fail(too_large)).await;
             }
             let Ok(msg) = serde_json::from_str::<ClientMsg>(text.as_str()) else {
                 if self.room.is_none() {
@@ -84,11 +81,13 @@ impl Receiver {
                 self.reply(ErrorCode::Malformed).await;
                 continue;
             };
+            // Boxed: the loop waits for the next frame nearly all its life,
+            // and a future is as large as its largest state. Forwarding
+            // (a command on its way into the room's inbox), the join (the
+            // database, the invitation, starting the room) and refusals
+            // would each make every idle socket larger.
             let ended = match &self.room {
-                Some((meeting, room)) => self.forward(meeting, room, msg).await,
-                // Once per socket: boxed, so that the join's futures (the
-                // database, the invitation, starting the room) do not make
-                // every socket's receive loop larger for the rest of its life.
+                Some((meeting, room)) => Box::pin(self.forward(meeting, room, msg)).await,
                 None => Box::pin(self.join(msg)).await,
             };
             if let Some(end) = ended {
@@ -146,7 +145,7 @@ impl Receiver {
         }
     }
 
-    pub(super) fn sender(&self) -> Option<mpsc::Sender<Outbound>> {
+    pub(super) fn sender(&self) -> Option<OutboxTx> {
         self.tx.clone().or_else(|| self.weak.upgrade())
     }
 
@@ -155,7 +154,7 @@ impl Receiver {
         debug!(?error, "refused a message");
         if let Some(tx) = self.sender() {
             let _ = tx
-                .send(Outbound::Msg(Box::new(ServerMsg::Error { error })))
+                .send_async(Outbound::Msg(Box::new(ServerMsg::Error { error })))
                 .await;
         }
     }
@@ -170,7 +169,7 @@ impl Receiver {
             }
         }
         if let Some(tx) = self.sender() {
-            let _ = tx.send(Outbound::Close(Some(error))).await;
+            let _ = tx.send_async(Outbound::Close(Some(error))).await;
         }
         RecvEnd::Fatal
     }

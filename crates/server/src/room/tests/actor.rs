@@ -7,15 +7,14 @@ use sala_protocol::{
     ClientMsg, DisplayName, HostKey, LeaveReason, MediaState, MeetingId, MeetingInfo, MeetingKind,
     MeetingTitle, PeerId, ServerMsg,
 };
-use tokio::sync::mpsc;
 
 use crate::db::Db;
-use crate::room::actor::{JoinRequest, Outbound, RoomHandle, OUTBOX};
+use crate::room::actor::{outbox, JoinRequest, Outbound, OutboxRx, RoomHandle};
 use crate::room::{ConnId, Registry};
 
 struct Socket {
     conn: ConnId,
-    rx: mpsc::Receiver<Outbound>,
+    rx: OutboxRx,
     room: RoomHandle,
 }
 
@@ -26,7 +25,7 @@ async fn join(
     name: &str,
     key: Option<HostKey>,
 ) -> Socket {
-    let (tx, mut rx) = mpsc::channel(OUTBOX);
+    let (tx, rx) = outbox();
     let req = JoinRequest {
         conn: ConnId(conn),
         tx,
@@ -38,7 +37,7 @@ async fn join(
         holder: None,
     };
     let room = rooms.join(meeting.clone(), req).await.expect("room");
-    match next(&mut rx).await {
+    match next(&rx).await {
         ServerMsg::Welcome { .. } => {}
         other => panic!("{name} got {other:?}, not a welcome"),
     }
@@ -50,9 +49,9 @@ async fn join(
 }
 
 /// The next message, within a bound.
-async fn next(rx: &mut mpsc::Receiver<Outbound>) -> ServerMsg {
-    match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
-        Ok(Some(Outbound::Msg(msg))) => *msg,
+async fn next(rx: &OutboxRx) -> ServerMsg {
+    match tokio::time::timeout(Duration::from_secs(10), rx.recv_async()).await {
+        Ok(Ok(Outbound::Msg(msg))) => *msg,
         other => panic!("no message: {other:?}"),
     }
 }
@@ -75,12 +74,9 @@ async fn a_leave_read_before_the_close_counts_though_the_queue_closed_first() {
         .await
         .unwrap();
     let rooms = Registry::new(db, Default::default());
-    let mut host = join(&rooms, &meeting.id, 1, "Host", Some(key)).await;
+    let host = join(&rooms, &meeting.id, 1, "Host", Some(key)).await;
     let guest = join(&rooms, &meeting.id, 2, "Guest", None).await;
-    assert!(matches!(
-        next(&mut host.rx).await,
-        ServerMsg::PeerJoined { .. }
-    ));
+    assert!(matches!(next(&host.rx).await, ServerMsg::PeerJoined { .. }));
 
     // The guest's socket has read its `Leave` and closed: its queue is gone.
     let Socket { conn, rx, room } = guest;
@@ -100,7 +96,7 @@ async fn a_leave_read_before_the_close_counts_though_the_queue_closed_first() {
     room.disconnected(conn).await;
 
     loop {
-        match next(&mut host.rx).await {
+        match next(&host.rx).await {
             ServerMsg::PeerLeft { peer, reason } => {
                 assert_eq!((peer, reason), (PeerId(2), LeaveReason::Left));
                 break;
