@@ -95,9 +95,9 @@ pub struct Config {
     /// executable when unset. Tests, whose executable is not the server, set it.
     #[arg(skip)]
     pub render_worker: Option<PathBuf>,
-    /// Most connections open at once from one client address (WebSockets
-    /// included). Many people may share one public address (a court's
-    /// network behind NAT), each with a WebSocket and a few HTTP connections.
+    /// Most connections open at once from one client: an IPv4 address, or an
+    /// IPv6 /64 (WebSockets included). Many people may share one address (a
+    /// court's network behind NAT), each with a WebSocket and a few HTTP connections.
     #[arg(
         long,
         env = "SALA_MAX_CONNECTIONS_PER_IP",

@@ -45,7 +45,7 @@ fn limits() -> Limits {
     Limits {
         header_timeout: Duration::from_secs(1),
         body_min_rate: 1000,
-        per_ip: 100,
+        per_client: 100,
     }
 }
 
@@ -180,7 +180,7 @@ async fn a_request_body_sent_a_byte_a_second_is_cut() {
 async fn one_address_holds_at_most_its_cap_of_connections_websockets_included() {
     let s = serve_with(Limits {
         header_timeout: Duration::from_secs(60),
-        per_ip: 2,
+        per_client: 2,
         ..limits()
     })
     .await;
