@@ -2,15 +2,17 @@
 //! [`crate::app`], with what keeps one client from exhausting the server —
 //! a cap on connections per client (an IPv4 address or an IPv6 /64), a
 //! time limit on request heads (and on idle keep-alive connections, and TLS
-//! handshakes), a minimum rate for request bodies — and `TCP_NODELAY` on
-//! every accepted socket, since what the server sends is many small
-//! messages that must not wait for Nagle's algorithm.
+//! handshakes), a minimum rate for request bodies, a time limit on a write
+//! the client reads nothing of — and `TCP_NODELAY` on every accepted
+//! socket, since what the server sends is many small messages that must
+//! not wait for Nagle's algorithm.
 //!
 //! HTTP/1.1 only (WebSockets upgrade from it); over TLS the server offers
 //! only `http/1.1` by ALPN, so that the same limits hold.
 
 mod body;
 mod per_client;
+mod write_stall;
 
 use std::future::Future;
 use std::io;
@@ -30,6 +32,7 @@ use tracing::{debug, warn};
 
 pub use body::{BodyError, MinRate, RateBody};
 pub use per_client::{ClientKey, ClientSlot, Counted, PerClient};
+pub use write_stall::WriteStall;
 
 use crate::Config;
 
@@ -48,6 +51,9 @@ pub struct Limits {
     /// Open connections (WebSockets included) from one client
     /// ([`ClientKey`]).
     pub per_client: usize,
+    /// A write (of a response, of a WebSocket message) that the client
+    /// reads nothing of for this long closes the connection.
+    pub write_timeout: Duration,
 }
 
 impl Limits {
@@ -56,6 +62,7 @@ impl Limits {
             header_timeout: config.header_timeout,
             body_min_rate: config.body_min_rate,
             per_client: config.max_connections_per_ip,
+            write_timeout: config.write_timeout,
         }
     }
 
@@ -123,7 +130,8 @@ pub async fn serve(
             stop: stop_rx.clone(),
         };
         let transport = transport.clone();
-        let io = Counted::new(tcp, slot);
+        // Under TLS, so that what TLS writes (the handshake too) is watched.
+        let io = WriteStall::new(Counted::new(tcp, slot), limits.write_timeout);
         conns.spawn(async move {
             match transport {
                 Transport::Plain => conn.run(io, peer).await,
