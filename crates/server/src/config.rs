@@ -16,6 +16,8 @@ pub const DEFAULT_MAX_CONNECTIONS_PER_IP: usize = 300;
 pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// See [`Config::body_min_rate`]: 1 KiB/s, well under a thin link's 64 kbit/s.
 pub const DEFAULT_BODY_MIN_RATE: u32 = 1024;
+/// See [`Config::write_timeout`]: nginx's `send_timeout`.
+pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Sala signaling and rooms server.
 #[derive(Clone, Debug, clap::Parser)]
@@ -95,9 +97,9 @@ pub struct Config {
     /// executable when unset. Tests, whose executable is not the server, set it.
     #[arg(skip)]
     pub render_worker: Option<PathBuf>,
-    /// Most connections open at once from one client address (WebSockets
-    /// included). Many people may share one public address (a court's
-    /// network behind NAT), each with a WebSocket and a few HTTP connections.
+    /// Most connections open at once from one client: an IPv4 address, or an
+    /// IPv6 /64 (WebSockets included). Many people may share one address (a
+    /// court's network behind NAT), each with a WebSocket and a few HTTP connections.
     #[arg(
         long,
         env = "SALA_MAX_CONNECTIONS_PER_IP",
@@ -114,6 +116,10 @@ pub struct Config {
     /// (an upload) may arrive after a head start of --header-timeout.
     #[arg(long, env = "SALA_BODY_MIN_RATE", default_value_t = DEFAULT_BODY_MIN_RATE)]
     pub body_min_rate: u32,
+
+    /// A write to a client that reads nothing of it for this long closes the connection.
+    #[arg(long, env = "SALA_WRITE_TIMEOUT", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub write_timeout: Duration,
 
     /// Without a command, serve.
     #[command(subcommand)]
@@ -202,6 +208,7 @@ impl Config {
             max_connections_per_ip: DEFAULT_MAX_CONNECTIONS_PER_IP,
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             body_min_rate: DEFAULT_BODY_MIN_RATE,
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
             command: None,
         }
     }
@@ -329,6 +336,7 @@ mod tests {
         );
         assert_eq!(d.header_timeout, super::DEFAULT_HEADER_TIMEOUT);
         assert_eq!(d.body_min_rate, super::DEFAULT_BODY_MIN_RATE);
+        assert_eq!(d.write_timeout, super::DEFAULT_WRITE_TIMEOUT);
         let c = Config::try_parse_from([
             "sala-server",
             "--max-connections-per-ip",
@@ -337,11 +345,14 @@ mod tests {
             "1500ms",
             "--body-min-rate",
             "10",
+            "--write-timeout",
+            "5s",
         ])
         .unwrap();
         assert_eq!(c.max_connections_per_ip, 5);
         assert_eq!(c.header_timeout, std::time::Duration::from_millis(1500));
         assert_eq!(c.body_min_rate, 10);
+        assert_eq!(c.write_timeout, std::time::Duration::from_secs(5));
     }
 
     #[test]

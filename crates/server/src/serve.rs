@@ -1,16 +1,18 @@
 //! Serving connections: the accept loop between the listening socket and
 //! [`crate::app`], with what keeps one client from exhausting the server —
-//! a cap on connections per client address, a time limit on request heads
-//! (and on idle keep-alive connections, and TLS handshakes), a minimum rate
-//! for request bodies — and `TCP_NODELAY` on every accepted socket, since
-//! what the server sends is many small messages that must not wait for
-//! Nagle's algorithm.
+//! a cap on connections per client (an IPv4 address or an IPv6 /64), a
+//! time limit on request heads (and on idle keep-alive connections, and TLS
+//! handshakes), a minimum rate for request bodies, a time limit on a write
+//! the client reads nothing of — and `TCP_NODELAY` on every accepted
+//! socket, since what the server sends is many small messages that must
+//! not wait for Nagle's algorithm.
 //!
 //! HTTP/1.1 only (WebSockets upgrade from it); over TLS the server offers
 //! only `http/1.1` by ALPN, so that the same limits hold.
 
 mod body;
-mod per_ip;
+mod per_client;
+mod write_stall;
 
 use std::future::Future;
 use std::io;
@@ -29,7 +31,8 @@ use tower_service::Service;
 use tracing::{debug, warn};
 
 pub use body::{BodyError, MinRate, RateBody};
-pub use per_ip::{Counted, IpSlot, PerIp};
+pub use per_client::{ClientKey, ClientSlot, Counted, PerClient};
+pub use write_stall::WriteStall;
 
 use crate::Config;
 
@@ -45,8 +48,12 @@ pub struct Limits {
     pub header_timeout: Duration,
     /// Floor under a request body's rate, after `header_timeout` of grace.
     pub body_min_rate: u32,
-    /// Open connections (WebSockets included) from one client address.
-    pub per_ip: usize,
+    /// Open connections (WebSockets included) from one client
+    /// ([`ClientKey`]).
+    pub per_client: usize,
+    /// A write (of a response, of a WebSocket message) that the client
+    /// reads nothing of for this long closes the connection.
+    pub write_timeout: Duration,
 }
 
 impl Limits {
@@ -54,7 +61,8 @@ impl Limits {
         Self {
             header_timeout: config.header_timeout,
             body_min_rate: config.body_min_rate,
-            per_ip: config.max_connections_per_ip,
+            per_client: config.max_connections_per_ip,
+            write_timeout: config.write_timeout,
         }
     }
 
@@ -86,7 +94,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
     grace: Duration,
 ) {
-    let per_ip = PerIp::new(limits.per_ip);
+    let per_client = PerClient::new(limits.per_client);
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -106,8 +114,10 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let Some(slot) = per_ip.admit(peer.ip()) else {
-            debug!(%peer, cap = limits.per_ip, "connection refused: too many from this address");
+        let client = ClientKey::of(peer.ip());
+        let Some(slot) = per_client.admit(client) else {
+            let cap = limits.per_client;
+            debug!(%peer, %client, cap, "connection refused: too many from this client");
             continue;
         };
         if let Err(e) = tune(&tcp) {
@@ -120,12 +130,14 @@ pub async fn serve(
             stop: stop_rx.clone(),
         };
         let transport = transport.clone();
+        // Under TLS, so that what TLS writes (the handshake too) is watched.
+        let io = WriteStall::new(Counted::new(tcp, slot), limits.write_timeout);
         conns.spawn(async move {
             match transport {
-                Transport::Plain => conn.run(Counted::new(tcp, slot), peer).await,
+                Transport::Plain => conn.run(io, peer).await,
                 #[cfg(feature = "tls")]
                 Transport::Tls(tls) => {
-                    let handshake = tls.accept(Counted::new(tcp, slot));
+                    let handshake = tls.accept(io);
                     match tokio::time::timeout(limits.header_timeout, handshake).await {
                         Ok(Ok(stream)) => conn.run(stream, peer).await,
                         Ok(Err(e)) => debug!(%peer, error = %e, "TLS handshake failed"),

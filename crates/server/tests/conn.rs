@@ -1,7 +1,8 @@
 //! The accept loop's limits against a real server on 127.0.0.1:0, served
 //! by `sala_server::serve` as `main` serves it, with short limits: slow
-//! request heads and bodies are cut, one address cannot take more than its
-//! share of connections, and accepted sockets do not wait for Nagle.
+//! request heads and bodies are cut, so is a response the client does not
+//! read, one address cannot take more than its share of connections, and
+//! accepted sockets do not wait for Nagle.
 
 use std::future::pending;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -18,7 +19,7 @@ use tokio::net::{TcpSocket, TcpStream};
 const WAIT: Duration = Duration::from_secs(10);
 
 struct Served {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     addr: SocketAddr,
 }
 
@@ -38,14 +39,15 @@ async fn serve_with(limits: Limits) -> Served {
         pending(),
         Duration::from_secs(1),
     ));
-    Served { _dir: dir, addr }
+    Served { dir, addr }
 }
 
 fn limits() -> Limits {
     Limits {
         header_timeout: Duration::from_secs(1),
         body_min_rate: 1000,
-        per_ip: 100,
+        per_client: 100,
+        write_timeout: Duration::from_secs(60),
     }
 }
 
@@ -180,7 +182,7 @@ async fn a_request_body_sent_a_byte_a_second_is_cut() {
 async fn one_address_holds_at_most_its_cap_of_connections_websockets_included() {
     let s = serve_with(Limits {
         header_timeout: Duration::from_secs(60),
-        per_ip: 2,
+        per_client: 2,
         ..limits()
     })
     .await;
@@ -216,6 +218,76 @@ async fn one_address_holds_at_most_its_cap_of_connections_websockets_included() 
         );
         tokio::task::yield_now().await;
     }
+}
+
+#[tokio::test]
+async fn a_response_the_client_does_not_read_is_cut_and_frees_its_place() {
+    let limit = Duration::from_secs(2);
+    let s = serve_with(Limits {
+        per_client: 1,
+        write_timeout: limit,
+        ..limits()
+    })
+    .await;
+    // Far more than the socket buffers on both sides hold (the server's
+    // send buffer grows to 4 MiB at most by default).
+    let size = 16 << 20;
+    let dist = s.dir.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(dist.join("big.bin"), vec![7u8; size]).unwrap();
+    let request = "GET /big.bin HTTP/1.1\r\nHost: sala\r\nConnection: close\r\n\r\n";
+
+    let slow_addr = Ipv4Addr::new(127, 0, 0, 3);
+    let socket = TcpSocket::new_v4().unwrap();
+    // A small window, so that the server's writes soon wait.
+    socket.set_recv_buffer_size(4096).unwrap();
+    socket.bind(SocketAddr::from((slow_addr, 0))).unwrap();
+    let mut slow = socket.connect(s.addr).await.unwrap();
+    slow.write_all(request.as_bytes()).await.unwrap();
+    let asked = Instant::now();
+
+    // Meanwhile a client that reads gets the whole file.
+    let mut normal = connect_from(Ipv4Addr::new(127, 0, 0, 4), s.addr).await;
+    normal.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(WAIT, normal.read_to_end(&mut answer))
+        .await
+        .expect("the reader is served in time")
+        .unwrap();
+    let head = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    assert!(answer.starts_with(b"HTTP/1.1 200"));
+    assert_eq!(answer.len() - head, size, "the reader gets all of it");
+
+    // The slow client's one place comes free once the server gives up.
+    let bound = Duration::from_secs(20);
+    let mut attempts = tokio::time::interval(Duration::from_millis(50));
+    loop {
+        // Pacing the attempts; each one checks.
+        attempts.tick().await;
+        let mut again = connect_from(slow_addr, s.addr).await;
+        if health(&mut again).await.is_some() {
+            break;
+        }
+        assert!(
+            asked.elapsed() < bound,
+            "a client reading nothing is cut within {bound:?}"
+        );
+    }
+    assert!(asked.elapsed() >= limit, "not before the limit");
+    // What the server had sent before it gave up, then the end.
+    let mut got = 0;
+    let mut buf = vec![0; 64 * 1024];
+    let ended = tokio::time::timeout(WAIT, async {
+        loop {
+            match slow.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => got += n,
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the cut connection ends");
+    assert!(got < size, "cut short: {got} of {size} bytes");
 }
 
 #[tokio::test]
