@@ -12,6 +12,7 @@ mod media;
 mod mesh;
 mod numbering;
 mod peer;
+mod place;
 mod quality;
 mod sdp;
 mod session;

@@ -1,5 +1,7 @@
 use super::*;
-use sala_protocol::{DisplayName, MeetingId, MeetingTitle, QualityTier, Role, StreamId};
+use sala_protocol::{
+    DisplayName, MeetingId, MeetingTitle, QualityTier, ResumeToken, Role, StreamId, Welcome,
+};
 
 fn peer(id: u64, name: &str) -> PeerInfo {
     PeerInfo {
@@ -27,6 +29,15 @@ fn meeting() -> MeetingInfo {
     }
 }
 
+/// A welcome into a room where nothing else is going on.
+fn welcome(me: PeerInfo, peers: Vec<PeerInfo>) -> Welcome {
+    let resume = ResumeToken::from_random([2; 16]);
+    Welcome {
+        peers,
+        ..Welcome::new(me, meeting(), resume, Default::default())
+    }
+}
+
 fn run(actions: Vec<Action>) -> Rc<State> {
     actions
         .into_iter()
@@ -37,17 +48,7 @@ fn run(actions: Vec<Action>) -> Rc<State> {
 fn welcome_then_joins_and_leaves_track_the_roster() {
     let s = run(vec![
         Action::Joining,
-        Action::Welcome {
-            me: peer(3, "Me"),
-            meeting: meeting(),
-            peers: vec![peer(1, "A"), peer(2, "B")],
-            lobby: Vec::new(),
-            lobby_on: false,
-            hands: Vec::new(),
-            chat: Vec::new(),
-            consultation: None,
-            consultations: Vec::new(),
-        },
+        Action::Welcome(welcome(peer(3, "Me"), vec![peer(1, "A"), peer(2, "B")])),
         Action::PeerJoined(peer(4, "C")),
         Action::PeerLeft(PeerId(1)),
     ]);
@@ -62,30 +63,10 @@ fn welcome_then_joins_and_leaves_track_the_roster() {
 #[test]
 fn resumed_welcome_keeps_link_state_of_known_peers_and_drops_gone_ones() {
     let s = run(vec![
-        Action::Welcome {
-            me: peer(3, "Me"),
-            meeting: meeting(),
-            peers: vec![peer(1, "A"), peer(2, "B")],
-            lobby: Vec::new(),
-            lobby_on: false,
-            hands: Vec::new(),
-            chat: Vec::new(),
-            consultation: None,
-            consultations: Vec::new(),
-        },
+        Action::Welcome(welcome(peer(3, "Me"), vec![peer(1, "A"), peer(2, "B")])),
         Action::Link(PeerId(1), Link::Connected),
         Action::Reconnecting,
-        Action::Welcome {
-            me: peer(3, "Me"),
-            meeting: meeting(),
-            peers: vec![peer(1, "A renamed")],
-            lobby: Vec::new(),
-            lobby_on: false,
-            hands: Vec::new(),
-            chat: Vec::new(),
-            consultation: None,
-            consultations: Vec::new(),
-        },
+        Action::Welcome(welcome(peer(3, "Me"), vec![peer(1, "A renamed")])),
     ]);
     assert_eq!(s.phase, Phase::InCall);
     assert_eq!(s.peers.len(), 1);
@@ -102,17 +83,7 @@ fn media_update_without_screen_clears_the_screen_and_updates_flags() {
     let mut sharing = muted.clone();
     sharing.screen = Some(StreamId::try_from("s1".to_owned()).unwrap());
     let s = run(vec![
-        Action::Welcome {
-            me: peer(2, "Me"),
-            meeting: meeting(),
-            peers: vec![peer(1, "A")],
-            lobby: Vec::new(),
-            lobby_on: false,
-            hands: Vec::new(),
-            chat: Vec::new(),
-            consultation: None,
-            consultations: Vec::new(),
-        },
+        Action::Welcome(welcome(peer(2, "Me"), vec![peer(1, "A")])),
         Action::PeerMedia(PeerId(1), sharing),
         Action::PeerMedia(PeerId(1), muted),
     ]);
@@ -134,17 +105,7 @@ fn events_for_unknown_peers_are_ignored() {
 #[test]
 fn ending_is_final_and_clears_media() {
     let s = run(vec![
-        Action::Welcome {
-            me: peer(2, "Me"),
-            meeting: meeting(),
-            peers: vec![peer(1, "A")],
-            lobby: Vec::new(),
-            lobby_on: false,
-            hands: Vec::new(),
-            chat: Vec::new(),
-            consultation: None,
-            consultations: Vec::new(),
-        },
+        Action::Welcome(welcome(peer(2, "Me"), vec![peer(1, "A")])),
         Action::Ended(CallEnd::Left),
         Action::Reconnecting,
     ]);
@@ -173,17 +134,11 @@ fn knock(id: u64, link: sala_protocol::LinkQuality) -> Knock {
 fn the_lobby_list_follows_knocks_their_updates_and_their_end() {
     use sala_protocol::LinkQuality::{Fair, Unknown};
     let s = run(vec![
-        Action::Welcome {
-            me: peer(1, "Judge"),
-            meeting: meeting(),
-            peers: vec![],
+        Action::Welcome(Welcome {
             lobby: vec![knock(2, Unknown)],
             lobby_on: true,
-            hands: Vec::new(),
-            chat: Vec::new(),
-            consultation: None,
-            consultations: Vec::new(),
-        },
+            ..welcome(peer(1, "Judge"), vec![])
+        }),
         Action::Knocking(knock(3, Unknown)),
         Action::Knocking(knock(2, Fair)),
         Action::KnockEnded(PeerId(3)),
@@ -195,17 +150,10 @@ fn the_lobby_list_follows_knocks_their_updates_and_their_end() {
 #[test]
 fn sent_back_to_the_lobby_nothing_of_the_room_stays() {
     let s = run(vec![
-        Action::Welcome {
-            me: peer(3, "Witness"),
-            meeting: meeting(),
-            peers: vec![peer(1, "Judge")],
-            lobby: Vec::new(),
+        Action::Welcome(Welcome {
             lobby_on: true,
-            hands: Vec::new(),
-            chat: Vec::new(),
-            consultation: None,
-            consultations: Vec::new(),
-        },
+            ..welcome(peer(3, "Witness"), vec![peer(1, "Judge")])
+        }),
         Action::RoomLocked(true),
         Action::Waiting {
             me: peer(3, "Witness"),

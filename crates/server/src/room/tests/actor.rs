@@ -39,7 +39,7 @@ async fn join(
     };
     let room = rooms.join(meeting.clone(), req).await.expect("room");
     match next(&mut rx).await {
-        ServerMsg::Welcome { .. } => {}
+        ServerMsg::Welcome(_) => {}
         other => panic!("{name} got {other:?}, not a welcome"),
     }
     Socket {
