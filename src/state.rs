@@ -9,8 +9,8 @@ pub use slides::{rendition, DeckStatus, Slides, Upload};
 use crate::error::{CallEnd, MediaError};
 use crate::sorted_map::{SortedMap, SortedSet};
 use sala_protocol::{
-    ChatMessage, Consultation, ConsultationId, Hold, Knock, MediaState, MeetingInfo, OathForm,
-    PeerId, PeerInfo, Presentation, QualityTier, Role, SlidePage, Welcome,
+    ChatMessage, Consultation, ConsultationId, Knock, MeetingInfo, PeerId, PeerInfo, Presentation,
+    QualityTier, ServerMsg, SlidePage, Welcome,
 };
 use std::rc::Rc;
 use web_sys::MediaStream;
@@ -254,38 +254,21 @@ pub enum Action {
     /// the server's welcome, less its ICE servers and presentation, which
     /// the engine keeps (the presentation comes as its own action).
     Welcome(Welcome),
+    /// What the server said, as it said it, where the page shows no more
+    /// than that (a knock, a hand, a chat line, a role…); the engine may
+    /// have acted on it first.
+    Server(ServerMsg),
     /// We wait in the lobby.
     Waiting {
         me: PeerInfo,
         meeting: MeetingInfo,
         excused: bool,
     },
-    /// Someone knocks, or how their link carries changed.
-    Knocking(Knock),
-    KnockEnded(PeerId),
-    LobbySet(bool),
-    /// The host holds (or released) someone's microphone and camera; us too.
-    PeerHold(PeerId, Hold),
-    Hands(Vec<PeerId>),
-    Chat(ChatMessage),
-    OathAsked(PeerId),
-    OathTaken(PeerId, OathForm),
-    /// The host gave someone (us, perhaps) another role.
-    PeerRole(PeerId, Role),
-    /// Someone asks us to a private consultation.
-    ConsultInvite(ConsultationId, PeerId),
     /// We answered (or the invitation lapsed).
     ConsultAnswered(ConsultationId),
-    /// Someone declined the consultation we asked them to.
-    ConsultDeclined(PeerId),
     /// The notice of a decline was read.
     DismissDeclined(PeerId),
-    /// Who is out in private consultations now.
-    Consultations(Vec<Consultation>),
     Reconnecting,
-    PeerJoined(PeerInfo),
-    PeerLeft(PeerId),
-    PeerMedia(PeerId, MediaState),
     RemoteMain(PeerId, MediaStream),
     RemoteScreen(PeerId, MediaStream),
     Link(PeerId, Link),
@@ -303,7 +286,6 @@ pub enum Action {
     /// A page image arrived: its server path and object URL.
     SlideImage(String, String),
     Upload(Upload),
-    RoomLocked(bool),
     Ended(CallEnd),
 }
 

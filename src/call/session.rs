@@ -156,15 +156,21 @@ impl Engine {
         match msg {
             ServerMsg::Welcome(welcome) => self.welcome(welcome).await,
             ServerMsg::Waiting(waiting) => self.wait(waiting).await,
-            ServerMsg::Knocking { knock } => self.emit(Action::Knocking(knock)),
-            ServerMsg::KnockEnded { peer } => self.emit(Action::KnockEnded(peer)),
-            ServerMsg::LobbySet { on } => self.emit(Action::LobbySet(on)),
+            // Only for the page to show.
+            msg @ (ServerMsg::Knocking { .. }
+            | ServerMsg::KnockEnded { .. }
+            | ServerMsg::LobbySet { .. }
+            | ServerMsg::Hands { .. }
+            | ServerMsg::Chat { .. }
+            | ServerMsg::OathAsked { .. }
+            | ServerMsg::OathTaken { .. }
+            | ServerMsg::ConsultInvite { .. }
+            | ServerMsg::ConsultDeclined { .. }
+            | ServerMsg::Consultations { .. }
+            | ServerMsg::PeerJoined { .. }
+            | ServerMsg::RoomLocked { .. }) => self.emit(Action::Server(msg)),
             ServerMsg::PeerHold { peer, hold } => self.peer_hold(peer, hold).await,
-            ServerMsg::Hands { queue } => self.emit(Action::Hands(queue)),
-            ServerMsg::Chat { message } => self.emit(Action::Chat(message)),
-            ServerMsg::OathAsked { peer } => self.emit(Action::OathAsked(peer)),
-            ServerMsg::OathTaken { peer, form } => self.emit(Action::OathTaken(peer, form)),
-            ServerMsg::PeerRole { peer, role } => {
+            msg @ ServerMsg::PeerRole { peer, role } => {
                 if Some(peer) == self.me {
                     if role == Role::Observer {
                         self.watch_only().await;
@@ -172,15 +178,9 @@ impl Engine {
                         self.take_part().await;
                     }
                 }
-                self.emit(Action::PeerRole(peer, role));
+                self.emit(Action::Server(msg));
             }
-            ServerMsg::ConsultInvite { consultation, from } => {
-                self.emit(Action::ConsultInvite(consultation, from))
-            }
-            ServerMsg::ConsultDeclined { peer, .. } => self.emit(Action::ConsultDeclined(peer)),
-            ServerMsg::Consultations { list } => self.emit(Action::Consultations(list)),
             ServerMsg::Ack { seq } => self.numbering.acked(seq),
-            ServerMsg::PeerJoined { peer } => self.emit(Action::PeerJoined(peer)),
             // Our offer may have crossed its old socket's end unanswered,
             // our candidates lost with it.
             ServerMsg::IceRefresh { ice } => self.take_ice(ice).await,
@@ -190,10 +190,10 @@ impl Engine {
                     p.restart_ice_unless_connected();
                 }
             }
-            ServerMsg::PeerLeft { peer, .. } => {
+            msg @ ServerMsg::PeerLeft { peer, .. } => {
                 self.peers.remove(&peer);
                 self.ladder.forget(peer);
-                self.emit(Action::PeerLeft(peer));
+                self.emit(Action::Server(msg));
                 self.apply_limits().await;
             }
             ServerMsg::PeerMedia { peer, media } => {
@@ -210,7 +210,7 @@ impl Engine {
                         self.announce(); // who gets our screen as stills changed
                     }
                 }
-                self.emit(Action::PeerMedia(peer, media));
+                self.emit(Action::Server(ServerMsg::PeerMedia { peer, media }));
             }
             ServerMsg::Signal { from, signal } => {
                 if !self.peers.contains_key(&from) {
@@ -240,7 +240,6 @@ impl Engine {
             }
             ServerMsg::Presentation { presentation } => self.presentation(presentation),
             ServerMsg::ScreenStill { peer, still } => self.screen_still(peer, still),
-            ServerMsg::RoomLocked { locked } => self.emit(Action::RoomLocked(locked)),
             // A fresh session follows: whatever it is, we were not sent out.
             ServerMsg::Error {
                 error: ErrorCode::ResumeExpired,
@@ -266,7 +265,7 @@ impl Engine {
         } else if let Some(p) = self.peers.get_mut(&peer) {
             p.set_hold(hold);
         }
-        self.emit(Action::PeerHold(peer, hold));
+        self.emit(Action::Server(ServerMsg::PeerHold { peer, hold }));
     }
 
     /// Ours: what is held goes off here too, and stays off until released.

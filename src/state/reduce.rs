@@ -109,61 +109,11 @@ impl Reducible for State {
                 s.slides = Slides::default();
                 s.local.screen = None;
             }
-            Action::Knocking(knock) => match s.lobby.iter_mut().find(|k| k.peer == knock.peer) {
-                Some(existing) => *existing = knock,
-                None => s.lobby.push(knock),
-            },
-            Action::KnockEnded(peer) => s.lobby.retain(|k| k.peer != peer),
-            Action::LobbySet(on) => s.lobby_on = on,
-            Action::PeerHold(id, hold) => {
-                if let Some(me) = s.me.as_mut().filter(|m| m.id == id) {
-                    me.hold = hold;
-                }
-                if let Some(p) = s.peers.get_mut(&id) {
-                    p.info.hold = hold;
-                    p.info.media = p.info.media.clone().held(hold);
-                }
-            }
-            Action::Hands(queue) => s.hands = queue,
-            Action::Chat(message) => Rc::make_mut(&mut s.chat).push(message),
-            Action::OathAsked(id) => {
-                s.oath_asked.insert(id);
-            }
-            Action::OathTaken(id, form) => {
-                s.oath_asked.remove(&id);
-                if let Some(me) = s.me.as_mut().filter(|m| m.id == id) {
-                    me.oath = Some(form);
-                }
-                if let Some(p) = s.peers.get_mut(&id) {
-                    p.info.oath = Some(form);
-                }
-            }
-            Action::PeerRole(id, role) => {
-                if let Some(me) = s.me.as_mut().filter(|m| m.id == id) {
-                    me.role = role;
-                    if !role.moderates() {
-                        s.lobby.clear();
-                    }
-                }
-                if let Some(p) = s.peers.get_mut(&id) {
-                    p.info.role = role;
-                }
-            }
-            Action::ConsultInvite(id, from) => {
-                s.consult_invites.insert(id, from);
-            }
             Action::ConsultAnswered(id) => {
                 s.consult_invites.remove(&id);
             }
-            Action::ConsultDeclined(id) => {
-                if let Some(p) = s.peers.get(&id) {
-                    if !s.consult_declined.iter().any(|d| d.id == id) {
-                        s.consult_declined.push(p.info.clone());
-                    }
-                }
-            }
             Action::DismissDeclined(id) => s.consult_declined.retain(|d| d.id != id),
-            Action::Consultations(list) => s.consultations = list,
+            Action::Server(msg) => server(&mut s, msg),
             Action::Reconnecting => match s.phase {
                 Phase::Ended(_) => {}
                 Phase::Waiting { excused, .. } => {
@@ -174,22 +124,6 @@ impl Reducible for State {
                 }
                 _ => s.phase = Phase::Reconnecting,
             },
-            Action::PeerJoined(info) => {
-                s.peers.insert(info.id, Participant::new(info));
-            }
-            Action::PeerLeft(id) => {
-                s.peers.remove(&id);
-                s.slides.stills.remove(&id);
-            }
-            Action::PeerMedia(id, media) => {
-                if let Some(p) = s.peers.get_mut(&id) {
-                    if media.screen.is_none() {
-                        p.screen = None;
-                        s.slides.stills.remove(&id);
-                    }
-                    p.info.media = media;
-                }
-            }
             Action::RemoteMain(id, stream) => {
                 if let Some(p) = s.peers.get_mut(&id) {
                     p.main = Some(stream);
@@ -225,7 +159,6 @@ impl Reducible for State {
                 s.slides.stills.insert(id, still);
             }
             Action::Upload(upload) => s.slides.upload = upload,
-            Action::RoomLocked(locked) => s.locked = locked,
             Action::Ended(end) => {
                 s.phase = Phase::Ended(end);
                 s.peers.clear();
@@ -235,5 +168,94 @@ impl Reducible for State {
             }
         }
         Rc::new(s)
+    }
+}
+
+/// What the server said that the page shows. The engine forwards only these
+/// (the others are its own business, or come as actions of their own): the
+/// list is exhaustive so that a new message is placed here or there.
+fn server(s: &mut State, msg: ServerMsg) {
+    match msg {
+        ServerMsg::Knocking { knock } => match s.lobby.iter_mut().find(|k| k.peer == knock.peer) {
+            Some(existing) => *existing = knock,
+            None => s.lobby.push(knock),
+        },
+        ServerMsg::KnockEnded { peer } => s.lobby.retain(|k| k.peer != peer),
+        ServerMsg::LobbySet { on } => s.lobby_on = on,
+        ServerMsg::PeerHold { peer: id, hold } => {
+            if let Some(me) = s.me.as_mut().filter(|m| m.id == id) {
+                me.hold = hold;
+            }
+            if let Some(p) = s.peers.get_mut(&id) {
+                p.info.hold = hold;
+                p.info.media = p.info.media.clone().held(hold);
+            }
+        }
+        ServerMsg::Hands { queue } => s.hands = queue,
+        ServerMsg::Chat { message } => Rc::make_mut(&mut s.chat).push(message),
+        ServerMsg::OathAsked { peer: id } => {
+            s.oath_asked.insert(id);
+        }
+        ServerMsg::OathTaken { peer: id, form } => {
+            s.oath_asked.remove(&id);
+            if let Some(me) = s.me.as_mut().filter(|m| m.id == id) {
+                me.oath = Some(form);
+            }
+            if let Some(p) = s.peers.get_mut(&id) {
+                p.info.oath = Some(form);
+            }
+        }
+        ServerMsg::PeerRole { peer: id, role } => {
+            if let Some(me) = s.me.as_mut().filter(|m| m.id == id) {
+                me.role = role;
+                if !role.moderates() {
+                    s.lobby.clear();
+                }
+            }
+            if let Some(p) = s.peers.get_mut(&id) {
+                p.info.role = role;
+            }
+        }
+        ServerMsg::ConsultInvite {
+            consultation: id,
+            from,
+        } => {
+            s.consult_invites.insert(id, from);
+        }
+        ServerMsg::ConsultDeclined { peer: id, .. } => {
+            if let Some(p) = s.peers.get(&id) {
+                if !s.consult_declined.iter().any(|d| d.id == id) {
+                    s.consult_declined.push(p.info.clone());
+                }
+            }
+        }
+        ServerMsg::Consultations { list } => s.consultations = list,
+        ServerMsg::PeerJoined { peer: info } => {
+            s.peers.insert(info.id, Participant::new(info));
+        }
+        ServerMsg::PeerLeft { peer: id, .. } => {
+            s.peers.remove(&id);
+            s.slides.stills.remove(&id);
+        }
+        ServerMsg::PeerMedia { peer: id, media } => {
+            if let Some(p) = s.peers.get_mut(&id) {
+                if media.screen.is_none() {
+                    p.screen = None;
+                    s.slides.stills.remove(&id);
+                }
+                p.info.media = media;
+            }
+        }
+        ServerMsg::RoomLocked { locked } => s.locked = locked,
+        ServerMsg::Welcome(_)
+        | ServerMsg::Waiting(_)
+        | ServerMsg::Ack { .. }
+        | ServerMsg::PeerResumed { .. }
+        | ServerMsg::IceRefresh { .. }
+        | ServerMsg::Signal { .. }
+        | ServerMsg::Pong { .. }
+        | ServerMsg::Presentation { .. }
+        | ServerMsg::ScreenStill { .. }
+        | ServerMsg::Error { .. } => {}
     }
 }

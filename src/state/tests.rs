@@ -1,6 +1,7 @@
 use super::*;
 use sala_protocol::{
-    DisplayName, MeetingId, MeetingTitle, QualityTier, ResumeToken, Role, StreamId, Welcome,
+    DisplayName, LeaveReason, MediaState, MeetingId, MeetingTitle, QualityTier, ResumeToken, Role,
+    ServerMsg, StreamId, Welcome,
 };
 
 fn peer(id: u64, name: &str) -> PeerInfo {
@@ -49,8 +50,11 @@ fn welcome_then_joins_and_leaves_track_the_roster() {
     let s = run(vec![
         Action::Joining,
         Action::Welcome(welcome(peer(3, "Me"), vec![peer(1, "A"), peer(2, "B")])),
-        Action::PeerJoined(peer(4, "C")),
-        Action::PeerLeft(PeerId(1)),
+        Action::Server(ServerMsg::PeerJoined { peer: peer(4, "C") }),
+        Action::Server(ServerMsg::PeerLeft {
+            peer: PeerId(1),
+            reason: LeaveReason::Left,
+        }),
     ]);
     assert_eq!(s.phase, Phase::InCall);
     assert_eq!(
@@ -84,8 +88,14 @@ fn media_update_without_screen_clears_the_screen_and_updates_flags() {
     sharing.screen = Some(StreamId::try_from("s1".to_owned()).unwrap());
     let s = run(vec![
         Action::Welcome(welcome(peer(2, "Me"), vec![peer(1, "A")])),
-        Action::PeerMedia(PeerId(1), sharing),
-        Action::PeerMedia(PeerId(1), muted),
+        Action::Server(ServerMsg::PeerMedia {
+            peer: PeerId(1),
+            media: sharing,
+        }),
+        Action::Server(ServerMsg::PeerMedia {
+            peer: PeerId(1),
+            media: muted,
+        }),
     ]);
     let a = &s.peers[&PeerId(1)];
     assert!(!a.info.media.mic);
@@ -96,7 +106,10 @@ fn media_update_without_screen_clears_the_screen_and_updates_flags() {
 #[test]
 fn events_for_unknown_peers_are_ignored() {
     let s = run(vec![
-        Action::PeerMedia(PeerId(9), MediaState::default()),
+        Action::Server(ServerMsg::PeerMedia {
+            peer: PeerId(9),
+            media: MediaState::default(),
+        }),
         Action::Link(PeerId(9), Link::Retrying),
     ]);
     assert!(s.peers.is_empty());
@@ -139,9 +152,13 @@ fn the_lobby_list_follows_knocks_their_updates_and_their_end() {
             lobby_on: true,
             ..welcome(peer(1, "Judge"), vec![])
         }),
-        Action::Knocking(knock(3, Unknown)),
-        Action::Knocking(knock(2, Fair)),
-        Action::KnockEnded(PeerId(3)),
+        Action::Server(ServerMsg::Knocking {
+            knock: knock(3, Unknown),
+        }),
+        Action::Server(ServerMsg::Knocking {
+            knock: knock(2, Fair),
+        }),
+        Action::Server(ServerMsg::KnockEnded { peer: PeerId(3) }),
     ]);
     assert!(s.lobby_on);
     assert_eq!(s.lobby, vec![knock(2, Fair)]);
@@ -154,7 +171,7 @@ fn sent_back_to_the_lobby_nothing_of_the_room_stays() {
             lobby_on: true,
             ..welcome(peer(3, "Witness"), vec![peer(1, "Judge")])
         }),
-        Action::RoomLocked(true),
+        Action::Server(ServerMsg::RoomLocked { locked: true }),
         Action::Waiting {
             me: peer(3, "Witness"),
             meeting: meeting(),
