@@ -13,7 +13,7 @@ use sala::components::tile::{Tile, TileProps};
 use sala::error::{CallEnd, MediaError};
 use sala::state::{DataSaver, Device, Devices, Link, Local, MediaStatus, Quality};
 use sala::App;
-use sala_protocol::{DisplayName, Hold, MediaState, MeetingTitle, QualityTier, Role};
+use sala_protocol::{ClientMsg, DisplayName, Hold, MediaState, MeetingTitle, QualityTier, Role};
 use support::{mount, recorder};
 use wasm_bindgen_test::*;
 use yew::Callback;
@@ -399,7 +399,10 @@ async fn controls_lock_what_the_host_holds_and_show_a_raised_hand() {
     assert_eq!(m.count("[data-testid=camera-toggle][disabled]"), 0);
     assert_eq!(m.count("[data-testid=hand-toggle][aria-pressed=true]"), 1);
     m.click("[data-testid=hand-toggle]").await;
-    assert_eq!(*seen.borrow(), vec![Command::RaiseHand(false)]);
+    assert_eq!(
+        *seen.borrow(),
+        vec![Command::Send(ClientMsg::RaiseHand { up: false })]
+    );
 }
 
 /// An invitation token as the server makes one, for `role` (the signature

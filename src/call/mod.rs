@@ -12,6 +12,7 @@ mod media;
 mod mesh;
 mod numbering;
 mod peer;
+mod place;
 mod quality;
 mod sdp;
 mod session;
@@ -29,8 +30,8 @@ use local::LocalMedia;
 use media::Kind;
 use peer::{Peer, PeerEvent};
 use sala_protocol::{
-    ChatText, ClientMsg, ConsultationId, DisplayName, Hold, HolderKey, IceConfig, Language,
-    MeetingId, OathForm, PeerId, ResumeToken, Role,
+    ClientMsg, ConsultationId, DisplayName, Hold, HolderKey, IceConfig, MeetingId, PeerId,
+    ResumeToken,
 };
 use signaling::{Socket, SocketEvent};
 use wasm_bindgen::closure::Closure;
@@ -52,48 +53,13 @@ pub enum Command {
     SetDataSaver(DataSaver),
     /// Upload a PDF or picture and present it.
     PresentFile(web_sys::File),
-    TurnPage(u32),
-    StopPresenting,
-    /// Host or co-host: send someone out.
-    Remove(PeerId),
-    /// Host or co-host: close the room to newcomers, or open it.
-    SetLocked(bool),
-    /// Host or co-host: end the meeting for everyone.
-    EndForAll,
-    /// Host or co-host: let someone in from the lobby (call a witness).
-    Admit(PeerId),
-    /// Host or co-host: let everyone waiting in but witnesses.
-    AdmitAll,
-    /// Host or co-host: turn someone away from the lobby.
-    Deny(PeerId),
-    /// Host or co-host: send someone from the room back to the lobby.
-    Excuse(PeerId),
-    /// Host or co-host: newcomers wait in the lobby, or come straight in.
-    SetLobby(bool),
-    /// Host or co-host: switch off (or release) someone's microphone and camera.
-    Hold(PeerId, Hold),
-    /// Host or co-host: mute everyone but the host and co-hosts.
-    MuteAll,
-    /// Raise or lower our hand.
-    RaiseHand(bool),
-    /// Host or co-host: lower someone's hand (give them the floor).
-    LowerHand(PeerId),
-    /// Say something in the room's chat.
-    Chat(ChatText),
-    /// Host or co-host: ask a witness or interpreter to take the oath.
-    AskOath(PeerId),
-    /// Take the oath we were asked for, as shown in that language.
-    TakeOath(OathForm, Language),
-    /// Host: give someone another role.
-    SetRole(PeerId, Role),
-    /// Ask someone to a private consultation.
-    Consult(PeerId),
+    /// Send the server this control as it is, numbered: a host's control,
+    /// a hand, a chat line, a page turned, an oath taken. Not for what the
+    /// engine sends itself (`Join`, `Ping`, `Media`, `Signal`, `Present`,
+    /// `ScreenStill`, `Leave`, `Reliable`).
+    Send(ClientMsg),
     /// Accept or decline a private consultation we were asked to.
     AnswerConsult(ConsultationId, bool),
-    /// Leave our private consultation, back into the room.
-    ReturnToRoom,
-    /// Host or co-host: call everyone in a consultation back.
-    EndConsultation(ConsultationId),
     /// The notice that someone declined our consultation was read.
     DismissDeclined(PeerId),
     Leave,
@@ -343,25 +309,7 @@ impl Engine {
             Command::StopShare => return self.set_screen(false).await,
             Command::SetDataSaver(saver) => return self.set_data_saver(saver).await,
             Command::PresentFile(file) => return self.upload_deck(file),
-            Command::TurnPage(page) => return self.send(ClientMsg::TurnPage { page }),
-            Command::StopPresenting => return self.send(ClientMsg::StopPresenting),
-            Command::Remove(peer) => return self.send(ClientMsg::Remove { peer }),
-            Command::SetLocked(locked) => return self.send(ClientMsg::Lock { locked }),
-            Command::EndForAll => return self.send(ClientMsg::EndMeeting),
-            Command::Admit(peer) => return self.send(ClientMsg::Admit { peer }),
-            Command::AdmitAll => return self.send(ClientMsg::AdmitAll),
-            Command::Deny(peer) => return self.send(ClientMsg::Deny { peer }),
-            Command::Excuse(peer) => return self.send(ClientMsg::Excuse { peer }),
-            Command::SetLobby(on) => return self.send(ClientMsg::SetLobby { on }),
-            Command::Hold(peer, hold) => return self.send(ClientMsg::Hold { peer, hold }),
-            Command::MuteAll => return self.send(ClientMsg::MuteAll),
-            Command::RaiseHand(up) => return self.send(ClientMsg::RaiseHand { up }),
-            Command::LowerHand(peer) => return self.send(ClientMsg::LowerHand { peer }),
-            Command::Chat(text) => return self.send(ClientMsg::Chat { text }),
-            Command::AskOath(peer) => return self.send(ClientMsg::AskOath { peer }),
-            Command::TakeOath(form, lang) => return self.send(ClientMsg::TakeOath { form, lang }),
-            Command::SetRole(peer, role) => return self.send(ClientMsg::SetRole { peer, role }),
-            Command::Consult(with) => return self.send(ClientMsg::Consult { with }),
+            Command::Send(msg) => return self.send(msg),
             Command::AnswerConsult(consultation, accept) => {
                 self.emit(Action::ConsultAnswered(consultation));
                 return self.send(ClientMsg::AnswerConsult {
@@ -369,11 +317,7 @@ impl Engine {
                     accept,
                 });
             }
-            Command::ReturnToRoom => return self.send(ClientMsg::ReturnToRoom),
             Command::DismissDeclined(peer) => return self.emit(Action::DismissDeclined(peer)),
-            Command::EndConsultation(consultation) => {
-                return self.send(ClientMsg::EndConsultation { consultation })
-            }
             Command::Leave => return self.end(Some(CallEnd::Left)),
         };
         self.emit(Action::MediaReady {

@@ -7,8 +7,8 @@ use super::{js, Engine, Event};
 use crate::error::CallEnd;
 use crate::state::Action;
 use sala_protocol::{
-    ClientMsg, ErrorCode, Hold, MeetingInfo, PeerId, PeerInfo, ResumeToken, Role, ServerMsg,
-    HEARTBEAT_INTERVAL_SECS, HEARTBEAT_TIMEOUT_SECS, PROTOCOL_VERSION,
+    ClientMsg, ErrorCode, Hold, Join, PeerId, Role, ServerMsg, HEARTBEAT_INTERVAL_SECS,
+    HEARTBEAT_TIMEOUT_SECS, PROTOCOL_VERSION,
 };
 
 impl Engine {
@@ -21,7 +21,7 @@ impl Engine {
         let generation = self.generation;
         let send = self.sender();
         let socket = signaling::open(&ws_url(), move |ev| send(Event::Socket(generation, ev)));
-        socket.send(&ClientMsg::Join {
+        socket.send(&ClientMsg::Join(Join {
             protocol: PROTOCOL_VERSION,
             meeting: self.meeting.clone(),
             name,
@@ -30,7 +30,7 @@ impl Engine {
             resume: self.resume.clone(),
             invite: self.pass.invite(),
             holder: self.holder.clone(),
-        });
+        }));
         self.socket = Some(socket);
         self.last_heard_ms = js::now_ms();
         if self.heartbeat.is_none() {
@@ -62,7 +62,7 @@ impl Engine {
     /// A `Welcome` or `Waiting` came. On a socket just opened, what the
     /// server has not done of ours goes again, in order, numbered on from
     /// its count; on the socket we had, it is on its way already.
-    fn take_up(&mut self, you: PeerId, acked: u64) {
+    pub(super) fn take_up(&mut self, you: PeerId, acked: u64) {
         if !self.ready {
             let same_peer = self.me == Some(you);
             let socket = self.socket.as_ref();
@@ -115,7 +115,7 @@ impl Engine {
     }
 
     /// Sends a ping carrying the round trip of the one before.
-    fn ping(&mut self) {
+    pub(super) fn ping(&mut self) {
         let nonce = self.ping.map_or(0, |(n, _)| n.wrapping_add(1));
         self.ping = Some((nonce, js::now_ms()));
         self.send(ClientMsg::Ping {
@@ -154,96 +154,23 @@ impl Engine {
 
     pub(super) async fn server_message(&mut self, msg: ServerMsg) {
         match msg {
-            ServerMsg::Welcome {
-                you,
-                meeting,
-                peers,
-                resume,
-                resumed,
-                ice,
-                presentation,
-                lobby,
-                lobby_on,
-                hands,
-                chat,
-                consultation,
-                consultations,
-                acked,
-                ..
-            } => {
-                self.attempt = 0;
-                self.resume = Some(resume);
-                self.take_ice(*ice).await;
-                self.take_up(you.id, acked);
-                if you.role == Role::Observer {
-                    self.watch_only().await;
-                }
-                self.hold_self(you.hold).await;
-                // Let in from the lobby, or moved between the room and a
-                // private consultation, we are a newcomer there even on a
-                // resumed socket.
-                let place = consultation.map_or(Place::Room, Place::Consultation);
-                let was_inside = self.place == place;
-                self.place = place;
-                if resumed && was_inside {
-                    self.peers.retain(|id, _| peers.iter().any(|p| p.id == *id));
-                    // Offers sent on the old socket may be lost; without an
-                    // answer a connection can never negotiate again.
-                    let ids: Vec<PeerId> = self.peers.keys().copied().collect();
-                    for id in ids {
-                        self.resend_offer(id);
-                    }
-                    for peer in self.peers.values() {
-                        peer.restart_ice_unless_connected();
-                    }
-                } else {
-                    // A fresh session: we are the newcomer and offer to everyone.
-                    self.peers.clear();
-                    for info in &peers {
-                        self.open_peer(info, true);
-                    }
-                }
-                for info in &peers {
-                    self.note_media(info);
-                }
-                self.emit(Action::Welcome {
-                    me: you,
-                    meeting,
-                    peers,
-                    lobby,
-                    lobby_on,
-                    hands,
-                    chat,
-                    consultation,
-                    consultations,
-                });
-                // A resumed session may come back to a smaller or larger mesh.
-                self.apply_limits().await;
-                self.start_ladder();
-                self.presentation(presentation);
-                self.emit(Action::DataSaver(self.ladder.saver()));
-                self.emit(Action::Quality {
-                    send: self.ladder.send_tier(),
-                    receive: self.ladder.receive_tier(),
-                });
-            }
-            ServerMsg::Waiting {
-                you,
-                meeting,
-                resume,
-                resumed,
-                acked,
-                ..
-            } => self.wait(you, meeting, resume, resumed, acked).await,
-            ServerMsg::Knocking { knock } => self.emit(Action::Knocking(knock)),
-            ServerMsg::KnockEnded { peer } => self.emit(Action::KnockEnded(peer)),
-            ServerMsg::LobbySet { on } => self.emit(Action::LobbySet(on)),
+            ServerMsg::Welcome(welcome) => self.welcome(welcome).await,
+            ServerMsg::Waiting(waiting) => self.wait(waiting).await,
+            // Only for the page to show.
+            msg @ (ServerMsg::Knocking { .. }
+            | ServerMsg::KnockEnded { .. }
+            | ServerMsg::LobbySet { .. }
+            | ServerMsg::Hands { .. }
+            | ServerMsg::Chat { .. }
+            | ServerMsg::OathAsked { .. }
+            | ServerMsg::OathTaken { .. }
+            | ServerMsg::ConsultInvite { .. }
+            | ServerMsg::ConsultDeclined { .. }
+            | ServerMsg::Consultations { .. }
+            | ServerMsg::PeerJoined { .. }
+            | ServerMsg::RoomLocked { .. }) => self.emit(Action::Server(msg)),
             ServerMsg::PeerHold { peer, hold } => self.peer_hold(peer, hold).await,
-            ServerMsg::Hands { queue } => self.emit(Action::Hands(queue)),
-            ServerMsg::Chat { message } => self.emit(Action::Chat(message)),
-            ServerMsg::OathAsked { peer } => self.emit(Action::OathAsked(peer)),
-            ServerMsg::OathTaken { peer, form } => self.emit(Action::OathTaken(peer, form)),
-            ServerMsg::PeerRole { peer, role } => {
+            msg @ ServerMsg::PeerRole { peer, role } => {
                 if Some(peer) == self.me {
                     if role == Role::Observer {
                         self.watch_only().await;
@@ -251,15 +178,9 @@ impl Engine {
                         self.take_part().await;
                     }
                 }
-                self.emit(Action::PeerRole(peer, role));
+                self.emit(Action::Server(msg));
             }
-            ServerMsg::ConsultInvite { consultation, from } => {
-                self.emit(Action::ConsultInvite(consultation, from))
-            }
-            ServerMsg::ConsultDeclined { peer, .. } => self.emit(Action::ConsultDeclined(peer)),
-            ServerMsg::Consultations { list } => self.emit(Action::Consultations(list)),
             ServerMsg::Ack { seq } => self.numbering.acked(seq),
-            ServerMsg::PeerJoined { peer } => self.emit(Action::PeerJoined(peer)),
             // Our offer may have crossed its old socket's end unanswered,
             // our candidates lost with it.
             ServerMsg::IceRefresh { ice } => self.take_ice(ice).await,
@@ -269,10 +190,10 @@ impl Engine {
                     p.restart_ice_unless_connected();
                 }
             }
-            ServerMsg::PeerLeft { peer, .. } => {
+            msg @ ServerMsg::PeerLeft { peer, .. } => {
                 self.peers.remove(&peer);
                 self.ladder.forget(peer);
-                self.emit(Action::PeerLeft(peer));
+                self.emit(Action::Server(msg));
                 self.apply_limits().await;
             }
             ServerMsg::PeerMedia { peer, media } => {
@@ -289,7 +210,7 @@ impl Engine {
                         self.announce(); // who gets our screen as stills changed
                     }
                 }
-                self.emit(Action::PeerMedia(peer, media));
+                self.emit(Action::Server(ServerMsg::PeerMedia { peer, media }));
             }
             ServerMsg::Signal { from, signal } => {
                 if !self.peers.contains_key(&from) {
@@ -319,7 +240,6 @@ impl Engine {
             }
             ServerMsg::Presentation { presentation } => self.presentation(presentation),
             ServerMsg::ScreenStill { peer, still } => self.screen_still(peer, still),
-            ServerMsg::RoomLocked { locked } => self.emit(Action::RoomLocked(locked)),
             // A fresh session follows: whatever it is, we were not sent out.
             ServerMsg::Error {
                 error: ErrorCode::ResumeExpired,
@@ -345,11 +265,11 @@ impl Engine {
         } else if let Some(p) = self.peers.get_mut(&peer) {
             p.set_hold(hold);
         }
-        self.emit(Action::PeerHold(peer, hold));
+        self.emit(Action::Server(ServerMsg::PeerHold { peer, hold }));
     }
 
     /// Ours: what is held goes off here too, and stays off until released.
-    async fn hold_self(&mut self, hold: Hold) {
+    pub(super) async fn hold_self(&mut self, hold: Hold) {
         self.hold = hold;
         let mut changed = false;
         if hold.mic && self.local.mic_on {
@@ -367,56 +287,9 @@ impl Engine {
         }
     }
 
-    /// The server has us in the lobby: at first, after being sent back out
-    /// of the room, or on a socket that came back. Nothing of the room may
-    /// stay: every media connection is closed (the others have closed
-    /// theirs), and our screen share stops.
-    async fn wait(
-        &mut self,
-        you: PeerInfo,
-        meeting: MeetingInfo,
-        resume: ResumeToken,
-        resumed: bool,
-        acked: u64,
-    ) {
-        self.attempt = 0;
-        self.resume = Some(resume);
-        // Nothing of the room may be sent from the lobby: of what waits,
-        // only what we would show (our media) and leaving still go.
-        self.numbering
-            .retain(|m| matches!(m, ClientMsg::Media { .. } | ClientMsg::Leave));
-        self.take_up(you.id, acked);
-        if you.role == Role::Observer {
-            self.watch_only().await;
-        }
-        let excused = match self.place {
-            Place::Room | Place::Consultation(_) => true,
-            Place::Lobby { excused } => excused && resumed,
-            Place::Outside => false,
-        };
-        self.place = Place::Lobby { excused };
-        let ids: Vec<PeerId> = self.peers.keys().copied().collect();
-        for id in ids {
-            self.ladder.forget(id);
-        }
-        self.peers.clear();
-        self.stop_ladder();
-        if self.local.screen().is_some() {
-            self.set_screen(false).await;
-        }
-        self.presentation(None);
-        // Measure the round trip now rather than at the next heartbeat.
-        self.ping();
-        self.emit(Action::Waiting {
-            me: you,
-            meeting,
-            excused,
-        });
-    }
-
     /// Sends `to` our offer again if it still waits for an answer (queued
     /// until the socket is welcomed).
-    fn resend_offer(&mut self, to: PeerId) {
+    pub(super) fn resend_offer(&mut self, to: PeerId) {
         if let Some(signal) = self.peers.get(&to).and_then(|p| p.pending_offer()) {
             self.send(ClientMsg::Signal { to, signal });
         }

@@ -1,6 +1,6 @@
 use crate::call::Command;
 use crate::i18n::{use_tr, Text};
-use sala_protocol::{ChatMessage, ChatText, PeerId, TextError};
+use sala_protocol::{ChatMessage, ChatText, ClientMsg, PeerId, TextError};
 use std::rc::Rc;
 use web_sys::{HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
@@ -37,7 +37,7 @@ pub fn ChatPanel(props: &ChatPanelProps) -> Html {
         let (draft, error, cmd) = (draft.clone(), error.clone(), props.on_command.clone());
         move || match ChatText::parse(&draft) {
             Ok(text) => {
-                cmd.emit(Command::Chat(text));
+                cmd.emit(Command::Send(ClientMsg::Chat { text }));
                 draft.set(String::new());
                 error.set(None);
             }

@@ -1,6 +1,6 @@
 use crate::call::Command;
 use crate::i18n::{use_tr, Text};
-use sala_protocol::{ConsultationId, PeerInfo};
+use sala_protocol::{ClientMsg, ConsultationId, PeerInfo};
 use yew::prelude::*;
 
 /// Someone asks us to a private consultation.
@@ -51,7 +51,7 @@ pub fn ConsultBar(props: &ConsultBarProps) -> Html {
                 </h2>
                 <p>{ tr.t(if with.is_empty() { Text::InConsultationAlone } else { Text::InConsultationHint }) }</p>
                 <button type="button" class="primary" data-testid="return-to-room"
-                    onclick={cmd.reform(|_| Command::ReturnToRoom)}>{ tr.t(Text::BackToRoom) }</button>
+                    onclick={cmd.reform(|_| Command::Send(ClientMsg::ReturnToRoom))}>{ tr.t(Text::BackToRoom) }</button>
             </section>
         }
     });

@@ -2,7 +2,7 @@ use crate::call::Command;
 use crate::components::icon::{icon, Glyph};
 use crate::components::room::Panel;
 use crate::i18n::{use_tr, Text};
-use sala_protocol::Hold;
+use sala_protocol::{ClientMsg, Hold};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -95,7 +95,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             }
             if !props.consulting {
                 <button type="button" class={classes!("control", hand_up.then_some("active"))} aria-pressed={hand_up.to_string()}
-                    onclick={cmd.reform(move |_| Command::RaiseHand(!hand_up))} data-testid="hand-toggle">
+                    onclick={cmd.reform(move |_| Command::Send(ClientMsg::RaiseHand { up: !hand_up }))} data-testid="hand-toggle">
                     { icon(Glyph::Hand) }
                     <span>{ tr.t(if hand_up { Text::LowerHand } else { Text::RaiseHand }) }</span>
                 </button>

@@ -1,6 +1,6 @@
 use crate::call::Command;
 use crate::i18n::{Text, Tr};
-use sala_protocol::{Knock, LinkQuality, Role};
+use sala_protocol::{ClientMsg, Knock, LinkQuality, Role};
 use yew::prelude::*;
 
 /// For the host and co-hosts, above the room: who waits in the lobby, with
@@ -41,11 +41,11 @@ pub fn lobby_bar(tr: Tr, lobby: &[Knock], cmd: &Callback<Command>) -> Html {
                 </span>
                 <span class="knock-actions">
                     <button type="button" class="primary small" data-testid="admit"
-                        onclick={cmd.reform(move |_| Command::Admit(peer))}>
+                        onclick={cmd.reform(move |_| Command::Send(ClientMsg::Admit { peer }))}>
                         { tr.t(if witness { Text::CallIn } else { Text::Admit }) }
                     </button>
                     <button type="button" class="secondary small" data-testid="deny"
-                        onclick={cmd.reform(move |_| Command::Deny(peer))}>{ tr.t(Text::Deny) }</button>
+                        onclick={cmd.reform(move |_| Command::Send(ClientMsg::Deny { peer }))}>{ tr.t(Text::Deny) }</button>
                 </span>
             </li>
         }
@@ -58,7 +58,7 @@ pub fn lobby_bar(tr: Tr, lobby: &[Knock], cmd: &Callback<Command>) -> Html {
             if admissible > 1 {
                 <div class="lobby-all">
                     <button type="button" class="secondary small" data-testid="admit-all"
-                        onclick={cmd.reform(|_| Command::AdmitAll)}>{ format!("{} ({admissible})", tr.t(Text::AdmitAll)) }</button>
+                        onclick={cmd.reform(|_| Command::Send(ClientMsg::AdmitAll))}>{ format!("{} ({admissible})", tr.t(Text::AdmitAll)) }</button>
                     if admissible < lobby.len() {
                         <span class="hint">{ tr.t(Text::AdmitAllHint) }</span>
                     }

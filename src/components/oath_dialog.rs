@@ -1,6 +1,6 @@
 use crate::call::Command;
 use crate::i18n::{use_tr, Lang, Text};
-use sala_protocol::OathForm;
+use sala_protocol::{ClientMsg, OathForm};
 use yew::prelude::*;
 
 #[derive(PartialEq, Properties)]
@@ -37,9 +37,12 @@ pub fn OathDialog(props: &OathDialogProps) -> Html {
         }
     };
     let chosen = *form;
-    let take = props
-        .on_command
-        .reform(move |_| Command::TakeOath(chosen, lang.into()));
+    let take = props.on_command.reform(move |_| {
+        Command::Send(ClientMsg::TakeOath {
+            form: chosen,
+            lang: lang.into(),
+        })
+    });
     html! {
         <div class="dialog-backdrop">
             <section class="dialog" role="dialog" aria-modal="true" aria-labelledby="oath-title" data-testid="oath-dialog">

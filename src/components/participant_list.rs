@@ -2,7 +2,7 @@ use crate::call::Command;
 use crate::components::icon::{icon, Glyph};
 use crate::i18n::{use_tr, Text};
 use crate::sorted_map::SortedSet;
-use sala_protocol::{Consultation, Hold, OathForm, PeerId, PeerInfo, Role};
+use sala_protocol::{ClientMsg, Consultation, Hold, OathForm, PeerId, PeerInfo, Role};
 use yew::prelude::*;
 
 #[derive(PartialEq, Properties)]
@@ -95,45 +95,45 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
                 </span>
                 if moderator && swears && p.oath.is_none() && !asked {
                     <button type="button" class="secondary small" data-testid="ask-oath"
-                        onclick={cmd.reform(move |_| Command::AskOath(id))}>{ tr.t(Text::AskOath) }</button>
+                        onclick={cmd.reform(move |_| Command::Send(ClientMsg::AskOath { peer: id }))}>{ tr.t(Text::AskOath) }</button>
                 }
                 if moderator && hand.is_some() {
                     <button type="button" class="secondary small" data-testid="lower-hand"
-                        onclick={cmd.reform(move |_| Command::LowerHand(id))}>{ tr.t(Text::LowerHand) }</button>
+                        onclick={cmd.reform(move |_| Command::Send(ClientMsg::LowerHand { peer: id }))}>{ tr.t(Text::LowerHand) }</button>
                 }
                 if holdable {
                     <button type="button" class="secondary small" data-testid="hold-mic"
-                        onclick={cmd.reform(move |_| Command::Hold(id, Hold { mic: !hold.mic, ..hold }))}>
+                        onclick={cmd.reform(move |_| Command::Send(ClientMsg::Hold { peer: id, hold: Hold { mic: !hold.mic, ..hold } }))}>
                         { tr.t(if hold.mic { Text::LetSpeak } else { Text::MuteThem }) }
                     </button>
                     <button type="button" class="secondary small" data-testid="hold-camera"
-                        onclick={cmd.reform(move |_| Command::Hold(id, Hold { camera: !hold.camera, ..hold }))}>
+                        onclick={cmd.reform(move |_| Command::Send(ClientMsg::Hold { peer: id, hold: Hold { camera: !hold.camera, ..hold } }))}>
                         { tr.t(if hold.camera { Text::AllowCamera } else { Text::StopTheirCamera }) }
                     </button>
                 }
                 if excusable {
                     <button type="button" class="secondary small" data-testid="excuse-participant"
-                        onclick={cmd.reform(move |_| Command::Excuse(id))}>{ tr.t(Text::Excuse) }</button>
+                        onclick={cmd.reform(move |_| Command::Send(ClientMsg::Excuse { peer: id }))}>{ tr.t(Text::Excuse) }</button>
                 }
                 if consultable {
                     <button type="button" class="secondary small" data-testid="consult"
-                        onclick={cmd.reform(move |_| Command::Consult(id))}>{ tr.t(Text::ConsultPrivately) }</button>
+                        onclick={cmd.reform(move |_| Command::Send(ClientMsg::Consult { with: id }))}>{ tr.t(Text::ConsultPrivately) }</button>
                 }
                 if promotable {
                     <button type="button" class="secondary small" data-testid="cohost-toggle" aria-pressed={co_host.to_string()}
-                        onclick={cmd.reform(move |_| Command::SetRole(id, if co_host { Role::Participant } else { Role::CoHost }))}>
+                        onclick={cmd.reform(move |_| Command::Send(ClientMsg::SetRole { peer: id, role: if co_host { Role::Participant } else { Role::CoHost } }))}>
                         { tr.t(if co_host { Text::RemoveCoHost } else { Text::MakeCoHost }) }
                     </button>
                 }
                 if to_gallery {
                     <button type="button" class="secondary small" data-testid="gallery-toggle" aria-pressed={watching.to_string()}
-                        onclick={cmd.reform(move |_| Command::SetRole(id, if watching { Role::Participant } else { Role::Observer }))}>
+                        onclick={cmd.reform(move |_| Command::Send(ClientMsg::SetRole { peer: id, role: if watching { Role::Participant } else { Role::Observer } }))}>
                         { tr.t(if watching { Text::LetTakePart } else { Text::MoveToGallery }) }
                     </button>
                 }
                 if removable {
                     <button type="button" class="secondary small" data-testid="remove-participant"
-                        onclick={cmd.reform(move |_| Command::Remove(id))}>{ tr.t(Text::RemoveParticipant) }</button>
+                        onclick={cmd.reform(move |_| Command::Send(ClientMsg::Remove { peer: id }))}>{ tr.t(Text::RemoveParticipant) }</button>
                 }
             </li>
         }
@@ -148,20 +148,20 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
         html! {
             <div class="room-controls">
                 <button type="button" class="secondary" data-testid="mute-all"
-                    onclick={cmd.reform(|_| Command::MuteAll)}>{ tr.t(Text::MuteAll) }</button>
+                    onclick={cmd.reform(|_| Command::Send(ClientMsg::MuteAll))}>{ tr.t(Text::MuteAll) }</button>
                 <button type="button" class="secondary" aria-pressed={locked.to_string()} data-testid="lock-toggle"
-                    onclick={cmd.reform(move |_| Command::SetLocked(!locked))}>
+                    onclick={cmd.reform(move |_| Command::Send(ClientMsg::Lock { locked: !locked }))}>
                     { tr.t(if locked { Text::UnlockMeeting } else { Text::LockMeeting }) }
                 </button>
                 if !props.hearing {
                     <button type="button" class="secondary" aria-pressed={lobby_on.to_string()} data-testid="lobby-toggle"
-                        onclick={cmd.reform(move |_| Command::SetLobby(!lobby_on))}>
+                        onclick={cmd.reform(move |_| Command::Send(ClientMsg::SetLobby { on: !lobby_on }))}>
                         { tr.t(if lobby_on { Text::TurnLobbyOff } else { Text::TurnLobbyOn }) }
                     </button>
                 }
                 if *confirming {
                     <button type="button" class="danger" data-testid="end-confirm"
-                        onclick={cmd.reform(|_| Command::EndForAll)}>{ tr.t(Text::ConfirmEndForAll) }</button>
+                        onclick={cmd.reform(|_| Command::Send(ClientMsg::EndMeeting))}>{ tr.t(Text::ConfirmEndForAll) }</button>
                     <button type="button" class="secondary" onclick={set_confirming(false)}>{ tr.t(Text::Cancel) }</button>
                 } else {
                     <button type="button" class="danger" data-testid="end-for-all"
@@ -197,7 +197,7 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
                                 <span class="participant-name">{ names }</span>
                                 if moderator {
                                     <button type="button" class="secondary small" data-testid="call-back"
-                                        onclick={cmd.reform(move |_| Command::EndConsultation(id))}>{ tr.t(Text::CallBack) }</button>
+                                        onclick={cmd.reform(move |_| Command::Send(ClientMsg::EndConsultation { consultation: id }))}>{ tr.t(Text::CallBack) }</button>
                                 }
                             </li>
                         }

@@ -1,7 +1,7 @@
 use crate::call::Command;
 use crate::i18n::{Text, Tr};
 use crate::state::{DeckStatus, Slides};
-use sala_protocol::{QualityTier, SlidePage};
+use sala_protocol::{ClientMsg, QualityTier, SlidePage};
 use yew::prelude::*;
 
 /// The presented deck on the stage: the page as a still image, who presents,
@@ -40,15 +40,15 @@ pub fn slide_stage(
             if is_presenter {
                 <div class="slide-controls">
                     <button type="button" disabled={page == 0} data-testid="slide-prev"
-                        onclick={cmd.reform(move |_| Command::TurnPage(page.saturating_sub(1)))}>
+                        onclick={cmd.reform(move |_| Command::Send(ClientMsg::TurnPage { page: page.saturating_sub(1) }))}>
                         { format!("‹ {}", tr.t(Text::PreviousSlide)) }
                     </button>
                     <button type="button" disabled={page + 1 >= pages} data-testid="slide-next"
-                        onclick={cmd.reform(move |_| Command::TurnPage(page + 1))}>
+                        onclick={cmd.reform(move |_| Command::Send(ClientMsg::TurnPage { page: page + 1 }))}>
                         { format!("{} ›", tr.t(Text::NextSlide)) }
                     </button>
                     <button type="button" class="stop" data-testid="slide-stop"
-                        onclick={cmd.reform(|_| Command::StopPresenting)}>
+                        onclick={cmd.reform(|_| Command::Send(ClientMsg::StopPresenting))}>
                         { tr.t(Text::StopPresenting) }
                     </button>
                 </div>

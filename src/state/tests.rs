@@ -1,5 +1,8 @@
 use super::*;
-use sala_protocol::{DisplayName, MeetingId, MeetingTitle, QualityTier, Role, StreamId};
+use sala_protocol::{
+    DisplayName, LeaveReason, MediaState, MeetingId, MeetingTitle, QualityTier, ResumeToken, Role,
+    ServerMsg, StreamId, Welcome,
+};
 
 fn peer(id: u64, name: &str) -> PeerInfo {
     PeerInfo {
@@ -27,6 +30,15 @@ fn meeting() -> MeetingInfo {
     }
 }
 
+/// A welcome into a room where nothing else is going on.
+fn welcome(me: PeerInfo, peers: Vec<PeerInfo>) -> Welcome {
+    let resume = ResumeToken::from_random([2; 16]);
+    Welcome {
+        peers,
+        ..Welcome::new(me, meeting(), resume, Default::default())
+    }
+}
+
 fn run(actions: Vec<Action>) -> Rc<State> {
     actions
         .into_iter()
@@ -37,19 +49,12 @@ fn run(actions: Vec<Action>) -> Rc<State> {
 fn welcome_then_joins_and_leaves_track_the_roster() {
     let s = run(vec![
         Action::Joining,
-        Action::Welcome {
-            me: peer(3, "Me"),
-            meeting: meeting(),
-            peers: vec![peer(1, "A"), peer(2, "B")],
-            lobby: Vec::new(),
-            lobby_on: false,
-            hands: Vec::new(),
-            chat: Vec::new(),
-            consultation: None,
-            consultations: Vec::new(),
-        },
-        Action::PeerJoined(peer(4, "C")),
-        Action::PeerLeft(PeerId(1)),
+        Action::Welcome(welcome(peer(3, "Me"), vec![peer(1, "A"), peer(2, "B")])),
+        Action::Server(ServerMsg::PeerJoined { peer: peer(4, "C") }),
+        Action::Server(ServerMsg::PeerLeft {
+            peer: PeerId(1),
+            reason: LeaveReason::Left,
+        }),
     ]);
     assert_eq!(s.phase, Phase::InCall);
     assert_eq!(
@@ -62,30 +67,10 @@ fn welcome_then_joins_and_leaves_track_the_roster() {
 #[test]
 fn resumed_welcome_keeps_link_state_of_known_peers_and_drops_gone_ones() {
     let s = run(vec![
-        Action::Welcome {
-            me: peer(3, "Me"),
-            meeting: meeting(),
-            peers: vec![peer(1, "A"), peer(2, "B")],
-            lobby: Vec::new(),
-            lobby_on: false,
-            hands: Vec::new(),
-            chat: Vec::new(),
-            consultation: None,
-            consultations: Vec::new(),
-        },
+        Action::Welcome(welcome(peer(3, "Me"), vec![peer(1, "A"), peer(2, "B")])),
         Action::Link(PeerId(1), Link::Connected),
         Action::Reconnecting,
-        Action::Welcome {
-            me: peer(3, "Me"),
-            meeting: meeting(),
-            peers: vec![peer(1, "A renamed")],
-            lobby: Vec::new(),
-            lobby_on: false,
-            hands: Vec::new(),
-            chat: Vec::new(),
-            consultation: None,
-            consultations: Vec::new(),
-        },
+        Action::Welcome(welcome(peer(3, "Me"), vec![peer(1, "A renamed")])),
     ]);
     assert_eq!(s.phase, Phase::InCall);
     assert_eq!(s.peers.len(), 1);
@@ -102,19 +87,15 @@ fn media_update_without_screen_clears_the_screen_and_updates_flags() {
     let mut sharing = muted.clone();
     sharing.screen = Some(StreamId::try_from("s1".to_owned()).unwrap());
     let s = run(vec![
-        Action::Welcome {
-            me: peer(2, "Me"),
-            meeting: meeting(),
-            peers: vec![peer(1, "A")],
-            lobby: Vec::new(),
-            lobby_on: false,
-            hands: Vec::new(),
-            chat: Vec::new(),
-            consultation: None,
-            consultations: Vec::new(),
-        },
-        Action::PeerMedia(PeerId(1), sharing),
-        Action::PeerMedia(PeerId(1), muted),
+        Action::Welcome(welcome(peer(2, "Me"), vec![peer(1, "A")])),
+        Action::Server(ServerMsg::PeerMedia {
+            peer: PeerId(1),
+            media: sharing,
+        }),
+        Action::Server(ServerMsg::PeerMedia {
+            peer: PeerId(1),
+            media: muted,
+        }),
     ]);
     let a = &s.peers[&PeerId(1)];
     assert!(!a.info.media.mic);
@@ -125,7 +106,10 @@ fn media_update_without_screen_clears_the_screen_and_updates_flags() {
 #[test]
 fn events_for_unknown_peers_are_ignored() {
     let s = run(vec![
-        Action::PeerMedia(PeerId(9), MediaState::default()),
+        Action::Server(ServerMsg::PeerMedia {
+            peer: PeerId(9),
+            media: MediaState::default(),
+        }),
         Action::Link(PeerId(9), Link::Retrying),
     ]);
     assert!(s.peers.is_empty());
@@ -134,17 +118,7 @@ fn events_for_unknown_peers_are_ignored() {
 #[test]
 fn ending_is_final_and_clears_media() {
     let s = run(vec![
-        Action::Welcome {
-            me: peer(2, "Me"),
-            meeting: meeting(),
-            peers: vec![peer(1, "A")],
-            lobby: Vec::new(),
-            lobby_on: false,
-            hands: Vec::new(),
-            chat: Vec::new(),
-            consultation: None,
-            consultations: Vec::new(),
-        },
+        Action::Welcome(welcome(peer(2, "Me"), vec![peer(1, "A")])),
         Action::Ended(CallEnd::Left),
         Action::Reconnecting,
     ]);
@@ -173,20 +147,18 @@ fn knock(id: u64, link: sala_protocol::LinkQuality) -> Knock {
 fn the_lobby_list_follows_knocks_their_updates_and_their_end() {
     use sala_protocol::LinkQuality::{Fair, Unknown};
     let s = run(vec![
-        Action::Welcome {
-            me: peer(1, "Judge"),
-            meeting: meeting(),
-            peers: vec![],
+        Action::Welcome(Welcome {
             lobby: vec![knock(2, Unknown)],
             lobby_on: true,
-            hands: Vec::new(),
-            chat: Vec::new(),
-            consultation: None,
-            consultations: Vec::new(),
-        },
-        Action::Knocking(knock(3, Unknown)),
-        Action::Knocking(knock(2, Fair)),
-        Action::KnockEnded(PeerId(3)),
+            ..welcome(peer(1, "Judge"), vec![])
+        }),
+        Action::Server(ServerMsg::Knocking {
+            knock: knock(3, Unknown),
+        }),
+        Action::Server(ServerMsg::Knocking {
+            knock: knock(2, Fair),
+        }),
+        Action::Server(ServerMsg::KnockEnded { peer: PeerId(3) }),
     ]);
     assert!(s.lobby_on);
     assert_eq!(s.lobby, vec![knock(2, Fair)]);
@@ -195,18 +167,11 @@ fn the_lobby_list_follows_knocks_their_updates_and_their_end() {
 #[test]
 fn sent_back_to_the_lobby_nothing_of_the_room_stays() {
     let s = run(vec![
-        Action::Welcome {
-            me: peer(3, "Witness"),
-            meeting: meeting(),
-            peers: vec![peer(1, "Judge")],
-            lobby: Vec::new(),
+        Action::Welcome(Welcome {
             lobby_on: true,
-            hands: Vec::new(),
-            chat: Vec::new(),
-            consultation: None,
-            consultations: Vec::new(),
-        },
-        Action::RoomLocked(true),
+            ..welcome(peer(3, "Witness"), vec![peer(1, "Judge")])
+        }),
+        Action::Server(ServerMsg::RoomLocked { locked: true }),
         Action::Waiting {
             me: peer(3, "Witness"),
             meeting: meeting(),

@@ -11,11 +11,21 @@
 //! derive, whose `Serialize` always puts the tag first. [`TagFirst`] reads
 //! exactly that shape in one pass and refuses an object whose first key is not
 //! the tag. The server keeps using the derived `Deserialize`, which accepts the
-//! tag anywhere; the tests below check that both agree on every message.
+//! tag anywhere; the tests check that both agree on every message.
+//!
+//! The tag is read as a value of the enum's tag type ([`ServerMsgTag`], …),
+//! and [`Tagged::rest`] matches on it with no wildcard, while the enum's own
+//! `tag()` names a tag for each variant: a new `ServerMsg` variant does not
+//! compile until `ServerMsg::tag` knows it, then not until it is decoded here.
+//! A variant that carries a struct of its own (`Welcome(Welcome)`) is read by
+//! that struct's derived `Deserialize` (a struct needs no buffer); the small
+//! ones by `variant!`, whose field lists the compiler checks.
 
-use crate::{ErrorCode, ServerMsg, Signal};
+use crate::{ErrorCode, ErrorTag, ServerMsg, ServerMsgTag, Signal, SignalTag};
 use serde::de::{
-    self, value::UnitDeserializer, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor,
+    self,
+    value::{MapAccessDeserializer, UnitDeserializer},
+    Deserialize, DeserializeOwned, Deserializer, IgnoredAny, IntoDeserializer, MapAccess, Visitor,
 };
 use std::fmt;
 use std::marker::PhantomData;
@@ -37,8 +47,13 @@ pub trait Tagged: Sized {
     const TAG: &'static str;
     /// What the decoder expects, for error messages.
     const EXPECTING: &'static str;
-    /// Reads the fields after the tag into the variant named `tag`.
-    fn rest<'de, A: MapAccess<'de>>(tag: &str, map: &mut A) -> Result<Self, A::Error>;
+    /// The tag's values, one per variant (an unknown one is refused as it
+    /// is read). `rest` matches on it with no wildcard, and the enum's own
+    /// `tag()` names one for each variant, so a new variant does not
+    /// compile until it is decoded here.
+    type Tag: DeserializeOwned;
+    /// Reads the fields after the tag into the variant tagged `tag`.
+    fn rest<'de, A: MapAccess<'de>>(tag: Self::Tag, map: &mut A) -> Result<Self, A::Error>;
 }
 
 impl<'de, T: Tagged> Deserialize<'de> for TagFirst<T> {
@@ -62,8 +77,11 @@ impl<'de, T: Tagged> Deserialize<'de> for TagFirst<T> {
                         )))
                     }
                 }
+                // Read as a string first, so that a tag of another type is
+                // refused as "invalid type", like the derive does.
                 let tag: String = map.next_value()?;
-                T::rest(&tag, &mut map).map(TagFirst)
+                let tag = T::Tag::deserialize(tag.as_str().into_deserializer())?;
+                T::rest(tag, &mut map).map(TagFirst)
             }
         }
 
@@ -81,6 +99,14 @@ fn required<'de, T: Deserialize<'de>, E: de::Error>(
         Some(value) => Ok(value),
         None => T::deserialize(UnitDeserializer::<E>::new()).map_err(|_| E::missing_field(name)),
     }
+}
+
+/// Reads the rest of an object as a `T`, by `T`'s derived `Deserialize`: the
+/// payload struct of a newtype variant (`ServerMsg::Welcome(Welcome)`), whose
+/// field list is written once, in the struct. (A struct needs no buffer: the
+/// derive's detour is only for the enum's tag.)
+fn payload<'de, T: Deserialize<'de>, A: MapAccess<'de>>(map: &mut A) -> Result<T, A::Error> {
+    T::deserialize(MapAccessDeserializer::new(map))
 }
 
 /// Reads the rest of an object into the struct (or unit) variant
@@ -115,101 +141,43 @@ macro_rules! variant {
 impl Tagged for ServerMsg {
     const TAG: &'static str = "type";
     const EXPECTING: &'static str = "a server message";
+    type Tag = ServerMsgTag;
 
-    fn rest<'de, A: MapAccess<'de>>(tag: &str, map: &mut A) -> Result<Self, A::Error> {
+    fn rest<'de, A: MapAccess<'de>>(tag: ServerMsgTag, map: &mut A) -> Result<Self, A::Error> {
+        use ServerMsgTag as T;
         Ok(match tag {
-            "welcome" => variant!(
-                map,
-                ServerMsg::Welcome {
-                    protocol,
-                    you,
-                    meeting,
-                    peers,
-                    resume,
-                    resumed,
-                    transport,
-                    ice,
-                    presentation,
-                    lobby,
-                    lobby_on,
-                    hands,
-                    chat,
-                    consultation,
-                    consultations,
-                    acked
-                }
-            ),
-            "waiting" => variant!(
-                map,
-                ServerMsg::Waiting {
-                    protocol,
-                    you,
-                    meeting,
-                    resume,
-                    resumed,
-                    acked
-                }
-            ),
-            "knocking" => variant!(map, ServerMsg::Knocking { knock }),
-            "knock_ended" => variant!(map, ServerMsg::KnockEnded { peer }),
-            "lobby_set" => variant!(map, ServerMsg::LobbySet { on }),
-            "peer_hold" => variant!(map, ServerMsg::PeerHold { peer, hold }),
-            "hands" => variant!(map, ServerMsg::Hands { queue }),
-            "chat" => variant!(map, ServerMsg::Chat { message }),
-            "oath_asked" => variant!(map, ServerMsg::OathAsked { peer }),
-            "oath_taken" => variant!(map, ServerMsg::OathTaken { peer, form }),
-            "peer_role" => variant!(map, ServerMsg::PeerRole { peer, role }),
-            "consult_invite" => variant!(map, ServerMsg::ConsultInvite { consultation, from }),
-            "consult_declined" => variant!(map, ServerMsg::ConsultDeclined { consultation, peer }),
-            "consultations" => variant!(map, ServerMsg::Consultations { list }),
-            "ack" => variant!(map, ServerMsg::Ack { seq }),
-            "peer_joined" => variant!(map, ServerMsg::PeerJoined { peer }),
-            "peer_left" => variant!(map, ServerMsg::PeerLeft { peer, reason }),
-            "peer_media" => variant!(map, ServerMsg::PeerMedia { peer, media }),
-            "peer_resumed" => variant!(map, ServerMsg::PeerResumed { peer }),
-            "ice_refresh" => variant!(map, ServerMsg::IceRefresh { ice }),
-            "signal" => variant!(
+            T::Welcome => ServerMsg::Welcome(payload(map)?),
+            T::Waiting => ServerMsg::Waiting(payload(map)?),
+            T::Knocking => variant!(map, ServerMsg::Knocking { knock }),
+            T::KnockEnded => variant!(map, ServerMsg::KnockEnded { peer }),
+            T::LobbySet => variant!(map, ServerMsg::LobbySet { on }),
+            T::PeerHold => variant!(map, ServerMsg::PeerHold { peer, hold }),
+            T::Hands => variant!(map, ServerMsg::Hands { queue }),
+            T::Chat => variant!(map, ServerMsg::Chat { message }),
+            T::OathAsked => variant!(map, ServerMsg::OathAsked { peer }),
+            T::OathTaken => variant!(map, ServerMsg::OathTaken { peer, form }),
+            T::PeerRole => variant!(map, ServerMsg::PeerRole { peer, role }),
+            T::ConsultInvite => variant!(map, ServerMsg::ConsultInvite { consultation, from }),
+            T::ConsultDeclined => variant!(map, ServerMsg::ConsultDeclined { consultation, peer }),
+            T::Consultations => variant!(map, ServerMsg::Consultations { list }),
+            T::Ack => variant!(map, ServerMsg::Ack { seq }),
+            T::PeerJoined => variant!(map, ServerMsg::PeerJoined { peer }),
+            T::PeerLeft => variant!(map, ServerMsg::PeerLeft { peer, reason }),
+            T::PeerMedia => variant!(map, ServerMsg::PeerMedia { peer, media }),
+            T::PeerResumed => variant!(map, ServerMsg::PeerResumed { peer }),
+            T::IceRefresh => variant!(map, ServerMsg::IceRefresh { ice }),
+            T::Signal => variant!(
                 map,
                 ServerMsg::Signal {
                     from,
                     signal: TagFirst
                 }
             ),
-            "pong" => variant!(map, ServerMsg::Pong { nonce }),
-            "presentation" => variant!(map, ServerMsg::Presentation { presentation }),
-            "screen_still" => variant!(map, ServerMsg::ScreenStill { peer, still }),
-            "room_locked" => variant!(map, ServerMsg::RoomLocked { locked }),
-            "error" => variant!(map, ServerMsg::Error { error: TagFirst }),
-            other => {
-                const VARIANTS: &[&str] = &[
-                    "welcome",
-                    "waiting",
-                    "knocking",
-                    "knock_ended",
-                    "lobby_set",
-                    "peer_hold",
-                    "hands",
-                    "chat",
-                    "oath_asked",
-                    "oath_taken",
-                    "peer_role",
-                    "consult_invite",
-                    "consult_declined",
-                    "consultations",
-                    "ack",
-                    "peer_joined",
-                    "peer_left",
-                    "peer_media",
-                    "peer_resumed",
-                    "signal",
-                    "pong",
-                    "presentation",
-                    "screen_still",
-                    "room_locked",
-                    "error",
-                ];
-                return Err(de::Error::unknown_variant(other, VARIANTS));
-            }
+            T::Pong => variant!(map, ServerMsg::Pong { nonce }),
+            T::Presentation => variant!(map, ServerMsg::Presentation { presentation }),
+            T::ScreenStill => variant!(map, ServerMsg::ScreenStill { peer, still }),
+            T::RoomLocked => variant!(map, ServerMsg::RoomLocked { locked }),
+            T::Error => variant!(map, ServerMsg::Error { error: TagFirst }),
         })
     }
 }
@@ -217,11 +185,12 @@ impl Tagged for ServerMsg {
 impl Tagged for Signal {
     const TAG: &'static str = "kind";
     const EXPECTING: &'static str = "a signal";
+    type Tag = SignalTag;
 
-    fn rest<'de, A: MapAccess<'de>>(tag: &str, map: &mut A) -> Result<Self, A::Error> {
+    fn rest<'de, A: MapAccess<'de>>(tag: SignalTag, map: &mut A) -> Result<Self, A::Error> {
         Ok(match tag {
-            "description" => variant!(map, Signal::Description { sdp_type, sdp }),
-            "candidate" => variant!(
+            SignalTag::Description => variant!(map, Signal::Description { sdp_type, sdp }),
+            SignalTag::Candidate => variant!(
                 map,
                 Signal::Candidate {
                     candidate,
@@ -229,12 +198,6 @@ impl Tagged for Signal {
                     sdp_m_line_index
                 }
             ),
-            other => {
-                return Err(de::Error::unknown_variant(
-                    other,
-                    &["description", "candidate"],
-                ))
-            }
         })
     }
 }
@@ -242,78 +205,43 @@ impl Tagged for Signal {
 impl Tagged for ErrorCode {
     const TAG: &'static str = "code";
     const EXPECTING: &'static str = "an error code";
+    type Tag = ErrorTag;
 
-    fn rest<'de, A: MapAccess<'de>>(tag: &str, map: &mut A) -> Result<Self, A::Error> {
+    fn rest<'de, A: MapAccess<'de>>(tag: ErrorTag, map: &mut A) -> Result<Self, A::Error> {
+        use ErrorCode as E;
+        use ErrorTag as T;
         Ok(match tag {
-            "unknown_meeting" => variant!(map, ErrorCode::UnknownMeeting {}),
-            "unsupported_protocol" => {
-                variant!(map, ErrorCode::UnsupportedProtocol { client, server })
-            }
-            "malformed" => variant!(map, ErrorCode::Malformed {}),
-            "too_large" => variant!(map, ErrorCode::TooLarge { limit }),
-            "not_joined" => variant!(map, ErrorCode::NotJoined {}),
-            "already_joined" => variant!(map, ErrorCode::AlreadyJoined {}),
-            "unknown_peer" => variant!(map, ErrorCode::UnknownPeer {}),
-            "meeting_full" => variant!(map, ErrorCode::MeetingFull {}),
-            "resume_expired" => variant!(map, ErrorCode::ResumeExpired {}),
-            "bad_host_key" => variant!(map, ErrorCode::BadHostKey {}),
-            "rate_limited" => variant!(map, ErrorCode::RateLimited {}),
-            "shutting_down" => variant!(map, ErrorCode::ShuttingDown {}),
-            "session_replaced" => variant!(map, ErrorCode::SessionReplaced {}),
-            "unknown_deck" => variant!(map, ErrorCode::UnknownDeck {}),
-            "no_such_page" => variant!(map, ErrorCode::NoSuchPage {}),
-            "not_presenter" => variant!(map, ErrorCode::NotPresenter {}),
-            "not_sharing" => variant!(map, ErrorCode::NotSharing {}),
-            "invite_refused" => variant!(map, ErrorCode::InviteRefused { reason }),
-            "not_allowed" => variant!(map, ErrorCode::NotAllowed {}),
-            "removed" => variant!(map, ErrorCode::Removed {}),
-            "meeting_ended" => variant!(map, ErrorCode::MeetingEnded {}),
-            "room_locked" => variant!(map, ErrorCode::RoomLocked {}),
-            "denied" => variant!(map, ErrorCode::Denied {}),
-            "room_full" => variant!(map, ErrorCode::RoomFull {}),
-            "not_waiting" => variant!(map, ErrorCode::NotWaiting {}),
-            "hearing_lobby" => variant!(map, ErrorCode::HearingLobby {}),
-            "no_such_consultation" => variant!(map, ErrorCode::NoSuchConsultation {}),
-            "in_consultation" => variant!(map, ErrorCode::InConsultation {}),
-            "out_of_sequence" => variant!(map, ErrorCode::OutOfSequence { expected }),
-            "record_unavailable" => variant!(map, ErrorCode::RecordUnavailable {}),
-            "slow_down" => variant!(map, ErrorCode::SlowDown {}),
-            other => {
-                const VARIANTS: &[&str] = &[
-                    "unknown_meeting",
-                    "unsupported_protocol",
-                    "malformed",
-                    "too_large",
-                    "not_joined",
-                    "already_joined",
-                    "unknown_peer",
-                    "meeting_full",
-                    "resume_expired",
-                    "bad_host_key",
-                    "rate_limited",
-                    "shutting_down",
-                    "session_replaced",
-                    "unknown_deck",
-                    "no_such_page",
-                    "not_presenter",
-                    "not_sharing",
-                    "invite_refused",
-                    "not_allowed",
-                    "removed",
-                    "meeting_ended",
-                    "room_locked",
-                    "denied",
-                    "room_full",
-                    "not_waiting",
-                    "hearing_lobby",
-                    "no_such_consultation",
-                    "in_consultation",
-                    "out_of_sequence",
-                    "record_unavailable",
-                    "slow_down",
-                ];
-                return Err(de::Error::unknown_variant(other, VARIANTS));
-            }
+            T::UnknownMeeting => variant!(map, E::UnknownMeeting {}),
+            T::UnsupportedProtocol => variant!(map, E::UnsupportedProtocol { client, server }),
+            T::Malformed => variant!(map, E::Malformed {}),
+            T::TooLarge => variant!(map, E::TooLarge { limit }),
+            T::NotJoined => variant!(map, E::NotJoined {}),
+            T::AlreadyJoined => variant!(map, E::AlreadyJoined {}),
+            T::UnknownPeer => variant!(map, E::UnknownPeer {}),
+            T::MeetingFull => variant!(map, E::MeetingFull {}),
+            T::ResumeExpired => variant!(map, E::ResumeExpired {}),
+            T::BadHostKey => variant!(map, E::BadHostKey {}),
+            T::RateLimited => variant!(map, E::RateLimited {}),
+            T::ShuttingDown => variant!(map, E::ShuttingDown {}),
+            T::SessionReplaced => variant!(map, E::SessionReplaced {}),
+            T::UnknownDeck => variant!(map, E::UnknownDeck {}),
+            T::NoSuchPage => variant!(map, E::NoSuchPage {}),
+            T::NotPresenter => variant!(map, E::NotPresenter {}),
+            T::NotSharing => variant!(map, E::NotSharing {}),
+            T::InviteRefused => variant!(map, E::InviteRefused { reason }),
+            T::NotAllowed => variant!(map, E::NotAllowed {}),
+            T::Removed => variant!(map, E::Removed {}),
+            T::MeetingEnded => variant!(map, E::MeetingEnded {}),
+            T::RoomLocked => variant!(map, E::RoomLocked {}),
+            T::Denied => variant!(map, E::Denied {}),
+            T::RoomFull => variant!(map, E::RoomFull {}),
+            T::NotWaiting => variant!(map, E::NotWaiting {}),
+            T::HearingLobby => variant!(map, E::HearingLobby {}),
+            T::NoSuchConsultation => variant!(map, E::NoSuchConsultation {}),
+            T::InConsultation => variant!(map, E::InConsultation {}),
+            T::OutOfSequence => variant!(map, E::OutOfSequence { expected }),
+            T::RecordUnavailable => variant!(map, E::RecordUnavailable {}),
+            T::SlowDown => variant!(map, E::SlowDown {}),
         })
     }
 }

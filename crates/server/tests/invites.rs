@@ -9,8 +9,8 @@ use axum::http::{header, Request, StatusCode};
 use futures_util::{SinkExt, StreamExt};
 use sala_protocol::{
     ClientMsg, CreateInvite, DisplayName, ErrorCode, HolderKey, HostKey, InviteCreated, InviteId,
-    InviteInfo, InviteRefusal, InviteToken, MediaState, MeetingId, PeerInfo, Role, ServerMsg,
-    PROTOCOL_VERSION,
+    InviteInfo, InviteRefusal, InviteToken, Join, MediaState, MeetingId, PeerInfo, Role, ServerMsg,
+    Welcome, PROTOCOL_VERSION,
 };
 use sala_record::Event;
 use sala_server::app;
@@ -115,7 +115,7 @@ impl Server {
         let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", self.addr))
             .await
             .unwrap();
-        let join = ClientMsg::Join {
+        let join = ClientMsg::Join(Join {
             protocol: PROTOCOL_VERSION,
             meeting: self.meeting.clone(),
             name: DisplayName::parse("Chan Sophea").unwrap(),
@@ -124,13 +124,13 @@ impl Server {
             resume: None,
             invite,
             holder,
-        };
+        });
         ws.send(Message::text(serde_json::to_string(&join).unwrap()))
             .await
             .unwrap();
         loop {
             match next_msg(&mut ws).await {
-                ServerMsg::Welcome { you, .. } => return Ok((ws, you)),
+                ServerMsg::Welcome(Welcome { you, .. }) => return Ok((ws, you)),
                 ServerMsg::Error { error } => {
                     expect_close(&mut ws, error).await;
                     return Err(error);
@@ -331,7 +331,7 @@ async fn an_unknown_meeting_gets_the_same_answer_with_or_without_an_invitation()
     let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", s.addr))
         .await
         .unwrap();
-    let join = ClientMsg::Join {
+    let join = ClientMsg::Join(Join {
         protocol: PROTOCOL_VERSION,
         meeting: MeetingId::from_random([77; 16]),
         name: DisplayName::parse("Someone").unwrap(),
@@ -340,7 +340,7 @@ async fn an_unknown_meeting_gets_the_same_answer_with_or_without_an_invitation()
         resume: None,
         invite: Some(witness.token),
         holder: None,
-    };
+    });
     ws.send(Message::text(serde_json::to_string(&join).unwrap()))
         .await
         .unwrap();

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use sala_protocol::{
-    ChatText, ClientMsg, DisplayName, HostKey, MediaState, MeetingId, MeetingInfo, MeetingTitle,
-    PeerId, Role, ServerMsg, PROTOCOL_VERSION,
+    ChatText, ClientMsg, DisplayName, HostKey, Join, MediaState, MeetingId, MeetingInfo,
+    MeetingTitle, PeerId, Role, ServerMsg, Welcome, PROTOCOL_VERSION,
 };
 use sala_record::{Break, Event, Problem};
 use sala_server::record::Report;
@@ -197,7 +197,7 @@ async fn join_until_gone(
         else {
             return;
         };
-        let join = ClientMsg::Join {
+        let join = ClientMsg::Join(Join {
             protocol: PROTOCOL_VERSION,
             meeting: meeting.clone(),
             name: DisplayName::parse(&format!("Burst {i}")).unwrap(),
@@ -206,7 +206,7 @@ async fn join_until_gone(
             resume: None,
             invite: None,
             holder: None,
-        };
+        });
         if ws
             .send(Message::text(serde_json::to_string(&join).unwrap()))
             .await
@@ -217,7 +217,9 @@ async fn join_until_gone(
         let welcomed = loop {
             match tokio::time::timeout(Duration::from_secs(5), ws.next()).await {
                 Ok(Some(Ok(Message::Text(t)))) => {
-                    if let Ok(ServerMsg::Welcome { you, .. }) = serde_json::from_str(t.as_str()) {
+                    if let Ok(ServerMsg::Welcome(Welcome { you, .. })) =
+                        serde_json::from_str(t.as_str())
+                    {
                         acked.lock().unwrap().push(you.id);
                         more.notify_one();
                         break true;
@@ -384,7 +386,7 @@ async fn a_message_sent_again_after_a_restart_is_recognised_not_recorded_twice()
     let (mut server, addr) = start(dir.path());
     let mut ws = connect(addr.parse().unwrap()).await;
     send(&mut ws, &join_msg(&meeting, "Counsel", None, None)).await;
-    let ServerMsg::Welcome { you, resume, .. } = recv(&mut ws).await else {
+    let ServerMsg::Welcome(Welcome { you, resume, .. }) = recv(&mut ws).await else {
         panic!("expected a Welcome");
     };
     let objection = ClientMsg::Reliable {
@@ -403,9 +405,9 @@ async fn a_message_sent_again_after_a_restart_is_recognised_not_recorded_twice()
     let (_server, addr) = start(dir.path());
     let mut ws = connect(addr.parse().unwrap()).await;
     send(&mut ws, &join_msg(&meeting, "Counsel", None, Some(resume))).await;
-    let ServerMsg::Welcome {
+    let ServerMsg::Welcome(Welcome {
         you: back, acked, ..
-    } = recv(&mut ws).await
+    }) = recv(&mut ws).await
     else {
         panic!("expected a Welcome");
     };

@@ -2,7 +2,7 @@
 //! is not acknowledged, nobody hears of it, and the room stops rather than
 //! go on in a state the record does not show.
 
-use sala_protocol::{ChatText, ClientMsg, ErrorCode, ServerMsg};
+use sala_protocol::{ChatText, ClientMsg, ErrorCode, ServerMsg, Welcome};
 
 mod support;
 
@@ -54,7 +54,7 @@ async fn a_refused_record_entry_is_neither_acknowledged_nor_announced() {
             other => break other,
         }
     };
-    let ServerMsg::Welcome { chat, .. } = welcome else {
+    let ServerMsg::Welcome(Welcome { chat, .. }) = welcome else {
         panic!("expected a Welcome, got {welcome:?}");
     };
     assert!(

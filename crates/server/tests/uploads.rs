@@ -6,6 +6,7 @@ use axum::body::{to_bytes, Body};
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use sala_protocol::{
     ApiError, ApiErrorCode, ClientMsg, MeetingId, MeetingKind, ResumeToken, Role, ServerMsg,
+    Waiting,
 };
 use sala_server::app;
 use tower::ServiceExt;
@@ -251,10 +252,10 @@ async fn someone_waiting_in_the_lobby_may_not_upload() {
     let (hearing, key) = add_meeting_of_kind(s.state.db(), 3, MeetingKind::Hearing).await;
     let mut judge = connect(s.addr).await;
     send(&mut judge, &join_msg(&hearing, "Judge", Some(key), None)).await;
-    assert!(matches!(recv(&mut judge).await, ServerMsg::Welcome { .. }));
+    assert!(matches!(recv(&mut judge).await, ServerMsg::Welcome(_)));
     let mut knocker = connect(s.addr).await;
     send(&mut knocker, &join_msg(&hearing, "Knocker", None, None)).await;
-    let ServerMsg::Waiting { resume, .. } = recv(&mut knocker).await else {
+    let ServerMsg::Waiting(Waiting { resume, .. }) = recv(&mut knocker).await else {
         panic!("the guest waits in the hearing's lobby");
     };
     for kind in ["decks", "stills"] {

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use sala_protocol::{
-    ClientMsg, CreateMeeting, DisplayName, MediaState, MeetingCreated, MeetingId, MeetingKind,
-    MeetingTitle, PeerId, ServerMsg, PROTOCOL_VERSION,
+    ClientMsg, CreateMeeting, DisplayName, Join, MediaState, MeetingCreated, MeetingId,
+    MeetingKind, MeetingTitle, PeerId, ServerMsg, Welcome, PROTOCOL_VERSION,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
@@ -92,7 +92,7 @@ pub async fn join(
     meeting: &MeetingId,
     name: &str,
 ) -> Result<(PeerId, Vec<PeerId>), BoxError> {
-    let join = ClientMsg::Join {
+    let join = ClientMsg::Join(Join {
         protocol: PROTOCOL_VERSION,
         meeting: meeting.clone(),
         name: DisplayName::parse(name).map_err(|e| format!("{e:?}"))?,
@@ -101,12 +101,12 @@ pub async fn join(
         resume: None,
         invite: None,
         holder: None,
-    };
+    });
     send(ws, &join).await?;
     tokio::time::timeout(JOIN_WAIT, async {
         loop {
             match recv(ws).await? {
-                Some(ServerMsg::Welcome { you, peers, .. }) => {
+                Some(ServerMsg::Welcome(Welcome { you, peers, .. })) => {
                     return Ok((you.id, peers.into_iter().map(|p| p.id).collect()))
                 }
                 Some(ServerMsg::Error { error }) => {

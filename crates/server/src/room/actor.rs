@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use sala_protocol::{
     ClientMsg, DeckId, DisplayName, ErrorCode, HostKey, MediaState, MeetingId, PeerId, ResumeToken,
-    ServerMsg,
+    ServerMsg, Waiting, Welcome,
 };
 use tokio::sync::{mpsc, oneshot};
 use tracing::{debug, error, info, warn};
@@ -281,8 +281,8 @@ impl Actor {
                             ServerMsg::Ack { .. } => cause = None,
                             // Every session token handed out is kept: someone
                             // dropped by a restart comes back as themselves.
-                            ServerMsg::Welcome { you, resume, .. }
-                            | ServerMsg::Waiting { you, resume, .. } => {
+                            ServerMsg::Welcome(Welcome { you, resume, .. })
+                            | ServerMsg::Waiting(Waiting { you, resume, .. }) => {
                                 let session = Session::of(resume);
                                 let kept =
                                     self.db.keep_session(self.meeting.clone(), you.id, session);

@@ -355,7 +355,7 @@ impl Room {
             return self.error(conn, ErrorCode::SlowDown);
         }
         match msg {
-            ClientMsg::Join { .. } => self.error(conn, ErrorCode::AlreadyJoined),
+            ClientMsg::Join(_) => self.error(conn, ErrorCode::AlreadyJoined),
             ClientMsg::Signal { to, signal } => self.relay(conn, from, to, signal),
             ClientMsg::Media { media } => self.set_media(now, from, media),
             ClientMsg::Ping { nonce, .. } => self.send(conn, ServerMsg::Pong { nonce }),

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use sala_protocol::{
     ClientMsg, DeckId, DisplayName, ErrorCode, Hold, HolderKey, HostKey, IceConfig, IceServer,
     InviteId, LeaveReason, MediaState, MeetingId, MeetingInfo, MeetingKind, MeetingTitle, PeerId,
-    PeerInfo, ResumeToken, Role, SdpType, ServerMsg, Signal, Transport, MESH_CAPACITY,
+    PeerInfo, ResumeToken, Role, SdpType, ServerMsg, Signal, Waiting, Welcome, MESH_CAPACITY,
     PROTOCOL_VERSION,
 };
 use sala_record::Event;
@@ -126,27 +126,19 @@ fn send(c: u64, msg: ServerMsg) -> Output {
 fn welcome(c: u64, you: PeerInfo, peers: Vec<PeerInfo>, tok: u8, resumed: bool) -> Output {
     send(
         c,
-        ServerMsg::Welcome {
-            protocol: PROTOCOL_VERSION,
-            you,
-            meeting: meeting(),
+        ServerMsg::Welcome(Welcome {
             peers,
-            resume: token(tok),
             resumed,
-            transport: Transport::Mesh,
-            ice: Box::new(IceConfig {
-                servers: stun(),
-                policy: Default::default(),
-            }),
-            presentation: None,
-            lobby: Vec::new(),
-            lobby_on: false,
-            hands: Vec::new(),
-            chat: Vec::new(),
-            consultation: None,
-            consultations: Vec::new(),
-            acked: 0,
-        },
+            ..Welcome::new(
+                you,
+                meeting(),
+                token(tok),
+                IceConfig {
+                    servers: stun(),
+                    policy: Default::default(),
+                },
+            )
+        }),
     )
 }
 /// The participation events the tables expect in the record.
@@ -739,7 +731,7 @@ fn scenarios() {
                     let mut out = joined(1, 1);
                     out[0] = witness_record(1, EventKind::Joined);
                     let Output::Send {
-                        msg: ServerMsg::Welcome { you, .. },
+                        msg: ServerMsg::Welcome(Welcome { you, .. }),
                         ..
                     } = &mut out[1]
                     else {
@@ -872,7 +864,7 @@ fn capacity_counts_listed_peers() {
         .filter_map(|o| match o {
             Output::Send {
                 conn: ConnId(51),
-                msg: ServerMsg::Welcome { you, .. },
+                msg: ServerMsg::Welcome(Welcome { you, .. }),
             } => Some(you.id),
             _ => None,
         })
@@ -1044,7 +1036,7 @@ fn presenting_scenarios() {
                 In(3, present(2, 2), vec![shown(2, 2), send(1, showing(2, 2)), send(2, showing(2, 2))]),
                 In(4, guest(3, 3), {
                     let mut out = joined(3, 3);
-                    if let Output::Send { msg: ServerMsg::Welcome { presentation, .. }, .. } = &mut out[3] {
+                    if let Output::Send { msg: ServerMsg::Welcome(Welcome { presentation, .. }), .. } = &mut out[3] {
                         *presentation = Some(sala_protocol::Presentation { presenter: PeerId(2), deck: deck(), pages: 5, page: 2 });
                     }
                     out
@@ -1076,7 +1068,7 @@ fn presenting_scenarios() {
                 In(3, msg(1, ClientMsg::ScreenStill { still: still() }), vec![send(2, ServerMsg::ScreenStill { peer: PeerId(1), still: still() })]),
                 In(4, guest(3, 3), {
                     let mut out = joined(3, 3);
-                    let Output::Send { msg: ServerMsg::Welcome { peers, .. }, .. } = &mut out[3] else {
+                    let Output::Send { msg: ServerMsg::Welcome(Welcome { peers, .. }), .. } = &mut out[3] else {
                         panic!("joined(3, 3) is record, 2 × PeerJoined, Welcome");
                     };
                     peers[0].media = sharing();

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use sala_protocol::{
-    ClientMsg, DisplayName, ErrorCode, HostKey, MediaState, MeetingId, PeerInfo, ResumeToken,
-    ServerMsg, PROTOCOL_VERSION,
+    ClientMsg, DisplayName, ErrorCode, HostKey, Join, MediaState, MeetingId, PeerInfo, ResumeToken,
+    ServerMsg, Welcome, PROTOCOL_VERSION,
 };
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -35,7 +35,7 @@ pub fn join_msg(
     host_key: Option<HostKey>,
     resume: Option<ResumeToken>,
 ) -> ClientMsg {
-    ClientMsg::Join {
+    ClientMsg::Join(Join {
         protocol: PROTOCOL_VERSION,
         meeting: meeting.clone(),
         name: DisplayName::parse(name).unwrap(),
@@ -44,7 +44,7 @@ pub fn join_msg(
         resume,
         invite: None,
         holder: None,
-    }
+    })
 }
 
 pub async fn send(ws: &mut Ws, msg: &ClientMsg) {
@@ -107,14 +107,14 @@ pub async fn join(
 
 pub async fn welcome(mut ws: Ws) -> Joined {
     match recv(&mut ws).await {
-        ServerMsg::Welcome {
+        ServerMsg::Welcome(Welcome {
             you,
             peers,
             resume,
             resumed,
             protocol,
             ..
-        } => {
+        }) => {
             assert_eq!(protocol, PROTOCOL_VERSION);
             Joined {
                 ws,

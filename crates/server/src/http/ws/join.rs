@@ -20,36 +20,29 @@ impl Receiver {
     /// A message before the socket joined: a `Join`, or refused. `Some`
     /// ends the socket.
     pub(super) async fn join(&mut self, msg: ClientMsg) -> Option<RecvEnd> {
-        let ClientMsg::Join {
-            protocol,
-            meeting,
-            name,
-            media,
-            host_key,
-            resume,
-            invite,
-            holder,
-        } = msg
-        else {
+        let ClientMsg::Join(join) = msg else {
             self.reply(ErrorCode::NotJoined).await;
             return None;
         };
-        if protocol != PROTOCOL_VERSION {
+        if join.protocol != PROTOCOL_VERSION {
             let unsupported = ErrorCode::UnsupportedProtocol {
-                client: protocol,
+                client: join.protocol,
                 server: PROTOCOL_VERSION,
             };
             return Some(self.fail(unsupported).await);
         }
-        let browser = holder.as_ref().map(Holder::of);
-        if let Some(key) = &host_key {
-            if let Err(end) = self.check_host_key(&meeting, &name, key).await {
+        let browser = join.holder.as_ref().map(Holder::of);
+        if let Some(key) = &join.host_key {
+            if let Err(end) = self.check_host_key(&join.meeting, &join.name, key).await {
                 return Some(end);
             }
         }
-        let invited = match invite {
+        let invited = match join.invite {
             None => None,
-            Some(token) => match self.admit(&meeting, &name, &token, holder).await {
+            Some(token) => match self
+                .admit(&join.meeting, &join.name, &token, join.holder)
+                .await
+            {
                 Ok(invited) => Some(invited),
                 Err(end) => return Some(end),
             },
@@ -60,13 +53,14 @@ impl Receiver {
         let req = JoinRequest {
             conn: self.conn,
             tx,
-            name,
-            media,
-            host_key,
-            resume,
+            name: join.name,
+            media: join.media,
+            host_key: join.host_key,
+            resume: join.resume,
             invited,
             holder: browser,
         };
+        let meeting = join.meeting;
         match self.state.rooms().join(meeting.clone(), req).await {
             Ok(room) => {
                 debug!(meeting = %meeting, "join handed to room");

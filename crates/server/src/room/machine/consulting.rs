@@ -26,7 +26,7 @@ pub(super) struct Invite {
 pub(super) fn allowed(msg: &ClientMsg) -> bool {
     matches!(
         msg,
-        ClientMsg::Join { .. }
+        ClientMsg::Join(_)
             | ClientMsg::Signal { .. }
             | ClientMsg::Media { .. }
             | ClientMsg::Ping { .. }

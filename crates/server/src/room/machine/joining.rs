@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use sala_protocol::{
     ErrorCode, Hold, InviteRefusal, LinkQuality, MediaState, PeerId, PeerInfo, ResumeToken, Role,
-    ServerMsg, Transport, MESH_CAPACITY, PROTOCOL_VERSION,
+    ServerMsg, Transport, Waiting, Welcome, MESH_CAPACITY, PROTOCOL_VERSION,
 };
 use sala_record::Event;
 
@@ -222,14 +222,14 @@ impl Room {
     pub(super) fn welcome(&mut self, conn: ConnId, id: PeerId, resumed: bool) {
         let peer = &self.peers[&id];
         if matches!(peer.place, Place::Lobby { .. }) {
-            let msg = ServerMsg::Waiting {
+            let msg = ServerMsg::Waiting(Waiting {
                 protocol: PROTOCOL_VERSION,
                 you: peer.info.clone(),
                 meeting: self.meeting.clone(),
                 resume: peer.token.clone(),
                 resumed,
                 acked: peer.acked,
-            };
+            });
             return self.send(conn, msg);
         }
         // In a private consultation: only the others in it, none of the room.
@@ -238,7 +238,7 @@ impl Room {
             _ => None,
         };
         let in_room = consultation.is_none();
-        let msg = ServerMsg::Welcome {
+        let msg = ServerMsg::Welcome(Welcome {
             protocol: PROTOCOL_VERSION,
             you: peer.seen(),
             meeting: self.meeting.clone(),
@@ -276,7 +276,7 @@ impl Room {
                 Vec::new()
             },
             acked: peer.acked,
-        };
+        });
         self.send(conn, msg);
         self.send_stills(conn, id);
         if self.locked && in_room {

@@ -88,7 +88,7 @@ impl Room {
                 self.close(conn, None);
                 self.remove(now, from, LeaveReason::Left);
             }
-            ClientMsg::Join { .. } => self.error(conn, ErrorCode::AlreadyJoined),
+            ClientMsg::Join(_) => self.error(conn, ErrorCode::AlreadyJoined),
             _ => self.error(conn, ErrorCode::NotAllowed),
         }
     }

@@ -54,7 +54,7 @@ pub(super) fn writes_record(msg: &ClientMsg) -> bool {
         | ClientMsg::SetLobby { .. }
         | ClientMsg::SetRole { .. } => true,
         // Media is coalesced, not refused; leaving is always recorded.
-        ClientMsg::Join { .. }
+        ClientMsg::Join(_)
         | ClientMsg::Signal { .. }
         | ClientMsg::Media { .. }
         | ClientMsg::Ping { .. }

@@ -38,7 +38,7 @@ async fn join(
     };
     let room = rooms.join(meeting.clone(), req).await.expect("room");
     match next(&rx).await {
-        ServerMsg::Welcome { .. } => {}
+        ServerMsg::Welcome(_) => {}
         other => panic!("{name} got {other:?}, not a welcome"),
     }
     Socket {

@@ -72,7 +72,7 @@ fn consult(c: u64, with: u64) -> Input {
 fn welcome_out(c: u64, you: PeerInfo, peers: Vec<PeerInfo>) -> Output {
     let mut out = welcome(c, you, peers, c as u8, false);
     if let Output::Send {
-        msg: ServerMsg::Welcome { consultation, .. },
+        msg: ServerMsg::Welcome(Welcome { consultation, .. }),
         ..
     } = &mut out
     {
@@ -84,7 +84,7 @@ fn welcome_out(c: u64, you: PeerInfo, peers: Vec<PeerInfo>) -> Output {
 fn welcome_back(c: u64, you: PeerInfo, peers: Vec<PeerInfo>, out: Vec<Consultation>) -> Output {
     let mut msg = welcome(c, you, peers, c as u8, false);
     if let Output::Send {
-        msg: ServerMsg::Welcome { consultations, .. },
+        msg: ServerMsg::Welcome(Welcome { consultations, .. }),
         ..
     } = &mut msg
     {

@@ -226,7 +226,7 @@ fn holds_and_hands() {
                 In(2, guest(3, 3), {
                     let mut out = joined_after_host(3, 3);
                     if let Some(Output::Send {
-                        msg: ServerMsg::Welcome { chat, .. },
+                        msg: ServerMsg::Welcome(Welcome { chat, .. }),
                         ..
                     }) = out.last_mut()
                     {

@@ -201,7 +201,7 @@ fn the_uninvited_cannot_fill_the_lobby_against_the_invited() {
                     ..
                 }),
                 Output::Send {
-                    msg: ServerMsg::Waiting { .. },
+                    msg: ServerMsg::Waiting(_),
                     ..
                 },
             ]

@@ -33,7 +33,7 @@ fn ice_sent(outputs: &[Output], to: u64) -> Option<IceConfig> {
     outputs.iter().find_map(|o| match o {
         Output::Send {
             conn,
-            msg: ServerMsg::Welcome { ice, .. },
+            msg: ServerMsg::Welcome(Welcome { ice, .. }),
         } if *conn == ConnId(to) => Some((**ice).clone()),
         Output::Send {
             conn,

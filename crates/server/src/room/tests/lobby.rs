@@ -24,12 +24,12 @@ fn welcome_on(c: u64, you: PeerInfo, peers: Vec<PeerInfo>, tok: u8, lobby: Vec<K
     let mut out = welcome(c, you, peers, tok, false);
     if let Output::Send {
         msg:
-            ServerMsg::Welcome {
+            ServerMsg::Welcome(Welcome {
                 lobby: l,
                 lobby_on,
                 meeting,
                 ..
-            },
+            }),
         ..
     } = &mut out
     {
@@ -49,14 +49,14 @@ pub(super) fn waiting(
 ) -> Output {
     send(
         c,
-        ServerMsg::Waiting {
+        ServerMsg::Waiting(Waiting {
             protocol: PROTOCOL_VERSION,
             you,
             meeting,
             resume: token(tok),
             resumed,
             acked: 0,
-        },
+        }),
     )
 }
 
@@ -508,7 +508,7 @@ fn lobby_scenarios() {
                     ) else {
                         unreachable!()
                     };
-                    if let ServerMsg::Welcome { resumed, .. } = &mut w {
+                    if let ServerMsg::Welcome(Welcome { resumed, .. }) = &mut w {
                         *resumed = true;
                     }
                     vec![

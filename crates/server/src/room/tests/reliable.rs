@@ -78,7 +78,7 @@ fn numbered_messages_are_done_once_and_acknowledged_after_their_record() {
                     true,
                 );
                 if let Output::Send {
-                    msg: ServerMsg::Welcome { acked, chat, .. },
+                    msg: ServerMsg::Welcome(Welcome { acked, chat, .. }),
                     ..
                 } = &mut welcome
                 {
@@ -225,7 +225,7 @@ fn someone_dropped_by_a_restart_comes_back_as_themselves() {
     ));
     assert_eq!(out[1], record(2, Role::Participant, EventKind::Joined));
     let Output::Send {
-        msg: ServerMsg::Welcome { you, acked, .. },
+        msg: ServerMsg::Welcome(Welcome { you, acked, .. }),
         ..
     } = &out[2]
     else {
@@ -249,7 +249,7 @@ fn someone_dropped_by_a_restart_comes_back_as_themselves() {
         .iter()
         .filter_map(|o| match o {
             Output::Send {
-                msg: ServerMsg::Welcome { you, .. },
+                msg: ServerMsg::Welcome(Welcome { you, .. }),
                 ..
             } => Some(you.id),
             _ => None,
