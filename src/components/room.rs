@@ -12,7 +12,7 @@ use crate::components::slide_stage::{slide_stage, still};
 use crate::components::tile::Tile;
 use crate::i18n::{use_tr, Text};
 use crate::state::{DataSaver, Link, Phase, Quality, State, Upload};
-use sala_protocol::{HostKey, MeetingKind, QualityTier, Role};
+use sala_protocol::{policy, HostKey, MeetingKind, QualityTier, Role};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -112,7 +112,7 @@ pub fn Room(props: &RoomProps) -> Html {
             _ => html! {},
         },
         Some(Panel::Chat) => html! {
-            <ChatPanel messages={s.chat.clone()} me={me.id} read_only={me.role == Role::Observer}
+            <ChatPanel messages={s.chat.clone()} me={me.id} read_only={!policy::may_chat(me.role)}
                 on_command={props.on_command.clone()} />
         },
         None => html! {},
