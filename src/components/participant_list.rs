@@ -62,7 +62,7 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
         let excusable = !me && policy::may_excuse(mine, p.role);
         // The gallery is held for good: no held tag; its toggle lets it
         // take part again.
-        let watching = p.role == Role::Observer;
+        let watching = policy::watches_only(p.role);
         let holdable = !me && policy::may_hold(mine, p.role);
         let gallery_to = if watching {
             Role::Participant

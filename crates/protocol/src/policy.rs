@@ -10,11 +10,18 @@
 
 use crate::Role;
 
+/// The public gallery watches and listens only: nothing of it is captured
+/// or shown, its microphone and camera are held from the start and for
+/// good, and it shares no screen.
+pub fn watches_only(role: Role) -> bool {
+    role == Role::Observer
+}
+
 /// Counsel, a party, a witness or an interpreter may consult privately;
 /// those who run the meeting and the public gallery may not (asker and
 /// asked alike).
 pub fn may_consult(role: Role) -> bool {
-    !role.moderates() && role != Role::Observer
+    !role.moderates() && !watches_only(role)
 }
 
 /// A moderator may remove anyone but a host; only a host removes a host.
@@ -25,7 +32,7 @@ pub fn may_remove(by: Role, target: Role) -> bool {
 /// A moderator may hold the microphone and camera of anyone who does not
 /// moderate, except the public gallery, which is held for good already.
 pub fn may_hold(by: Role, target: Role) -> bool {
-    by.moderates() && !target.moderates() && target != Role::Observer
+    by.moderates() && !target.moderates() && !watches_only(target)
 }
 
 /// A moderator may send anyone who does not moderate back to the lobby.
@@ -41,12 +48,12 @@ pub fn may_set_role(by: Role, target: Role, to: Role) -> bool {
 /// Anyone but the public gallery may present slides or a screen (when in
 /// the room).
 pub fn may_present(role: Role) -> bool {
-    role != Role::Observer
+    !watches_only(role)
 }
 
 /// Anyone but the public gallery may chat.
 pub fn may_chat(role: Role) -> bool {
-    role != Role::Observer
+    !watches_only(role)
 }
 
 /// While the lobby is on, everyone but those who run the meeting waits

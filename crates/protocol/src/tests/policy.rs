@@ -10,6 +10,7 @@ type RoleRule = fn(Role) -> bool;
 
 /// Each line: the rule's name, then one mark per role in `Role::ALL`.
 const ONE_ROLE: &[(&str, RoleRule, &str)] = &[
+    ("watches_only", watches_only, ".....x"),
     ("may_consult", may_consult, "..xxx."),
     ("may_present", may_present, "xxxxx."),
     ("may_chat", may_chat, "xxxxx."),

@@ -58,7 +58,7 @@ impl Peer {
             Place::Room | Place::Lobby { .. } => media.held(self.info.hold),
             Place::Consultation(_) => media,
         };
-        if !policy::may_present(self.info.role) {
+        if policy::watches_only(self.info.role) {
             media.screen = None;
         }
         media

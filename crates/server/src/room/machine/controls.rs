@@ -125,13 +125,15 @@ impl Room {
         peer.info.role = role;
         let name = peer.info.name.clone();
         let attached = peer.link.conn();
-        let hold = match role {
-            Role::Observer => Hold {
+        let hold = if policy::watches_only(role) {
+            Hold {
                 mic: true,
                 camera: true,
-            },
-            _ if role.moderates() || from == Role::Observer => Hold::default(),
-            _ => peer.info.hold,
+            }
+        } else if role.moderates() || policy::watches_only(from) {
+            Hold::default()
+        } else {
+            peer.info.hold
         };
         let held = peer.info.hold;
         self.record(Event::RoleChanged {
@@ -145,7 +147,7 @@ impl Room {
         if hold != held {
             self.set_hold(target, hold);
         }
-        if role == Role::Observer {
+        if policy::watches_only(role) {
             // The gallery shares nothing: its screen and its slides stop.
             if let Some(peer) = self.peers.get(&target) {
                 let (media, name) = (peer.info.media.clone(), peer.info.name.clone());

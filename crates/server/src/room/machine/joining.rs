@@ -94,8 +94,8 @@ impl Room {
         let invite = invited.map(|i| i.invite);
         // The public gallery receives, never sends: held from the start, for good.
         let hold = Hold {
-            mic: role == Role::Observer,
-            camera: role == Role::Observer,
+            mic: policy::watches_only(role),
+            camera: policy::watches_only(role),
         };
         let info = PeerInfo {
             id,
