@@ -4,7 +4,7 @@
 //! (the meeting's guest link).
 
 use gloo_storage::{LocalStorage, Storage};
-use sala_protocol::{HolderKey, HostKey, InviteClaims, InviteToken, Role};
+use sala_protocol::{policy, HolderKey, HostKey, InviteClaims, InviteToken, Role};
 
 const HOLDER_KEY: &str = "sala.holder";
 
@@ -77,7 +77,7 @@ impl Pass {
     /// Whoever comes in by this link watches and listens only (the public
     /// gallery): nothing is captured.
     pub fn watch_only(&self) -> bool {
-        self.invited_role() == Some(Role::Observer)
+        self.invited_role().is_some_and(policy::watches_only)
     }
 }
 

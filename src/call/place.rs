@@ -4,7 +4,7 @@
 
 use super::{Engine, Place};
 use crate::state::Action;
-use sala_protocol::{ClientMsg, PeerId, Role, Waiting, Welcome};
+use sala_protocol::{policy, ClientMsg, PeerId, Waiting, Welcome};
 
 impl Engine {
     /// Into the room or a consultation. The state gets the welcome whole,
@@ -17,7 +17,7 @@ impl Engine {
         let presentation = welcome.presentation.take();
         let you = &welcome.you;
         self.take_up(you.id, welcome.acked);
-        if you.role == Role::Observer {
+        if policy::watches_only(you.role) {
             self.watch_only().await;
         }
         self.hold_self(welcome.you.hold).await;
@@ -75,7 +75,7 @@ impl Engine {
         self.numbering
             .retain(|m| matches!(m, ClientMsg::Media { .. } | ClientMsg::Leave));
         self.take_up(waiting.you.id, waiting.acked);
-        if waiting.you.role == Role::Observer {
+        if policy::watches_only(waiting.you.role) {
             self.watch_only().await;
         }
         let excused = match self.place {

@@ -7,7 +7,7 @@ use super::{js, Engine, Event};
 use crate::error::CallEnd;
 use crate::state::Action;
 use sala_protocol::{
-    ClientMsg, ErrorCode, Hold, Join, PeerId, Role, ServerMsg, HEARTBEAT_INTERVAL_SECS,
+    policy, ClientMsg, ErrorCode, Hold, Join, PeerId, ServerMsg, HEARTBEAT_INTERVAL_SECS,
     HEARTBEAT_TIMEOUT_SECS, PROTOCOL_VERSION,
 };
 
@@ -172,7 +172,7 @@ impl Engine {
             ServerMsg::PeerHold { peer, hold } => self.peer_hold(peer, hold).await,
             msg @ ServerMsg::PeerRole { peer, role } => {
                 if Some(peer) == self.me {
-                    if role == Role::Observer {
+                    if policy::watches_only(role) {
                         self.watch_only().await;
                     } else {
                         self.take_part().await;

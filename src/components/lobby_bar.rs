@@ -1,6 +1,6 @@
 use crate::call::Command;
 use crate::i18n::{Text, Tr};
-use sala_protocol::{ClientMsg, Knock, LinkQuality, Role};
+use sala_protocol::{policy, ClientMsg, Knock, LinkQuality, Role};
 use yew::prelude::*;
 
 /// For the host and co-hosts, above the room: who waits in the lobby, with
@@ -50,7 +50,10 @@ pub fn lobby_bar(tr: Tr, lobby: &[Knock], cmd: &Callback<Command>) -> Html {
             </li>
         }
     };
-    let admissible = lobby.iter().filter(|k| k.role != Role::Witness).count();
+    let admissible = lobby
+        .iter()
+        .filter(|k| policy::admitted_with_all(k.role))
+        .count();
     html! {
         <section class="lobby-bar" role="region" aria-label={tr.t(Text::Lobby)} data-testid="lobby-bar">
             <h2>{ format!("{} ({})", tr.t(Text::Lobby), lobby.len()) }</h2>

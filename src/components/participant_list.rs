@@ -2,7 +2,7 @@ use crate::call::Command;
 use crate::components::icon::{icon, Glyph};
 use crate::i18n::{use_tr, Text};
 use crate::sorted_map::SortedSet;
-use sala_protocol::{ClientMsg, Consultation, Hold, OathForm, PeerId, PeerInfo, Role};
+use sala_protocol::{policy, ClientMsg, Consultation, Hold, OathForm, PeerId, PeerInfo, Role};
 use yew::prelude::*;
 
 #[derive(PartialEq, Properties)]
@@ -45,24 +45,36 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
     let confirming = use_state_eq(|| false);
     let moderator = props.me.role.moderates();
     let cmd = &props.on_command;
-    let may_consult = |role: Role| !role.moderates() && role != Role::Observer;
-    let hosting = props.me.role == Role::Host;
+    // Who may do what is the server's rule, stated once in `policy`: the
+    // list offers exactly what the server will allow.
+    let mine = props.me.role;
     let row = |p: &PeerInfo, me: bool| {
         let consultable =
-            !me && !props.consulting && may_consult(props.me.role) && may_consult(p.role);
+            !me && !props.consulting && policy::may_consult(mine) && policy::may_consult(p.role);
         let co_host = p.role == Role::CoHost;
-        let promotable = hosting && !me && p.role != Role::Host;
-        let removable = moderator && !me && (p.role != Role::Host || props.me.role == Role::Host);
-        let excusable = moderator && !me && !p.role.moderates();
-        // The gallery is held for good: nothing to mute or let speak.
-        let watching = p.role == Role::Observer;
-        let holdable = excusable && !watching;
-        let to_gallery = hosting && !me && !p.role.moderates();
+        let co_host_to = if co_host {
+            Role::Participant
+        } else {
+            Role::CoHost
+        };
+        let promotable = !me && policy::may_set_role(mine, p.role, co_host_to);
+        let removable = !me && policy::may_remove(mine, p.role);
+        let excusable = !me && policy::may_excuse(mine, p.role);
+        // The gallery is held for good: no held tag; its toggle lets it
+        // take part again.
+        let watching = policy::watches_only(p.role);
+        let holdable = !me && policy::may_hold(mine, p.role);
+        let gallery_to = if watching {
+            Role::Participant
+        } else {
+            Role::Observer
+        };
+        let to_gallery = !me && policy::may_set_role(mine, p.role, gallery_to);
         let id = p.id;
         let hold = p.hold;
         let hand = props.hands.iter().position(|h| *h == id).map(|i| i + 1);
         let asked = props.oath_asked.contains(&id);
-        let swears = matches!(p.role, Role::Witness | Role::Interpreter);
+        let swears = policy::may_be_sworn(p.role);
         html! {
             <li data-testid="participant" data-name={p.name.to_string()}>
                 <span class="participant-name">{ p.name.as_str() }</span>
@@ -121,13 +133,13 @@ pub fn ParticipantList(props: &ParticipantListProps) -> Html {
                 }
                 if promotable {
                     <button type="button" class="secondary small" data-testid="cohost-toggle" aria-pressed={co_host.to_string()}
-                        onclick={cmd.reform(move |_| Command::Send(ClientMsg::SetRole { peer: id, role: if co_host { Role::Participant } else { Role::CoHost } }))}>
+                        onclick={cmd.reform(move |_| Command::Send(ClientMsg::SetRole { peer: id, role: co_host_to }))}>
                         { tr.t(if co_host { Text::RemoveCoHost } else { Text::MakeCoHost }) }
                     </button>
                 }
                 if to_gallery {
                     <button type="button" class="secondary small" data-testid="gallery-toggle" aria-pressed={watching.to_string()}
-                        onclick={cmd.reform(move |_| Command::Send(ClientMsg::SetRole { peer: id, role: if watching { Role::Participant } else { Role::Observer } }))}>
+                        onclick={cmd.reform(move |_| Command::Send(ClientMsg::SetRole { peer: id, role: gallery_to }))}>
                         { tr.t(if watching { Text::LetTakePart } else { Text::MoveToGallery }) }
                     </button>
                 }

@@ -12,7 +12,7 @@ use crate::components::slide_stage::{slide_stage, still};
 use crate::components::tile::Tile;
 use crate::i18n::{use_tr, Text};
 use crate::state::{DataSaver, Link, Phase, Quality, State, Upload};
-use sala_protocol::{HostKey, MeetingKind, QualityTier, Role};
+use sala_protocol::{policy, HostKey, MeetingKind, QualityTier};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -53,11 +53,11 @@ pub fn Room(props: &RoomProps) -> Html {
     let hand = |id| s.hands.iter().position(|h| *h == id).map(|i| i + 1);
     // The public gallery sends nothing to show: it has no tile, on its own
     // screen or anyone's; the participants list names it.
-    let watching = me.role == Role::Observer;
+    let watching = policy::watches_only(me.role);
     let on_stage: Vec<_> = s
         .peers
         .values()
-        .filter(|p| p.info.role != Role::Observer)
+        .filter(|p| !policy::watches_only(p.info.role))
         .collect();
     let shown = on_stage.len() + usize::from(!watching);
     let tiles = on_stage.iter().map(|p| {
@@ -112,7 +112,7 @@ pub fn Room(props: &RoomProps) -> Html {
             _ => html! {},
         },
         Some(Panel::Chat) => html! {
-            <ChatPanel messages={s.chat.clone()} me={me.id} read_only={me.role == Role::Observer}
+            <ChatPanel messages={s.chat.clone()} me={me.id} read_only={!policy::may_chat(me.role)}
                 on_command={props.on_command.clone()} />
         },
         None => html! {},

@@ -5,7 +5,7 @@ use crate::components::media::{Media, Playback};
 use crate::components::media_toggles::media_toggles;
 use crate::i18n::{use_tr, Text};
 use crate::state::Local;
-use sala_protocol::{MeetingTitle, Role};
+use sala_protocol::{policy, MeetingTitle, Role};
 use yew::prelude::*;
 
 #[derive(PartialEq, Properties)]
@@ -46,7 +46,7 @@ pub fn WaitingRoom(props: &WaitingRoomProps) -> Html {
         <section class="join waiting" aria-labelledby="waiting-title" data-testid="waiting-room"
             data-excused={props.excused.to_string()}>
             // The public gallery captures nothing: nothing to preview.
-            if props.role == Role::Observer {
+            if policy::watches_only(props.role) {
                 <div class="join-preview"><div class="preview">{ gallery_note(tr) }</div></div>
             } else {
                 <div class="join-preview">

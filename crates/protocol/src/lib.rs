@@ -33,6 +33,7 @@ mod hearing;
 mod ids;
 mod oath;
 mod peer;
+pub mod policy;
 mod server_msg;
 mod slides;
 mod tag_first;

@@ -1,6 +1,7 @@
 use super::*;
 use serde_json::json;
 
+mod policy;
 mod round_trip;
 mod tag_first;
 mod wire;

@@ -6,7 +6,7 @@
 //! went out and came back, never what was said.
 
 use sala_protocol::{
-    ClientMsg, Consultation, ConsultationId, ErrorCode, Hold, MediaState, PeerId, PeerInfo, Role,
+    policy, ClientMsg, Consultation, ConsultationId, ErrorCode, Hold, MediaState, PeerId, PeerInfo,
     ServerMsg, CONSULTATION_SIZE, MESH_CAPACITY,
 };
 use sala_record::Event;
@@ -36,12 +36,6 @@ pub(super) fn allowed(msg: &ClientMsg) -> bool {
     )
 }
 
-/// Counsel, a party, a witness or an interpreter may consult; those who run
-/// the hearing and the public gallery may not.
-fn may_consult(role: Role) -> bool {
-    !role.moderates() && role != Role::Observer
-}
-
 impl Peer {
     /// This peer as the others where it is see it: in a private
     /// consultation, what the host holds is for the room, not for a
@@ -64,7 +58,7 @@ impl Peer {
             Place::Room | Place::Lobby { .. } => media.held(self.info.hold),
             Place::Consultation(_) => media,
         };
-        if self.info.role == Role::Observer {
+        if policy::watches_only(self.info.role) {
             media.screen = None;
         }
         media
@@ -118,7 +112,7 @@ impl Room {
         let Some(asker) = self.peers.get(&from) else {
             return;
         };
-        if !may_consult(asker.info.role) {
+        if !policy::may_consult(asker.info.role) {
             return self.error(conn, ErrorCode::NotAllowed);
         }
         let Some(asked) = self
@@ -128,7 +122,7 @@ impl Room {
         else {
             return self.error(conn, ErrorCode::UnknownPeer);
         };
-        if !may_consult(asked.info.role) {
+        if !policy::may_consult(asked.info.role) {
             return self.error(conn, ErrorCode::NotAllowed);
         }
         let invites = &self.consult_invites;
@@ -184,7 +178,10 @@ impl Room {
         };
         let invite = self.consult_invites.remove(at);
         if !accept {
-            let name = self.peers[&from].info.name.clone();
+            // The sender of a message is listed; were it not, nothing is done.
+            let Some(name) = self.peers.get(&from).map(|p| p.info.name.clone()) else {
+                return;
+            };
             self.record(Event::ConsultationDeclined {
                 consultation: id,
                 peer: from,
@@ -280,10 +277,10 @@ impl Room {
         if self.in_room().count() >= MESH_CAPACITY {
             return self.error(conn, ErrorCode::RoomFull);
         }
-        let p = self
-            .peers
-            .get_mut(&peer)
-            .expect("a consulting peer is listed");
+        // Consulting means listed; were it not, nothing is done.
+        let Some(p) = self.peers.get_mut(&peer) else {
+            return;
+        };
         p.place = Place::Room;
         p.still = None;
         p.info.media = p.info.media.clone().held(p.info.hold);

@@ -1,10 +1,11 @@
 //! The host's controls in the room machine (issue #4): remove someone, lock
 //! the room, end the meeting for all. Checked here, by the sender's role,
-//! whatever the client shows.
+//! whatever the client shows; the rules themselves are
+//! `sala_protocol::policy`'s, which the UI follows too.
 
 use std::time::Instant;
 
-use sala_protocol::{ErrorCode, Hold, HolderKey, LeaveReason, PeerId, Role, ServerMsg};
+use sala_protocol::{policy, ErrorCode, Hold, HolderKey, LeaveReason, PeerId, Role, ServerMsg};
 use sala_record::Event;
 
 use super::{ConnId, Output, Room};
@@ -44,24 +45,42 @@ impl Room {
             .is_some_and(|p| p.info.role.moderates())
     }
 
+    /// Whether `rule` (one of [`policy`]'s, judged on roles) lets `by` act
+    /// on `target`; if not, the error to answer. An unknown target is
+    /// `UnknownPeer` only to one the rule would let act on someone: to
+    /// anyone else the answer is `NotAllowed`, whoever they named.
+    pub(super) fn judge(
+        &self,
+        by: PeerId,
+        target: PeerId,
+        rule: impl Fn(Role, Role) -> bool,
+    ) -> Result<(), ErrorCode> {
+        let role = |id| self.peers.get(&id).map(|p| p.info.role);
+        let Some(by) = role(by) else {
+            return Err(ErrorCode::NotAllowed);
+        };
+        match role(target) {
+            Some(target) if rule(by, target) => Ok(()),
+            Some(_) => Err(ErrorCode::NotAllowed),
+            None if Role::ALL.into_iter().any(|t| rule(by, t)) => Err(ErrorCode::UnknownPeer),
+            None => Err(ErrorCode::NotAllowed),
+        }
+    }
+
     /// `by` sends `target` out of the meeting: it is told why and closed,
     /// the others hear it left, and it is barred for the rest of the
     /// meeting: its invitation stops working (the shell does that with the
     /// record's `Removed`) and its browser is refused by any link (`Bar`).
     pub(super) fn remove_peer(&mut self, now: Instant, conn: ConnId, by: PeerId, target: PeerId) {
-        if !self.moderates(by) || target == by {
+        if target == by {
             return self.error(conn, ErrorCode::NotAllowed);
+        }
+        if let Err(error) = self.judge(by, target, policy::may_remove) {
+            return self.error(conn, error);
         }
         let Some(peer) = self.peers.get(&target) else {
-            return self.error(conn, ErrorCode::UnknownPeer);
+            return; // judged above: it is there
         };
-        let by_host = self
-            .peers
-            .get(&by)
-            .is_some_and(|p| p.info.role == Role::Host);
-        if peer.info.role == Role::Host && !by_host {
-            return self.error(conn, ErrorCode::NotAllowed);
-        }
         let attached = peer.link.conn();
         let holder = peer.holder.clone();
         let removed = Event::Removed {
@@ -93,33 +112,28 @@ impl Room {
         target: PeerId,
         role: Role,
     ) {
-        let by_host = self
-            .peers
-            .get(&by)
-            .is_some_and(|p| p.info.role == Role::Host);
-        if !by_host || role == Role::Host {
-            return self.error(conn, ErrorCode::NotAllowed);
+        if let Err(error) = self.judge(by, target, |by, t| policy::may_set_role(by, t, role)) {
+            return self.error(conn, error);
         }
         let Some(peer) = self.in_room_mut(target) else {
             return self.error(conn, ErrorCode::UnknownPeer);
         };
         let from = peer.info.role;
-        if from == Role::Host {
-            return self.error(conn, ErrorCode::NotAllowed);
-        }
         if from == role {
             return;
         }
         peer.info.role = role;
         let name = peer.info.name.clone();
         let attached = peer.link.conn();
-        let hold = match role {
-            Role::Observer => Hold {
+        let hold = if policy::watches_only(role) {
+            Hold {
                 mic: true,
                 camera: true,
-            },
-            _ if role.moderates() || from == Role::Observer => Hold::default(),
-            _ => peer.info.hold,
+            }
+        } else if role.moderates() || policy::watches_only(from) {
+            Hold::default()
+        } else {
+            peer.info.hold
         };
         let held = peer.info.hold;
         self.record(Event::RoleChanged {
@@ -133,7 +147,7 @@ impl Room {
         if hold != held {
             self.set_hold(target, hold);
         }
-        if role == Role::Observer {
+        if policy::watches_only(role) {
             // The gallery shares nothing: its screen and its slides stop.
             if let Some(peer) = self.peers.get(&target) {
                 let (media, name) = (peer.info.media.clone(), peer.info.name.clone());

@@ -3,7 +3,7 @@
 //! and raised hands in the order they went up.
 
 use sala_protocol::{
-    ChatMessage, ChatText, ErrorCode, Hold, Language, OathForm, PeerId, Role, ServerMsg,
+    policy, ChatMessage, ChatText, ErrorCode, Hold, Language, OathForm, PeerId, ServerMsg,
     CHAT_HISTORY,
 };
 use sala_record::Event;
@@ -14,12 +14,8 @@ impl Room {
     /// `by` sets what it holds of `target`: the room (target too) hears of
     /// it, and the target's announced media follows.
     pub(super) fn hold(&mut self, conn: ConnId, by: PeerId, target: PeerId, hold: Hold) {
-        let observer = self
-            .peers
-            .get(&target)
-            .is_some_and(|p| p.info.role == Role::Observer);
-        if !self.moderates(by) || self.moderates(target) || observer {
-            return self.error(conn, ErrorCode::NotAllowed);
+        if let Err(error) = self.judge(by, target, policy::may_hold) {
+            return self.error(conn, error);
         }
         let Some(peer) = self.peers.get(&target).filter(|p| p.place == Place::Room) else {
             return self.error(conn, ErrorCode::UnknownPeer);
@@ -130,7 +126,7 @@ impl Room {
         let Some(peer) = self.peers.get(&from) else {
             return;
         };
-        if peer.info.role == Role::Observer {
+        if !policy::may_chat(peer.info.role) {
             return self.error(conn, ErrorCode::NotAllowed);
         }
         let message = ChatMessage {
@@ -159,7 +155,7 @@ impl Room {
         let Some(peer) = self.in_room_mut(target) else {
             return self.error(conn, ErrorCode::UnknownPeer);
         };
-        if !matches!(peer.info.role, Role::Witness | Role::Interpreter) {
+        if !policy::may_be_sworn(peer.info.role) {
             return self.error(conn, ErrorCode::NotAllowed);
         }
         peer.oath_asked = true;

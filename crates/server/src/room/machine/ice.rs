@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use sala_protocol::{IceConfig, PeerId, ServerMsg};
+use sala_protocol::{IceConfig, PeerId, Role, ServerMsg};
 
 use super::Room;
 use crate::turn::{IceSettings, WallAnchor};
@@ -41,9 +41,8 @@ impl RoomIce {
 }
 
 impl Room {
-    /// The configuration `id` gets now, for its role.
-    pub(super) fn ice_for(&self, id: PeerId) -> IceConfig {
-        let role = self.peers[&id].info.role;
+    /// The configuration `id` gets now, for its `role`.
+    pub(super) fn ice_for(&self, id: PeerId, role: Role) -> IceConfig {
         let who = format!("{}.{id}", self.meeting.id);
         let unix = self.ice.anchor.unix_at(self.ice.now);
         self.ice.settings.for_peer(unix, &who, role)
@@ -67,7 +66,11 @@ impl Room {
         self.ice.next_refresh = Some(now + every);
         let attached: Vec<_> = self.attached().collect();
         for (id, conn) in attached {
-            let ice = self.ice_for(id);
+            // Attached means listed; were it not, it would get nothing.
+            let Some(role) = self.peers.get(&id).map(|p| p.info.role) else {
+                continue;
+            };
+            let ice = self.ice_for(id, role);
             self.send(conn, ServerMsg::IceRefresh { ice });
         }
     }

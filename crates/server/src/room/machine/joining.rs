@@ -5,8 +5,8 @@ use std::collections::VecDeque;
 use std::time::Instant;
 
 use sala_protocol::{
-    ErrorCode, Hold, InviteRefusal, LinkQuality, MediaState, PeerId, PeerInfo, ResumeToken, Role,
-    ServerMsg, Transport, Waiting, Welcome, MESH_CAPACITY, PROTOCOL_VERSION,
+    policy, ErrorCode, Hold, InviteRefusal, LinkQuality, MediaState, PeerId, PeerInfo, ResumeToken,
+    Role, ServerMsg, Transport, Waiting, Welcome, MESH_CAPACITY, PROTOCOL_VERSION,
 };
 use sala_record::Event;
 
@@ -66,10 +66,10 @@ impl Room {
             (None, Some(invited)) => invited.role,
             (None, None) => Role::Participant,
         };
-        if self.locked && !role.moderates() {
+        if self.locked && !policy::may_enter_locked(role) {
             return self.close(conn, Some(ErrorCode::RoomLocked));
         }
-        let waits = self.lobby_on && !role.moderates();
+        let waits = policy::waits_in_lobby(role, self.lobby_on);
         let full = if waits {
             // Those who came by the guest link wait in a lobby of their own
             // size: they cannot crowd out the invited.
@@ -94,8 +94,8 @@ impl Room {
         let invite = invited.map(|i| i.invite);
         // The public gallery receives, never sends: held from the start, for good.
         let hold = Hold {
-            mic: role == Role::Observer,
-            camera: role == Role::Observer,
+            mic: policy::watches_only(role),
+            camera: policy::watches_only(role),
         };
         let info = PeerInfo {
             id,
@@ -170,7 +170,11 @@ impl Room {
         used_token: ResumeToken,
         new_token: ResumeToken,
     ) {
-        let peer = self.peers.get_mut(&id).expect("resumed peer is listed");
+        // Found by its token in `peers` just before: always there. Were it
+        // not, the resume is skipped rather than the meeting's actor lost.
+        let Some(peer) = self.peers.get_mut(&id) else {
+            return;
+        };
         let old = std::mem::replace(&mut peer.link, Link::Attached(conn));
         // The client surely holds the token it resumed with; keep that one
         // valid until it comes back with the new one.
@@ -220,7 +224,10 @@ impl Room {
     /// in the lobby, `Welcome` (with the room) in the room, `Welcome` with
     /// only the others in it in a private consultation.
     pub(super) fn welcome(&mut self, conn: ConnId, id: PeerId, resumed: bool) {
-        let peer = &self.peers[&id];
+        // Callers welcome a listed peer; an unlisted one gets nothing.
+        let Some(peer) = self.peers.get(&id) else {
+            return;
+        };
         if matches!(peer.place, Place::Lobby { .. }) {
             let msg = ServerMsg::Waiting(Waiting {
                 protocol: PROTOCOL_VERSION,
@@ -251,7 +258,7 @@ impl Room {
             resume: peer.token.clone(),
             resumed,
             transport: Transport::Mesh,
-            ice: Box::new(self.ice_for(id)),
+            ice: Box::new(self.ice_for(id, peer.info.role)),
             presentation: self.presentation.clone().filter(|_| in_room),
             lobby: if in_room && peer.info.role.moderates() {
                 self.knocks()

@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use sala_protocol::{
-    ClientMsg, ErrorCode, Knock, LeaveReason, LinkQuality, MeetingKind, PeerId, Role, ServerMsg,
+    policy, ClientMsg, ErrorCode, Knock, LeaveReason, LinkQuality, MeetingKind, PeerId, ServerMsg,
     MESH_CAPACITY,
 };
 use sala_record::Event;
@@ -132,7 +132,7 @@ impl Room {
         let waiting: Vec<PeerId> = self
             .knocks()
             .into_iter()
-            .filter(|k| k.role != Role::Witness)
+            .filter(|k| policy::admitted_with_all(k.role))
             .map(|k| k.peer)
             .collect();
         for target in waiting {
@@ -178,7 +178,10 @@ impl Room {
         if !self.waiting(target) {
             return self.error(conn, ErrorCode::NotWaiting);
         }
-        let peer = &self.peers[&target];
+        // Waiting means listed; were it not, there is no one to turn away.
+        let Some(peer) = self.peers.get(&target) else {
+            return;
+        };
         let attached = peer.link.conn();
         self.record(Event::Denied {
             peer: target,
@@ -195,8 +198,8 @@ impl Room {
     /// leave, it gets `Waiting` (and drops its media connections), and the
     /// host and co-hosts see it knock again, marked excused.
     pub(super) fn excuse(&mut self, conn: ConnId, by: PeerId, target: PeerId) {
-        if !self.moderates(by) || self.moderates(target) {
-            return self.error(conn, ErrorCode::NotAllowed);
+        if let Err(error) = self.judge(by, target, policy::may_excuse) {
+            return self.error(conn, error);
         }
         let Some(peer) = self.in_room_mut(target) else {
             return self.error(conn, ErrorCode::UnknownPeer);

@@ -2,7 +2,7 @@
 //! the latest still of each screen share (issue #3).
 
 use sala_protocol::{
-    DeckId, DisplayName, ErrorCode, PeerId, Presentation, ResumeToken, Role, ServerMsg, SlidePage,
+    policy, DeckId, DisplayName, ErrorCode, PeerId, Presentation, ResumeToken, ServerMsg, SlidePage,
 };
 
 use std::time::Instant;
@@ -15,7 +15,7 @@ impl Peer {
     /// In the room (not waiting, not out consulting) and not the public
     /// gallery: it may present slides and show its screen's stills.
     fn may_present(&self) -> bool {
-        self.place == Place::Room && self.info.role != Role::Observer
+        self.place == Place::Room && policy::may_present(self.info.role)
     }
 }
 
