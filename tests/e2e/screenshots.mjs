@@ -62,6 +62,23 @@ try {
     await host.page.getByTestId('list-toggle').click();
     await host.page.waitForTimeout(1500); // let the picture settle for the eye; not a synchronisation
     await shot(host, `${lang}-6-room-two`);
+    // The host's row of a co-host: make participant, move to gallery, remove.
+    const guestRow = host.page.getByTestId('participant').filter({ hasText: lang === 'km' ? 'ដារ៉ា' : 'Dara Kim' });
+    await guestRow.getByTestId('cohost-toggle').click();
+    await guestRow.getByTestId('role-tag').waitFor();
+    for (const [w, h] of [[1366, 768], [360, 740]]) {
+      await host.page.setViewportSize({ width: w, height: h });
+      // Scrolled to the end: on a phone the last row must clear the controls.
+      await host.page.evaluate(() => {
+        for (const el of document.querySelectorAll('*')) {
+          if (el.scrollHeight > el.clientHeight + 1) el.scrollTop = el.scrollHeight;
+        }
+      });
+      await shot(host, `${lang}-6h-host-sees-co-host-${w}`);
+    }
+    await host.page.setViewportSize({ width: 1280, height: 800 });
+    await guestRow.getByTestId('cohost-toggle').click();
+    await guestRow.getByTestId('role-tag').waitFor({ state: 'detached' });
     await host.page.getByTestId('devices-toggle').click();
     await shot(host, `${lang}-6b-room-devices`);
     await host.page.getByTestId('devices-toggle').click();
