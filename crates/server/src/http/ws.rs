@@ -51,9 +51,9 @@ pub async fn upgrade(
         .on_upgrade(move |socket| {
             // At debug level: a span at the default level is kept in the
             // subscriber's registry for the socket's whole life.
+            // The send task, spawned in `start`, takes it up too.
             let span = tracing::debug_span!("ws", conn = conn.0);
-            let _entered = span.enter();
-            start(state, conn, socket).in_current_span()
+            span.in_scope(|| start(state, conn, socket)).instrument(span)
         })
 }
 
