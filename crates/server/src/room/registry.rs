@@ -6,10 +6,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 use sala_protocol::{MeetingId, PeerId, ResumeToken};
-use tokio::sync::mpsc::{self, error::TrySendError};
 use tokio::sync::oneshot;
 
-use super::actor::{Actor, Command, JoinRequest, RoomHandle, INBOX};
+use super::actor::{inbox, Actor, Command, InboxRx, InboxTx, JoinRequest, RoomHandle};
 use super::machine::{IceAt, Restored, Room};
 use crate::db::{Db, DbError, StoredMeeting};
 use crate::turn::IceSettings;
@@ -26,12 +25,12 @@ enum Enqueue {
     Sent(RoomHandle),
     /// No live room: load the meeting, then try again.
     NotLive(Command),
-    Full(mpsc::Sender<Command>, Command),
+    Full(InboxTx, Command),
     Retry(Command),
 }
 
 struct Slot {
-    tx: mpsc::Sender<Command>,
+    tx: InboxTx,
     generation: u64,
 }
 
@@ -85,9 +84,9 @@ impl Registry {
                     cmd
                 }
                 // A full inbox is not empty, so the room cannot retire while we wait.
-                Enqueue::Full(tx, cmd) => match tx.send(cmd).await {
+                Enqueue::Full(tx, cmd) => match tx.send_async(cmd).await {
                     Ok(()) => return Ok(RoomHandle { tx }),
-                    Err(e) => e.0,
+                    Err(e) => e.into_inner(),
                 },
             };
         }
@@ -103,7 +102,7 @@ impl Registry {
     ) -> Enqueue {
         let mut rooms = self.rooms();
         let tx = match rooms.get(meeting) {
-            Some(slot) if !slot.tx.is_closed() => slot.tx.clone(),
+            Some(slot) if !slot.tx.is_disconnected() => slot.tx.clone(),
             _ => {
                 let Some((stored, restored)) = loaded.take() else {
                     return Enqueue::NotLive(cmd);
@@ -116,8 +115,8 @@ impl Registry {
         };
         match tx.try_send(cmd) {
             Ok(()) => Enqueue::Sent(RoomHandle { tx }),
-            Err(TrySendError::Full(cmd)) => Enqueue::Full(tx, cmd),
-            Err(TrySendError::Closed(cmd)) => {
+            Err(flume::TrySendError::Full(cmd)) => Enqueue::Full(tx, cmd),
+            Err(flume::TrySendError::Disconnected(cmd)) => {
                 rooms.remove(meeting);
                 Enqueue::Retry(cmd)
             }
@@ -134,7 +133,7 @@ impl Registry {
             .0
             .next_generation
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let (tx, rx) = mpsc::channel(INBOX);
+        let (tx, rx) = inbox();
         let meeting = info.id.clone();
         let unix = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -167,7 +166,9 @@ impl Registry {
     pub async fn presenter(&self, meeting: &MeetingId, token: ResumeToken) -> Option<PeerId> {
         let tx = self.rooms().get(meeting).map(|slot| slot.tx.clone())?;
         let (reply, answer) = oneshot::channel();
-        tx.send(Command::Presenter { token, reply }).await.ok()?;
+        tx.send_async(Command::Presenter { token, reply })
+            .await
+            .ok()?;
         answer.await.ok().flatten()
     }
 
@@ -176,7 +177,7 @@ impl Registry {
         &self,
         meeting: &MeetingId,
         generation: u64,
-        inbox: &mpsc::Receiver<Command>,
+        inbox: &InboxRx,
     ) -> bool {
         let mut rooms = self.rooms();
         if !inbox.is_empty() {
