@@ -1,30 +1,33 @@
-//! The WebSocket shell: origin check, the upgrade, and one send task and one
-//! receive task per socket (`receive.rs`, joining in `join.rs`); the first
+//! The WebSocket shell: origin check, the upgrade (`upgrade.rs`), and one
+//! send task and one receive task per socket (`receive.rs`, joining in
+//! `join.rs`; the two halves of the connection in `halves.rs`); the first
 //! to end stops the other.
 
+mod halves;
 mod join;
 mod receive;
+mod upgrade;
 
 use std::future::Future;
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::header::{HOST, ORIGIN};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use futures_util::stream::{SplitSink, SplitStream};
-use futures_util::{SinkExt, StreamExt};
 use sala_protocol::{ErrorCode, ServerMsg, MAX_FRAME_BYTES};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tracing::{debug, Instrument};
 
 use crate::http::rate;
 use crate::room::actor::{outbox, Outbound, OutboxRx, OutboxTx};
 use crate::room::ConnId;
 use crate::AppState;
+use halves::{Reader, Writer};
 use receive::{Receiver, RecvEnd};
+use upgrade::Upgrade;
 
 /// How long a fatal error's `Error` and close frame may take to go out.
 const CLOSE_FLUSH: Duration = Duration::from_secs(5);
@@ -33,28 +36,34 @@ pub async fn upgrade(
     State(state): State<AppState>,
     headers: HeaderMap,
     uri: Uri,
-    ws: WebSocketUpgrade,
+    ws: Upgrade,
 ) -> Response {
     if !origin_allowed(&state, &headers, &uri) {
         debug!(origin = ?headers.get(ORIGIN), "websocket origin refused");
         return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
     }
     let conn = state.next_conn();
-    // Bytes read at a time. The library's default read buffer is 128 KiB,
+    // Bytes read at a time. tungstenite's default read buffer is 128 KiB,
     // allocated for every socket and zero-filled before each read: most of
     // an idle participant's memory. Messages are small; a large one takes
     // more reads.
     const READ_BUFFER: usize = 512;
-    ws.read_buffer_size(READ_BUFFER)
-        .max_message_size(2 * MAX_FRAME_BYTES)
-        .max_frame_size(2 * MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| {
-            // At debug level: a span at the default level is kept in the
-            // subscriber's registry for the socket's whole life.
-            // The send task, spawned in `start`, takes it up too.
-            let span = tracing::debug_span!("ws", conn = conn.0);
-            span.in_scope(|| start(state, conn, socket)).instrument(span)
-        })
+    let config = WebSocketConfig::default()
+        .read_buffer_size(READ_BUFFER)
+        // What tungstenite writes (its own answers, dropped: `halves.rs`)
+        // goes out at once rather than waiting in a buffer.
+        .write_buffer_size(0)
+        .max_message_size(Some(2 * MAX_FRAME_BYTES))
+        .max_frame_size(Some(2 * MAX_FRAME_BYTES));
+    ws.on_upgrade(move |io| {
+        // At debug level: a span at the default level is kept in the
+        // subscriber's registry for the socket's whole life.
+        // The send task, spawned in `start`, takes it up too.
+        let span = tracing::debug_span!("ws", conn = conn.0);
+        let (reader, writer) = halves::split(io, config);
+        span.in_scope(|| start(state, conn, reader, writer))
+            .instrument(span)
+    })
 }
 
 /// Browsers always send `Origin`; it must be our own or an allowed one.
@@ -88,11 +97,15 @@ fn origin_allowed(state: &AppState, headers: &HeaderMap, uri: &Uri) -> bool {
 /// small: the socket is split here, outside any future (an async fn keeps
 /// its arguments for its whole life), and what happens rarely is boxed
 /// (`receive.rs`).
-fn start(state: AppState, conn: ConnId, socket: WebSocket) -> impl Future<Output = ()> {
-    let (sink, stream) = socket.split();
+fn start(
+    state: AppState,
+    conn: ConnId,
+    reader: Reader,
+    writer: Writer,
+) -> impl Future<Output = ()> {
     let (tx, rx) = outbox();
-    let send_task = tokio::spawn(send_loop(sink, rx, state.shutdown_signal()).in_current_span());
-    receive_side(state, conn, tx, stream, send_task)
+    let send_task = tokio::spawn(send_loop(writer, rx, state.shutdown_signal()).in_current_span());
+    receive_side(state, conn, tx, reader, send_task)
 }
 
 /// (The receiver is made here, not passed in: an argument is kept beside
@@ -101,7 +114,7 @@ async fn receive_side(
     state: AppState,
     conn: ConnId,
     tx: OutboxTx,
-    stream: SplitStream<WebSocket>,
+    reader: Reader,
     mut send_task: JoinHandle<()>,
 ) {
     let mut receiver = Receiver {
@@ -116,11 +129,18 @@ async fn receive_side(
     debug!("socket opened");
     let end = tokio::select! {
         _ = &mut send_task => None,
-        end = receiver.run(stream) => Some(end),
+        end = receiver.run(reader) => Some(end),
     };
+    if let Some(RecvEnd::Closed) = end {
+        // The client's close is answered with one (RFC 6455 §5.5.1), after
+        // what is already queued. A full queue: the socket ends without.
+        if let Some(tx) = receiver.sender() {
+            let _ = tx.try_send(Outbound::Close(None));
+        }
+    }
     match end {
-        // Let the error and the close frame go out.
-        Some(RecvEnd::Fatal) => {
+        // Let the error, the answer, and the close frame go out.
+        Some(RecvEnd::Fatal | RecvEnd::Closed) => {
             let flushed = tokio::time::timeout(CLOSE_FLUSH, &mut send_task).await;
             if flushed.is_err() {
                 send_task.abort();
@@ -139,7 +159,7 @@ async fn receive_side(
 /// which made every socket's send task a 640-byte allocation, not 512.
 #[allow(clippy::manual_async_fn)]
 fn send_loop(
-    mut sink: SplitSink<WebSocket, Message>,
+    mut writer: Writer,
     rx: OutboxRx,
     mut shutdown: watch::Receiver<bool>,
 ) -> impl Future<Output = ()> {
@@ -151,7 +171,12 @@ fn send_loop(
             };
             match out {
                 Some(Outbound::Msg(msg)) => {
-                    if sink.send(as_text(&msg)).await.is_err() {
+                    if writer.send(halves::text(&msg)).await.is_err() {
+                        return;
+                    }
+                }
+                Some(Outbound::Pong(payload)) => {
+                    if writer.send(halves::pong(payload)).await.is_err() {
                         return;
                     }
                 }
@@ -159,28 +184,20 @@ fn send_loop(
                     if let Some(error) = error {
                         // Made before the await: a temporary would be kept
                         // across it, in every socket's future.
-                        let text = as_text(&ServerMsg::Error { error });
-                        let _ = sink.send(text).await;
+                        let text = halves::text(&ServerMsg::Error { error });
+                        let _ = writer.send(text).await;
                     }
-                    let frame = CloseFrame {
-                        code: error.and_then(ErrorCode::close_code).unwrap_or(1000),
-                        reason: error.map(|e| e.to_string()).unwrap_or_default().into(),
-                    };
-                    let _ = sink.send(Message::Close(Some(frame))).await;
+                    let code = error.and_then(ErrorCode::close_code).unwrap_or(1000);
+                    let reason = error.map(|e| e.to_string()).unwrap_or_default();
+                    let _ = writer.send(halves::close(Some((code, &reason)))).await;
                     return;
                 }
                 // The room dropped this socket (it could not keep up).
                 None => {
-                    let _ = sink.send(Message::Close(None)).await;
+                    let _ = writer.send(halves::close(None)).await;
                     return;
                 }
             }
         }
     }
-}
-
-/// A message as the text frame that carries it.
-fn as_text(msg: &ServerMsg) -> Message {
-    let text = serde_json::to_string(msg).expect("server messages always serialize");
-    Message::Text(text.into())
 }

@@ -51,6 +51,8 @@ pub(crate) fn inbox() -> (InboxTx, InboxRx) {
 #[derive(Debug)]
 pub enum Outbound {
     Msg(Box<ServerMsg>),
+    /// The answer to a WebSocket `Ping` from the client (the socket shell's).
+    Pong(Box<[u8]>),
     /// `Some(e)`: send `Error{e}` then close with `e.close_code()`; `None`: close normally.
     Close(Option<ErrorCode>),
 }

@@ -173,12 +173,7 @@ impl Registry {
     }
 
     /// Called by an idle room: forgets it unless commands are waiting for it.
-    pub(crate) fn retire(
-        &self,
-        meeting: &MeetingId,
-        generation: u64,
-        inbox: &InboxRx,
-    ) -> bool {
+    pub(crate) fn retire(&self, meeting: &MeetingId, generation: u64, inbox: &InboxRx) -> bool {
         let mut rooms = self.rooms();
         if !inbox.is_empty() {
             return false;

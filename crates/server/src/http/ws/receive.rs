@@ -3,22 +3,24 @@
 
 use std::time::Duration;
 
-use axum::extract::ws::{Message, WebSocket};
-use futures_util::stream::SplitStream;
 use futures_util::StreamExt;
 use sala_protocol::{
     ClientMsg, DeckId, ErrorCode, MeetingId, ServerMsg, HEARTBEAT_TIMEOUT_SECS, MAX_FRAME_BYTES,
 };
+use tokio_tungstenite::tungstenite::Message;
 use tracing::{debug, error};
 
+use super::Reader;
 use crate::http::{door, rate};
 use crate::room::actor::{Outbound, OutboxTx, RoomGone, RoomHandle};
 use crate::room::ConnId;
 use crate::AppState;
 
 pub(super) enum RecvEnd {
-    /// The socket closed, failed or went silent.
+    /// The socket failed or went silent.
     Gone,
+    /// The client closed it; its close is to be answered.
+    Closed,
     /// We refused the client; an `Error` and a close frame are queued.
     Fatal,
 }
@@ -36,7 +38,7 @@ pub(super) struct Receiver {
 }
 
 impl Receiver {
-    pub(super) async fn run(&mut self, mut stream: SplitStream<WebSocket>) -> RecvEnd {
+    pub(super) async fn run(&mut self, mut stream: Reader) -> RecvEnd {
         let silence = Duration::from_secs(HEARTBEAT_TIMEOUT_SECS);
         loop {
             let frame = match tokio::time::timeout(silence, stream.next()).await {
@@ -50,7 +52,7 @@ impl Receiver {
             let len = match &frame {
                 Message::Text(text) => Some(text.len()),
                 Message::Binary(bytes) => Some(bytes.len()),
-                Message::Ping(_) | Message::Pong(_) | Message::Close(_) => None,
+                Message::Ping(_) | Message::Pong(_) | Message::Close(_) | Message::Frame(_) => None,
             };
             if let Some(len) = len {
                 if !self.limit.take(std::time::Instant::now(), len) {
@@ -63,8 +65,16 @@ impl Receiver {
                     self.reply(ErrorCode::Malformed).await;
                     continue;
                 }
-                Message::Ping(_) | Message::Pong(_) => continue,
-                Message::Close(_) => return RecvEnd::Gone,
+                // Answered by the send side (`halves.rs`); a client that
+                // pings faster than that drains is not answered every time.
+                Message::Ping(payload) => {
+                    if let Some(tx) = self.sender() {
+                        let _ = tx.try_send(Outbound::Pong(payload.to_vec().into()));
+                    }
+                    continue;
+                }
+                Message::Pong(_) | Message::Frame(_) => continue,
+                Message::Close(_) => return RecvEnd::Closed,
             };
             if text.len() > MAX_FRAME_BYTES {
                 let too_large = ErrorCode::TooLarge {
