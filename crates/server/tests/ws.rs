@@ -454,3 +454,34 @@ async fn a_flood_of_messages_is_cut_off_with_rate_limited() {
         "{pongs} pings answered before the cut"
     );
 }
+
+/// The control frames a client may send: its `Ping` comes back as a `Pong`
+/// with the same payload, and its close is answered with a close before
+/// the socket ends (RFC 6455 §5.5). The send side writes both: the read
+/// side's own answers never reach the wire (`http/ws/halves.rs`).
+#[tokio::test]
+async fn a_clients_ping_and_close_are_answered() {
+    let s = server().await;
+    let mut a = join(&s, "Ana", None, None).await;
+    a.ws.send(Message::Ping(vec![1, 2, 3].into())).await.unwrap();
+    match next_in_time(&mut a.ws).await {
+        Some(Ok(Message::Pong(payload))) => assert_eq!(payload[..], [1, 2, 3]),
+        other => panic!("expected the pong, got {other:?}"),
+    }
+    a.ws.close(None).await.unwrap();
+    match next_in_time(&mut a.ws).await {
+        Some(Ok(Message::Close(_))) => {}
+        other => panic!("expected the answering close, got {other:?}"),
+    }
+    match next_in_time(&mut a.ws).await {
+        None | Some(Err(tungstenite::Error::ConnectionClosed)) => {}
+        other => panic!("expected the end, got {other:?}"),
+    }
+}
+
+async fn next_in_time(ws: &mut Ws) -> Option<Result<Message, tungstenite::Error>> {
+    use futures_util::StreamExt;
+    tokio::time::timeout(WAIT, ws.next())
+        .await
+        .expect("a frame in time")
+}
