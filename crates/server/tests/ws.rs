@@ -463,7 +463,9 @@ async fn a_flood_of_messages_is_cut_off_with_rate_limited() {
 async fn a_clients_ping_and_close_are_answered() {
     let s = server().await;
     let mut a = join(&s, "Ana", None, None).await;
-    a.ws.send(Message::Ping(vec![1, 2, 3].into())).await.unwrap();
+    a.ws.send(Message::Ping(vec![1, 2, 3].into()))
+        .await
+        .unwrap();
     match next_in_time(&mut a.ws).await {
         Some(Ok(Message::Pong(payload))) => assert_eq!(payload[..], [1, 2, 3]),
         other => panic!("expected the pong, got {other:?}"),
