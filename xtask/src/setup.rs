@@ -19,8 +19,8 @@ pub const SERVE_PACKAGES: &[&str] = &["coturn"];
 /// openssl makes the throwaway certificate of `bench firstload`.
 pub const BENCH_PACKAGES: &[&str] = &["curl", "openssl"];
 /// Debian packages every build needs: `brotli` precompresses the client
-/// (Trunk.toml's hook).
-const BUILD_PACKAGES: &[&str] = &["brotli"];
+/// (Trunk.toml's hook); `make` builds the server's allocator (jemalloc).
+const BUILD_PACKAGES: &[&str] = &["brotli", "make"];
 
 /// Everything for building; with `browser`, also for the browser tests.
 pub fn all(browser: bool) -> Result<()> {

@@ -20,8 +20,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The system allocator; in a render worker, a failed allocation exits with a status the
-/// server reads as "out of memory".
+/// jemalloc; in a render worker, a failed allocation exits with a status the server reads
+/// as "out of memory".
 #[global_allocator]
 static ALLOCATOR: sala_server::render::worker::Allocator = sala_server::render::worker::Allocator;
 
@@ -191,20 +191,42 @@ async fn record(config: &Config, command: RecordCommand) -> Result<(), BoxError>
 /// How often freed heap memory is handed back to the system.
 const TRIM_EVERY: Duration = Duration::from_secs(30);
 
-/// glibc keeps memory freed in the middle of its heaps: after 20,000
-/// participants left, the server held 500 MiB it no longer used.
-/// `malloc_trim` gives those pages back; it takes a few milliseconds.
+/// Freed memory is handed back to the system every [`TRIM_EVERY`], also
+/// when nothing else happens (as after everyone left): jemalloc purges what
+/// its arenas keep only as it is used, and glibc, which sqlite's own
+/// allocations go to, keeps memory freed in the middle of its heaps.
 fn return_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
     tokio::spawn(async {
         let mut every = tokio::time::interval(TRIM_EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
-            // SAFETY: malloc_trim has no preconditions.
-            let _ = tokio::task::spawn_blocking(|| unsafe { libc::malloc_trim(0) }).await;
+            let _ = tokio::task::spawn_blocking(trim).await;
         }
     });
+}
+
+fn trim() {
+    // `arena.<MALLCTL_ARENAS_ALL>.purge`: every arena's unused pages.
+    let purge = c"arena.4096.purge";
+    // SAFETY: a valid mallctl name that reads and writes nothing.
+    let purged = unsafe {
+        tikv_jemalloc_sys::mallctl(
+            purge.as_ptr(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            0,
+        )
+    };
+    if purged != 0 {
+        tracing::debug!(error = purged, "jemalloc refused to purge");
+    }
+    // SAFETY: malloc_trim has no preconditions.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// The one line on stdout, for scripts waiting for the server.

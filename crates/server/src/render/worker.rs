@@ -6,10 +6,12 @@
 //! process at once with [`EXIT_OUT_OF_MEMORY`], so the parent can tell "out of memory" from a
 //! crash (Rust's own handler would abort, like any other fatal error).
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
+
+use tikv_jemallocator::Jemalloc;
 
 use super::{wire, RenderKind};
 
@@ -19,26 +21,26 @@ pub const EXIT_OUT_OF_MEMORY: i32 = 86;
 /// Set once this process is a render worker; the server itself keeps Rust's usual handling.
 static IN_WORKER: AtomicBool = AtomicBool::new(false);
 
-/// The system allocator, except that in a render worker a failed allocation ends the
-/// process with [`EXIT_OUT_OF_MEMORY`]. Installed as the global allocator by `main.rs`.
+/// jemalloc, except that in a render worker a failed allocation ends the process with
+/// [`EXIT_OUT_OF_MEMORY`]. Installed as the global allocator by `main.rs`.
 pub struct Allocator;
 
-// SAFETY: every call is passed to `System` unchanged; only a null result is looked at.
+// SAFETY: every call is passed to `Jemalloc` unchanged; only a null result is looked at.
 unsafe impl GlobalAlloc for Allocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        checked(unsafe { System.alloc(layout) })
+        checked(unsafe { Jemalloc.alloc(layout) })
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        checked(unsafe { System.alloc_zeroed(layout) })
+        checked(unsafe { Jemalloc.alloc_zeroed(layout) })
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
+        unsafe { Jemalloc.dealloc(ptr, layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        checked(unsafe { System.realloc(ptr, layout, new_size) })
+        checked(unsafe { Jemalloc.realloc(ptr, layout, new_size) })
     }
 }
 
