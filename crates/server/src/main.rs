@@ -195,15 +195,20 @@ const TRIM_EVERY: Duration = Duration::from_secs(30);
 /// when nothing else happens (as after everyone left): jemalloc purges what
 /// its arenas keep only as it is used, and glibc, which sqlite's own
 /// allocations go to, keeps memory freed in the middle of its heaps.
+///
+/// A thread of its own: a purge takes milliseconds, too long for a runtime
+/// worker, and a blocking task every 30 s started a thread that ended 10 s
+/// later, each time.
 fn return_freed_memory() {
-    tokio::spawn(async {
-        let mut every = tokio::time::interval(TRIM_EVERY);
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            every.tick().await;
-            let _ = tokio::task::spawn_blocking(trim).await;
-        }
-    });
+    let trimmer = std::thread::Builder::new()
+        .name("sala-trim".into())
+        .spawn(|| loop {
+            std::thread::sleep(TRIM_EVERY);
+            trim();
+        });
+    if let Err(e) = trimmer {
+        tracing::warn!(error = %e, "no thread to hand freed memory back");
+    }
 }
 
 fn trim() {
