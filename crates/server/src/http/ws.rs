@@ -29,7 +29,7 @@ use halves::{Reader, Writer};
 use receive::{Receiver, RecvEnd};
 use upgrade::Upgrade;
 
-/// How long a fatal error's `Error` and close frame may take to go out.
+/// How long a closing socket's last frames (a refusal's `Error`, the close) may take to go out.
 const CLOSE_FLUSH: Duration = Duration::from_secs(5);
 
 pub async fn upgrade(
@@ -94,9 +94,9 @@ fn origin_allowed(state: &AppState, headers: &HeaderMap, uri: &Uri) -> bool {
 /// ends the other.
 ///
 /// Every idle participant is these two tasks, so their futures are kept
-/// small: the socket is split here, outside any future (an async fn keeps
-/// its arguments for its whole life), and what happens rarely is boxed
-/// (`receive.rs`).
+/// small: the connection is split before this, outside any future (an
+/// async fn keeps its arguments for its whole life), and what happens
+/// rarely is boxed (`receive.rs`).
 fn start(
     state: AppState,
     conn: ConnId,
@@ -131,16 +131,9 @@ async fn receive_side(
         _ = &mut send_task => None,
         end = receiver.run(reader) => Some(end),
     };
-    if let Some(RecvEnd::Closed) = end {
-        // The client's close is answered with one (RFC 6455 §5.5.1), after
-        // what is already queued. A full queue: the socket ends without.
-        if let Some(tx) = receiver.sender() {
-            let _ = tx.try_send(Outbound::Close(None));
-        }
-    }
     match end {
-        // Let the error, the answer, and the close frame go out.
-        Some(RecvEnd::Fatal | RecvEnd::Closed) => {
+        // Let what is queued and the close frame go out.
+        Some(RecvEnd::Closing) => {
             let flushed = tokio::time::timeout(CLOSE_FLUSH, &mut send_task).await;
             if flushed.is_err() {
                 send_task.abort();

@@ -19,10 +19,9 @@ use crate::AppState;
 pub(super) enum RecvEnd {
     /// The socket failed or went silent.
     Gone,
-    /// The client closed it; its close is to be answered.
-    Closed,
-    /// We refused the client; an `Error` and a close frame are queued.
-    Fatal,
+    /// A close frame is queued: ours, after the `Error` that refuses the
+    /// client, or the answer to the client's own close.
+    Closing,
 }
 
 pub(super) struct Receiver {
@@ -74,7 +73,14 @@ impl Receiver {
                     continue;
                 }
                 Message::Pong(_) | Message::Frame(_) => continue,
-                Message::Close(_) => return RecvEnd::Closed,
+                // Answered with a close (RFC 6455 §5.5.1), after what is
+                // already queued. A full queue: the socket ends without.
+                Message::Close(_) => {
+                    if let Some(tx) = self.sender() {
+                        let _ = tx.try_send(Outbound::Close(None));
+                    }
+                    return RecvEnd::Closing;
+                }
             };
             if text.len() > MAX_FRAME_BYTES {
                 let too_large = ErrorCode::TooLarge {
@@ -175,12 +181,12 @@ impl Receiver {
         debug!(?error, "closing on error");
         if let Some((_, room)) = &self.room {
             if room.close(self.conn, error).await.is_ok() {
-                return RecvEnd::Fatal;
+                return RecvEnd::Closing;
             }
         }
         if let Some(tx) = self.sender() {
             let _ = tx.send_async(Outbound::Close(Some(error))).await;
         }
-        RecvEnd::Fatal
+        RecvEnd::Closing
     }
 }
