@@ -32,21 +32,30 @@ export function totals(stats) {
  * decodes video, and both keep rising between two samples. With `video: 'some'`,
  * video need only keep rising somewhere: the quality ladder may have paused it on a
  * connection whose receiver is overloaded (six browsers on two cores do that).
+ * "Rising" is bounded as long as "arriving" unless told: on a loaded machine one
+ * `getStats()` round over five connections can take seconds.
  */
-export async function waitForFlowingMedia(browser, expectPeers, { timeoutMs = 30000, video = 'every', risingMs = 10000 } = {}) {
+export async function waitForFlowingMedia(browser, expectPeers, { timeoutMs = 30000, video = 'every', risingMs = timeoutMs } = {}) {
   const first = await waitFor(
     async () => totals(await browser.stats()),
     (t) => t.connected === expectPeers && t.perPeer.every((p) => p.audioBytes > 0 && p.frames > 0),
     { timeoutMs, what: `${browser.name}: audio and video from ${expectPeers} peers` },
   );
+  // What did not rise, named in the failure: which connection, audio or video.
+  const stalled = (t) => [
+    ...(t.perPeer.length === first.perPeer.length ? [] : [`${t.perPeer.length} connections, not ${first.perPeer.length}`]),
+    ...t.perPeer.flatMap((p, i) => [
+      ...(p.audioBytes > (first.perPeer[i]?.audioBytes ?? Infinity) ? [] : [`audio of connection ${i}`]),
+      ...(video === 'some' || p.frames > (first.perPeer[i]?.frames ?? Infinity) ? [] : [`video of connection ${i}`]),
+    ]),
+    ...(video === 'some' && t.videoFrames <= first.videoFrames ? ['video on every connection'] : []),
+  ];
   return waitFor(
-    async () => totals(await browser.stats()),
-    (t) =>
-      t.perPeer.length === first.perPeer.length &&
-      t.perPeer.every((p, i) => p.audioBytes > first.perPeer[i].audioBytes) &&
-      (video === 'some'
-        ? t.videoFrames > first.videoFrames
-        : t.perPeer.every((p, i) => p.frames > first.perPeer[i].frames)),
-    { timeoutMs: risingMs, what: `${browser.name}: media still rising` },
+    async () => {
+      const t = totals(await browser.stats());
+      return { ...t, stalled: stalled(t) };
+    },
+    (t) => t.stalled.length === 0,
+    { timeoutMs: risingMs, what: `${browser.name}: media still rising since ${JSON.stringify(first.perPeer)}` },
   );
 }
