@@ -140,6 +140,21 @@ impl CallEnd {
     }
 }
 
+/// Why Join left us on the join screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JoinFailure {
+    /// The in-call code (`crate::joined`) did not arrive.
+    NotLoaded,
+}
+
+impl JoinFailure {
+    pub fn text(self) -> Text {
+        match self {
+            Self::NotLoaded => Text::RoomNotLoaded,
+        }
+    }
+}
+
 /// Why a JSON API call failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ApiFailure {

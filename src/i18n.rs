@@ -115,6 +115,7 @@ pub enum Text {
     NameRequired,
     Join,
     Joining,
+    RoomNotLoaded,
     Camera,
     StartingCamera,
     Microphone,

@@ -9,6 +9,7 @@ pub mod download;
 pub mod error;
 pub mod hooks;
 pub mod i18n;
+pub mod joined;
 pub mod pages;
 pub mod pass;
 pub mod sorted_map;

@@ -6,7 +6,7 @@ mod slides;
 
 pub use slides::{rendition, DeckStatus, Slides, Upload};
 
-use crate::error::{CallEnd, MediaError};
+use crate::error::{CallEnd, JoinFailure, MediaError};
 use crate::sorted_map::{SortedMap, SortedSet};
 use sala_protocol::{
     ChatMessage, Consultation, ConsultationId, Knock, MeetingInfo, PeerId, PeerInfo, Presentation,
@@ -19,8 +19,9 @@ use yew::Reducible;
 /// Where the user is in the life of a call.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Phase {
-    /// On the join screen: preview, devices, name.
-    PreJoin,
+    /// On the join screen: preview, devices, name; `Some` when the last
+    /// Join did not go through, and why.
+    PreJoin(Option<JoinFailure>),
     /// Join pressed, waiting for the server's welcome.
     Joining,
     /// In the lobby until the host lets us in (`excused`: sent back out of
@@ -202,7 +203,7 @@ pub struct State {
 impl Default for State {
     fn default() -> Self {
         Self {
-            phase: Phase::PreJoin,
+            phase: Phase::PreJoin(None),
             media: MediaStatus::Requesting,
             local: Local {
                 mic: true,
@@ -250,6 +251,8 @@ pub enum Action {
     LocalScreen(Option<MediaStream>),
     ShareRefused,
     Joining,
+    /// Join pressed, but the in-call code did not arrive (`crate::joined`).
+    NotLoaded,
     /// Into the room or a private consultation (`consultation` is `Some`):
     /// the server's welcome, less its ICE servers and presentation, which
     /// the engine keeps (the presentation comes as its own action).

@@ -2,11 +2,19 @@
 //! device list, and putting their tracks on every peer connection.
 
 use super::media::{self, Kind};
-use super::{js, Engine, Event};
+use super::{js, Command, Engine, Event};
 use crate::error::MediaError;
 use crate::state::Action;
 use sala_protocol::ClientMsg;
 use wasm_bindgen::{closure::Closure, JsCast};
+
+/// What a camera or microphone command did.
+pub(super) enum Applied {
+    /// Nothing to tell anyone: refused, or not such a command.
+    Nothing,
+    /// Local capture changed; the track of this kind was replaced.
+    Changed(Option<Kind>),
+}
 
 impl Engine {
     pub(super) async fn capture(&mut self) {
@@ -45,15 +53,20 @@ impl Engine {
         if self.watch_only {
             return;
         }
-        self.watch_only = true;
         self.set_screen(false).await;
-        self.local.set_track(true, None);
-        self.local.set_track(false, None);
+        self.enter_gallery();
         self.replace_on_peers(true).await;
         self.replace_on_peers(false).await;
+        self.announce();
+    }
+
+    /// The part of [`Self::watch_only`] the join screen does too.
+    pub(super) fn enter_gallery(&mut self) {
+        self.watch_only = true;
+        self.local.set_track(true, None);
+        self.local.set_track(false, None);
         self.unwatch_devices();
         self.emit(Action::WatchOnly);
-        self.announce();
     }
 
     /// Out of the gallery (the host let us take part): the microphone is
@@ -101,17 +114,72 @@ impl Engine {
         });
     }
 
-    /// Opens `kind` on `device` and puts it on every peer connection. On
-    /// failure the old track stays live: the call goes on with the device it had.
-    pub(super) async fn switch_device(
-        &mut self,
-        kind: Kind,
-        device: Option<String>,
-    ) -> Result<(), MediaError> {
+    /// Opens `kind` on `device` for the preview and the call; the call puts
+    /// it on its connections. On failure the old track stays live: the call
+    /// goes on with the device it had.
+    async fn switch_device(&mut self, kind: Kind, device: Option<String>) -> Result<Kind, MediaError> {
         let track = media::capture_track(kind, device.as_deref()).await?;
         self.local.set_track(kind == Kind::Audio, Some(track));
-        self.replace_on_peers(kind == Kind::Audio).await;
-        Ok(())
+        Ok(kind)
+    }
+
+    /// A camera or microphone command, from the join screen or the call,
+    /// applied to local capture and shown; what it changed is for the call
+    /// to put on its connections and announce.
+    pub(super) async fn device(&mut self, cmd: Command) -> Applied {
+        let switched = match cmd {
+            // Muted by the host: only the host lets us speak again.
+            Command::SetMic(true) if self.hold.mic => return Applied::Nothing,
+            Command::SetCamera(true) if self.hold.camera => return Applied::Nothing,
+            // The gallery opens no device, whatever is asked.
+            _ if self.watch_only => return Applied::Nothing,
+            Command::SetMic(on) => {
+                let mut result = Ok(None);
+                if on && self.local.audio().is_none() {
+                    self.local.mic_on = true;
+                    let mic = self.local.mic_id.clone();
+                    result = self.switch_device(Kind::Audio, mic).await.map(Some);
+                }
+                self.local.set_mic_on(on);
+                result
+            }
+            Command::SetCamera(true) if !self.local.camera_on() => {
+                let camera = self.local.camera_id.clone();
+                self.switch_device(Kind::Video, camera).await.map(Some)
+            }
+            Command::SetCamera(false) if self.local.camera_on() => {
+                self.local.set_track(false, None);
+                Ok(Some(Kind::Video))
+            }
+            Command::SetCamera(_) => Ok(None),
+            Command::SelectMic(id) => self.switch_device(Kind::Audio, Some(id)).await.map(Some),
+            Command::SelectCamera(id) if self.local.camera_on() => {
+                self.switch_device(Kind::Video, Some(id)).await.map(Some)
+            }
+            Command::SelectCamera(id) => {
+                // Camera off: remember the choice for when it is turned on.
+                self.local.camera_id = Some(id);
+                Ok(None)
+            }
+            Command::RetryMedia => {
+                self.capture().await;
+                return Applied::Nothing;
+            }
+            _ => return Applied::Nothing,
+        };
+        self.emit(Action::MediaReady {
+            stream: self.local.preview(),
+            camera_id: self.local.camera_id.clone(),
+            mic_id: self.local.mic_id.clone(),
+        });
+        self.emit_toggles();
+        match switched {
+            Ok(replaced) => Applied::Changed(replaced),
+            Err(err) => {
+                self.emit(Action::DeviceFailed(err));
+                Applied::Changed(None)
+            }
+        }
     }
 
     pub(super) async fn replace_on_peers(&self, audio: bool) {

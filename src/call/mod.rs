@@ -5,6 +5,7 @@
 //! [`crate::state::Action`]s (up) and sends only [`Command`]s (down).
 
 mod capture;
+mod join_screen;
 mod js;
 mod limits;
 mod local;
@@ -24,8 +25,10 @@ use crate::error::CallEnd;
 use crate::pass::{self, Pass};
 use crate::sorted_map::SortedMap;
 use crate::state::{Action, DataSaver};
-use futures::channel::mpsc::{self, UnboundedSender};
+use futures::channel::mpsc::{self, UnboundedReceiver, UnboundedSender};
+use futures::future::LocalBoxFuture;
 use futures::StreamExt;
+use capture::Applied;
 use local::LocalMedia;
 use media::Kind;
 use peer::{Peer, PeerEvent};
@@ -100,20 +103,9 @@ pub struct CallHandle {
 
 impl CallHandle {
     pub fn start(meeting: MeetingId, pass: Pass, dispatch: Callback<Action>) -> Self {
-        let (tx, mut rx) = mpsc::unbounded();
-        let mut engine = Engine::new(meeting, pass, dispatch, tx.clone());
-        wasm_bindgen_futures::spawn_local(async move {
-            if engine.pass.watch_only() {
-                engine.watch_only().await;
-            } else {
-                engine.capture().await;
-            }
-            while let Some(event) = rx.next().await {
-                if !engine.handle(event).await {
-                    break;
-                }
-            }
-        });
+        let (tx, rx) = mpsc::unbounded();
+        let engine = Engine::new(meeting, pass, dispatch, tx.clone());
+        wasm_bindgen_futures::spawn_local(engine.before_join(rx));
         Self { tx }
     }
 
@@ -128,6 +120,31 @@ impl Drop for CallHandle {
         // The engine may already have ended; then there is nobody to tell.
         drop(self.tx.unbounded_send(Event::Shutdown));
     }
+}
+
+/// The engine past the join screen's Join, handed to the in-call code
+/// (`crate::joined`: a wasm chunk of its own in the release build).
+pub struct Handover {
+    engine: Engine,
+    events: UnboundedReceiver<Event>,
+    name: DisplayName,
+}
+
+/// The call from Join on: connect, then every event until the end.
+pub fn run_joined(handover: Handover) -> LocalBoxFuture<'static, ()> {
+    let Handover {
+        mut engine,
+        mut events,
+        name,
+    } = handover;
+    Box::pin(async move {
+        engine.command(Command::Join(name)).await;
+        while let Some(event) = events.next().await {
+            if !engine.handle(event).await {
+                break;
+            }
+        }
+    })
 }
 
 struct Engine {
@@ -253,82 +270,39 @@ impl Engine {
     }
 
     async fn command(&mut self, cmd: Command) {
-        let switched = match cmd {
-            // Muted by the host: only the host lets us speak again.
-            Command::SetMic(true) if self.hold.mic => return,
-            Command::SetCamera(true) if self.hold.camera => return,
-            // The gallery opens no device, whatever is asked.
-            Command::SetMic(_)
+        match cmd {
+            cmd @ (Command::SetMic(_)
             | Command::SetCamera(_)
             | Command::SelectMic(_)
             | Command::SelectCamera(_)
-            | Command::RetryMedia
-            | Command::ShareScreen
-                if self.watch_only =>
-            {
-                return
-            }
-            Command::SetMic(on) => {
-                let mut result = Ok(());
-                if on && self.local.audio().is_none() {
-                    self.local.mic_on = true;
-                    result = self
-                        .switch_device(Kind::Audio, self.local.mic_id.clone())
-                        .await;
+            | Command::RetryMedia) => {
+                if let Applied::Changed(replaced) = self.device(cmd).await {
+                    if let Some(kind) = replaced {
+                        self.replace_on_peers(kind == Kind::Audio).await;
+                    }
+                    self.announce();
                 }
-                self.local.set_mic_on(on);
-                result
             }
-            Command::SetCamera(true) if !self.local.camera_on() => {
-                self.switch_device(Kind::Video, self.local.camera_id.clone())
-                    .await
-            }
-            Command::SetCamera(false) if self.local.camera_on() => {
-                self.local.set_track(false, None);
-                self.replace_on_peers(false).await;
-                Ok(())
-            }
-            Command::SetCamera(_) => Ok(()),
-            Command::SelectMic(id) => self.switch_device(Kind::Audio, Some(id)).await,
-            Command::SelectCamera(id) if self.local.camera_on() => {
-                self.switch_device(Kind::Video, Some(id)).await
-            }
-            Command::SelectCamera(id) => {
-                // Camera off: remember the choice for when it is turned on.
-                self.local.camera_id = Some(id);
-                Ok(())
-            }
-            Command::RetryMedia => return self.capture().await,
             Command::Join(name) => {
                 self.name = Some(name);
                 self.emit(Action::Joining);
                 self.connect();
-                return;
             }
-            Command::ShareScreen => return self.set_screen(true).await,
-            Command::StopShare => return self.set_screen(false).await,
-            Command::SetDataSaver(saver) => return self.set_data_saver(saver).await,
-            Command::PresentFile(file) => return self.upload_deck(file),
-            Command::Send(msg) => return self.send(msg),
+            Command::ShareScreen if self.watch_only => {}
+            Command::ShareScreen => self.set_screen(true).await,
+            Command::StopShare => self.set_screen(false).await,
+            Command::SetDataSaver(saver) => self.set_data_saver(saver).await,
+            Command::PresentFile(file) => self.upload_deck(file),
+            Command::Send(msg) => self.send(msg),
             Command::AnswerConsult(consultation, accept) => {
                 self.emit(Action::ConsultAnswered(consultation));
-                return self.send(ClientMsg::AnswerConsult {
+                self.send(ClientMsg::AnswerConsult {
                     consultation,
                     accept,
                 });
             }
-            Command::DismissDeclined(peer) => return self.emit(Action::DismissDeclined(peer)),
-            Command::Leave => return self.end(Some(CallEnd::Left)),
-        };
-        self.emit(Action::MediaReady {
-            stream: self.local.preview(),
-            camera_id: self.local.camera_id.clone(),
-            mic_id: self.local.mic_id.clone(),
-        });
-        self.emit_toggles();
-        self.announce();
-        if let Err(err) = switched {
-            self.emit(Action::DeviceFailed(err));
+            Command::DismissDeclined(peer) => self.emit(Action::DismissDeclined(peer)),
+            Command::Leave => self.end(Some(CallEnd::Left)),
         }
     }
 

@@ -6,6 +6,7 @@ use crate::components::level_meter::LevelMeter;
 use crate::components::media::{Media, Playback};
 use crate::components::media_toggles::media_toggles;
 use crate::i18n::{use_tr, Text};
+use crate::error::JoinFailure;
 use crate::state::{Devices, Local, MediaStatus};
 use gloo_storage::{LocalStorage, Storage};
 use sala_protocol::{DisplayName, MeetingTitle, TextError};
@@ -21,6 +22,8 @@ pub struct JoinFormProps {
     pub local: Local,
     pub devices: Devices,
     pub joining: bool,
+    /// Why the last Join did not go through.
+    pub failure: Option<JoinFailure>,
     pub on_command: Callback<Command>,
 }
 
@@ -118,6 +121,9 @@ pub fn JoinForm(props: &JoinFormProps) -> Html {
                 <p class="eyebrow">{ tr.t(Text::JoinMeeting) }</p>
                 <h1 id="join-title" data-testid="meeting-title">{ props.title.as_str() }</h1>
                 { media_error }
+                if let Some(failure) = props.failure {
+                    <p class="notice error" role="alert" data-testid="join-error">{ tr.t(failure.text()) }</p>
+                }
                 <label class="field">
                     <span>{ tr.t(Text::YourName) }</span>
                     <input value={(*name).clone()} {oninput} maxlength="64" autocomplete="name" required=true

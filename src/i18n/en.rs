@@ -28,6 +28,7 @@ impl Text {
             NameRequired => "Please enter your name.",
             Join => "Join now",
             Joining => "Joining…",
+            RoomNotLoaded => "The meeting room did not finish loading. Check your connection and press Join again.",
             Camera => "Camera",
             StartingCamera => "Starting camera and microphone…",
             Microphone => "Microphone",

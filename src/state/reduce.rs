@@ -55,6 +55,7 @@ impl Reducible for State {
             }
             Action::ShareRefused => s.local.share_refused = true,
             Action::Joining => s.phase = Phase::Joining,
+            Action::NotLoaded => s.phase = Phase::PreJoin(Some(JoinFailure::NotLoaded)),
             Action::Welcome(w) => {
                 s.phase = Phase::InCall;
                 if w.consultation.is_some() {
