@@ -46,7 +46,9 @@ pub fn tools_bin() -> PathBuf {
     root().join(".tools/node_modules/.bin")
 }
 
-/// `PATH` with cargo's bin dir and the project tools first.
+/// `PATH` with the project's stand-ins, its tools and cargo's bin dir first:
+/// scripts/bin/wasm-bindgen is the wasm-bindgen Trunk must find (it splits
+/// the app in two, see src/joined.rs) and calls the real one after it.
 pub fn path_env() -> String {
     let home = std::env::var("CARGO_HOME")
         .map(PathBuf::from)
@@ -55,7 +57,8 @@ pub fn path_env() -> String {
         });
     let old = std::env::var("PATH").unwrap_or_default();
     format!(
-        "{}:{}:{old}",
+        "{}:{}:{}:{old}",
+        root().join("scripts/bin").display(),
         tools_bin().display(),
         home.join("bin").display()
     )

@@ -5,6 +5,8 @@ use crate::run::{cmd, root, tools_bin, Error, Result};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132.0.0";
+/// Splits the client's wasm at `crate::joined` (scripts/bin/wasm-bindgen).
+const WASM_SPLIT_VERSION: &str = "0.2.4";
 /// Minifies the client's JS glue (scripts/shrink-glue.mjs, Trunk.toml's hook).
 const TERSER_VERSION: &str = "5.51.4";
 const PLAYWRIGHT_VERSION: &str = "1.64.1";
@@ -28,6 +30,7 @@ pub fn all(browser: bool) -> Result<()> {
     clippy()?;
     trunk()?;
     wasm_bindgen()?;
+    wasm_split()?;
     npm_tools()?;
     apt(BUILD_PACKAGES)?;
     if browser {
@@ -97,6 +100,26 @@ fn wasm_bindgen() -> Result<()> {
     cmd(
         "cargo",
         &["install", "wasm-bindgen-cli", "--version", &version],
+    )
+    .run()
+}
+
+fn wasm_split() -> Result<()> {
+    let installed = format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}:");
+    if has("cargo", &["install", "--list"], &installed) {
+        return Ok(());
+    }
+    cmd(
+        "cargo",
+        &[
+            "install",
+            "--locked",
+            "wasm_split_cli_support",
+            "--version",
+            WASM_SPLIT_VERSION,
+            "--features",
+            "build-binary",
+        ],
     )
     .run()
 }
