@@ -9,6 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session } from './lib/session.mjs';
+import { waitFor } from './lib/wait.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const DIST = process.env.SALA_DIST || join(ROOT, 'dist');
@@ -34,6 +35,9 @@ test('a first visit receives every file compressed, as the build compressed it',
   ].map((e) => ({ url: e.name, encoded: e.encodedBodySize, decoded: e.decodedBodySize })));
   const files = entries.filter((e) => new URL(e.url).pathname.match(/\.(wasm|js|css)$|^\/$/));
   assert.ok(files.some((e) => e.url.endsWith('.wasm')), `the wasm was fetched: ${JSON.stringify(entries)}`);
+  // The call's code past Join (src/joined.rs) is not part of the first load.
+  assert.ok(!files.some((e) => basename(new URL(e.url).pathname).startsWith('split_')),
+    `no chunk on the home page: ${files.map((e) => e.url)}`);
   let total = 0;
   for (const { url, encoded, decoded } of files) {
     const path = new URL(url).pathname;
@@ -45,4 +49,34 @@ test('a first visit receives every file compressed, as the build compressed it',
     total += encoded;
   }
   t.diagnostic(`first load on the wire (${encoding}): ${(total / 1024).toFixed(1)} KiB in ${files.length} files`);
+});
+
+test('the join screen comes without the call; Join waits for it, says when it cannot come, and tries again', async () => {
+  const host = await session.open('host');
+  const links = await session.createMeeting(host, 'Provincial budget');
+  // No service worker: it would fetch the chunk itself, out of page.route's sight.
+  const b = await session.open('guest', { serviceWorkers: 'block' });
+  let refused = 0;
+  const refuse = (route) => {
+    refused += 1;
+    return route.abort('internetdisconnected');
+  };
+  await b.page.route('**/split_*.wasm', refuse);
+  await b.page.goto(links.guest);
+  await b.page.getByTestId('name-input').fill('Sophea');
+  // The join screen asked for the chunk as it opened (and was refused).
+  await waitFor(() => refused, (n) => n >= 1, { what: 'the chunk asked for while the join screen is open' });
+  await b.page.getByTestId('join-button').click();
+  const error = b.page.getByTestId('join-error');
+  await error.waitFor({ timeout: 20000 });
+  assert.match(await error.textContent(), /did not finish loading/);
+  assert.ok(refused >= 2, `Join asked again: ${refused} requests`);
+  assert.equal(await b.page.getByTestId('name-input').inputValue(), 'Sophea', 'the name is kept');
+  assert.ok(await b.page.getByTestId('join-button').isEnabled(), 'Join can be pressed again');
+  assert.equal(await b.page.getByTestId('media-error').count(), 0, 'the preview is untouched');
+
+  await b.page.unroute('**/split_*.wasm', refuse);
+  await b.page.getByTestId('join-button').click();
+  await b.page.getByTestId('room').waitFor({ timeout: 20000 });
+  assert.equal(await error.count(), 0, 'the error is gone');
 });

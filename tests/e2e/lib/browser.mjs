@@ -137,8 +137,10 @@ const INSTRUMENT = `(() => {
  * `trustSpki`: the base64 SHA-256 of a throwaway certificate's public key (benchmarks over
  * HTTPS), trusted as if a CA had signed it — so pages are cached as on a real site, which
  * Chromium does not do for a certificate error it was told to ignore.
+ * `serviceWorkers: 'block'` keeps Sala's service worker out (it fetches and
+ * answers the app's files itself, where `page.route` does not see them).
  */
-export async function launchBrowser(host, origin, { name = host.ns, media = 'allow', cameras = 1, fps = 20, trustSpki = null } = {}) {
+export async function launchBrowser(host, origin, { name = host.ns, media = 'allow', cameras = 1, fps = 20, trustSpki = null, serviceWorkers = 'allow' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sala-chromium-'));
   const wrapper = join(dir, 'chromium-in-ns');
   writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${host.ns} ${CHROMIUM} "$@"\n`);
@@ -146,6 +148,7 @@ export async function launchBrowser(host, origin, { name = host.ns, media = 'all
   const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
     executablePath: wrapper,
     headless: true,
+    serviceWorkers,
     viewport: { width: 1280, height: 800 },
     args: [
       ...(trustSpki ? [`--ignore-certificate-errors-spki-list=${trustSpki}`] : []),
