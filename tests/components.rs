@@ -10,7 +10,7 @@ use sala::components::device_settings::{DeviceSettings, DeviceSettingsProps};
 use sala::components::join_form::{JoinForm, JoinFormProps};
 use sala::components::room::Panel;
 use sala::components::tile::{Tile, TileProps};
-use sala::error::{CallEnd, MediaError};
+use sala::error::{CallEnd, JoinFailure, MediaError};
 use sala::state::{DataSaver, Device, Devices, Link, Local, MediaStatus, Quality};
 use sala::App;
 use sala_protocol::{ClientMsg, DisplayName, Hold, MediaState, MeetingTitle, QualityTier, Role};
@@ -31,6 +31,7 @@ fn join_props(on_command: Callback<Command>, media: MediaStatus) -> JoinFormProp
         },
         devices: Devices::default(),
         joining: false,
+        failure: None,
         on_command,
     }
 }
@@ -105,6 +106,25 @@ async fn join_button_says_what_will_be_sent() {
             "mic {mic}, camera {camera}"
         );
     }
+}
+
+#[wasm_bindgen_test]
+async fn join_form_says_when_the_room_did_not_load_and_joins_again() {
+    gloo_storage_clear();
+    let (on_command, seen) = recorder();
+    let mut props = join_props(on_command, MediaStatus::Ready);
+    props.failure = Some(JoinFailure::NotLoaded);
+    let m = mount::<JoinForm>(props).await;
+    assert_eq!(
+        m.text("[data-testid=join-error]"),
+        "The meeting room did not finish loading. Check your connection and press Join again."
+    );
+    m.type_into("[data-testid=name-input]", "Sophea").await;
+    m.click("[data-testid=join-button]").await;
+    assert_eq!(
+        *seen.borrow(),
+        vec![Command::Join(DisplayName::parse("Sophea").unwrap())]
+    );
 }
 
 fn device(id: &str, label: &str) -> Device {

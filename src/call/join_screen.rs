@@ -35,7 +35,10 @@ impl Engine {
                         Err(crate::joined::NotLoaded) => self.emit(Action::NotLoaded),
                     }
                 }
-                Event::Command(cmd) => drop(self.device(cmd).await),
+                // No connection yet to put a new track on, nobody to tell.
+                Event::Command(cmd) => {
+                    self.device(cmd).await;
+                }
                 Event::DevicesChanged => self.refresh_devices().await,
                 Event::Shutdown => break,
                 // Only the call opens a socket, a peer connection, a screen
