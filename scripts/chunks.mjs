@@ -8,7 +8,8 @@
 // glue as `./<out-name>.js` and fetches each chunk by its plain name; the glue
 // imports the loader from `./__wasm_split.js`. Trunk renamed the glue; this
 // renames the rest and rewrites the three references, and recomputes the
-// glue's `integrity` in index.html. Runs before scripts/shrink-glue.mjs,
+// glue's `integrity` in index.html, where the loader gets a modulepreload of
+// its own. Runs before scripts/shrink-glue.mjs,
 // which then minifies the glue it finds.
 //
 // Usage: node scripts/chunks.mjs <split dir> <staging dir> <profile>
@@ -65,5 +66,10 @@ const jsIn = readFileSync(join(dir, glue));
 const js = once(jsIn.toString("utf8"), `from "./${LOADER}"`, `from "./${loaderPath.split("/").pop()}"`, glue);
 writeFileSync(join(dir, glue), js);
 const htmlPath = join(dir, "index.html");
-const html = readFileSync(htmlPath, "utf8");
-writeFileSync(htmlPath, once(html, sri(jsIn), sri(Buffer.from(js)), "index.html"));
+let html = once(readFileSync(htmlPath, "utf8"), sri(jsIn), sri(Buffer.from(js)), "index.html");
+// The glue imports the loader: fetched beside it, not after it was read.
+const loaderName = loaderPath.split("/").pop();
+const glueLink = html.match(new RegExp(`<link rel="modulepreload" href="/${glue}"[^>]*>`))?.[0];
+if (!glueLink) throw new Error(`index.html: no modulepreload of ${glue}`);
+html = once(html, glueLink, `${glueLink}<link rel="modulepreload" href="/${loaderName}" crossorigin="anonymous" integrity="${sri(readFileSync(loaderPath))}">`, "index.html");
+writeFileSync(htmlPath, html);
