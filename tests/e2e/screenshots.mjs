@@ -236,6 +236,27 @@ try {
   await host.page.setViewportSize({ width: 390, height: 844 });
   await host.page.goto(`${server.url}/`);
   await shot(host, 'km-10-phone-home');
+  // Join pressed while the call's chunk cannot come (src/joined.rs): the
+  // notice on the join screen. No service worker, which would fetch it itself.
+  const offline = await launchBrowser(net.addHost(), server.url, { name: 'offline', serviceWorkers: 'block' });
+  browsers.push(offline);
+  await offline.page.route('**/split_*.wasm', (route) => route.abort('internetdisconnected'));
+  await host.page.goto(`${server.url}/`);
+  await host.page.getByTestId('title-input').fill('Provincial budget');
+  await host.page.getByTestId('create-button').click();
+  const budgetLink = await host.page.getByTestId('guest-link').inputValue();
+  for (const lang of ['en', 'km']) {
+    await offline.page.goto(budgetLink);
+    await setLang(offline, lang);
+    await offline.page.getByTestId('name-input').fill(lang === 'km' ? 'សុភា' : 'Sophea');
+    await offline.page.getByTestId('join-button').click();
+    await offline.page.getByTestId('join-error').waitFor();
+    for (const [w, h] of [[1366, 768], [360, 740]]) {
+      await offline.page.setViewportSize({ width: w, height: h });
+      await offline.page.getByTestId('join-error').scrollIntoViewIfNeeded();
+      await shot(offline, `${lang}-27-join-not-loaded-${w}`);
+    }
+  }
   console.log(`screenshots in ${out}`);
 } finally {
   for (const b of browsers) await b.close().catch(() => {});
