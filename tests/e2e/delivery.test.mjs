@@ -49,6 +49,13 @@ test('a first visit receives every file compressed, as the build compressed it',
     total += encoded;
   }
   t.diagnostic(`first load on the wire (${encoding}): ${(total / 1024).toFixed(1)} KiB in ${files.length} files`);
+  // Issue #12's budget: the first load, with the service worker that comes
+  // after it, at most 150 KiB as a browser over HTTPS receives it (brotli).
+  const names = [...files.map((e) => new URL(e.url).pathname), '/sw.js']
+    .map((p) => (p === '/' ? 'index.html' : basename(p)));
+  const brotli = names.reduce((sum, name) => sum + statSync(join(DIST, `${name}.br`)).size, 0);
+  t.diagnostic(`first load with brotli: ${(brotli / 1024).toFixed(1)} KiB (${names.join(', ')})`);
+  assert.ok(brotli <= 150 * 1024, `first load ${brotli} bytes with brotli, over 150 KiB`);
 });
 
 test('the join screen comes without the call; Join waits for it, says when it cannot come, and tries again', async () => {
