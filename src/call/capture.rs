@@ -117,7 +117,11 @@ impl Engine {
     /// Opens `kind` on `device` for the preview and the call; the call puts
     /// it on its connections. On failure the old track stays live: the call
     /// goes on with the device it had.
-    async fn switch_device(&mut self, kind: Kind, device: Option<String>) -> Result<Kind, MediaError> {
+    async fn switch_device(
+        &mut self,
+        kind: Kind,
+        device: Option<String>,
+    ) -> Result<Kind, MediaError> {
         let track = media::capture_track(kind, device.as_deref()).await?;
         self.local.set_track(kind == Kind::Audio, Some(track));
         Ok(kind)

@@ -293,7 +293,10 @@ fn served_report() -> Result<()> {
             let mut first_load = None;
             for name in &names {
                 if past_join(name) && first_load.is_none() {
-                    println!("| **first load** | {} | {} | {} |", total[0], total[1], total[2]);
+                    println!(
+                        "| **first load** | {} | {} | {} |",
+                        total[0], total[1], total[2]
+                    );
                     first_load = Some(total);
                     total = [0; 3];
                 }
@@ -310,11 +313,17 @@ fn served_report() -> Result<()> {
             }
             let first_load = match first_load {
                 Some(first) => {
-                    println!("| **past Join** | {} | {} | {} |", total[0], total[1], total[2]);
+                    println!(
+                        "| **past Join** | {} | {} | {} |",
+                        total[0], total[1], total[2]
+                    );
                     first
                 }
                 None => {
-                    println!("| **first load** | {} | {} | {} |", total[0], total[1], total[2]);
+                    println!(
+                        "| **first load** | {} | {} | {} |",
+                        total[0], total[1], total[2]
+                    );
                     total
                 }
             };
