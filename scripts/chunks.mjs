@@ -14,7 +14,7 @@
 //
 // Usage: node scripts/chunks.mjs <split dir> <staging dir> <profile>
 
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -46,7 +46,12 @@ for (const chunk of readdirSync(splitDir).filter((f) => f.endsWith(".wasm") && f
   const from = join(splitDir, chunk);
   const optimized = join(splitDir, chunk.replace(/\.wasm$/, ".opt.wasm"));
   if (release) {
-    execFileSync("wasm-opt", ["-Oz", "--strip-debug", "--strip-producers", from, "-o", optimized], { stdio: "inherit" });
+    // wasm-split-cli's name section has a subsection binaryen does not read
+    // (id 3) and warns of; the names are stripped here anyway.
+    const run = spawnSync("wasm-opt", ["-Oz", "--strip-debug", "--strip-producers", from, "-o", optimized], { encoding: "utf8" });
+    const said = (run.stderr ?? "").split("\n").filter((l) => l && !/^warning: unknown name subsection with id 3 /.test(l));
+    if (said.length) console.error(said.join("\n"));
+    if (run.status !== 0) throw new Error(`wasm-opt failed on ${chunk}: ${run.error ?? run.status}`);
   } else {
     copyFileSync(from, optimized);
   }
