@@ -8,6 +8,7 @@ pub use slides::{rendition, DeckStatus, Slides, Upload};
 
 use crate::error::{CallEnd, JoinFailure, MediaError};
 use crate::sorted_map::{SortedMap, SortedSet};
+pub use sala_ladder::DataSaver;
 use sala_protocol::{
     ChatMessage, Consultation, ConsultationId, Knock, MeetingInfo, PeerId, PeerInfo, Presentation,
     QualityTier, ServerMsg, SlidePage, Welcome,
@@ -95,43 +96,6 @@ pub struct Local {
     pub share_refused: bool,
     /// Switching to another camera or microphone failed; the previous one is still in use.
     pub device_error: Option<MediaError>,
-}
-
-/// The user's data-use choice, remembered per device.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum DataSaver {
-    /// The ladder follows the link.
-    #[default]
-    Auto,
-    /// Receive audio and slides only; send what the uplink allows.
-    ReceiveAudioOnly,
-    /// Audio and slides both ways.
-    AudioOnly,
-    /// A site known to be thin: start at audio and slides, climb if the link allows.
-    FixedSite,
-}
-
-impl DataSaver {
-    pub const ALL: [DataSaver; 4] = [
-        DataSaver::Auto,
-        DataSaver::ReceiveAudioOnly,
-        DataSaver::AudioOnly,
-        DataSaver::FixedSite,
-    ];
-
-    /// Stable name, for storage and form values.
-    pub fn code(self) -> &'static str {
-        match self {
-            DataSaver::Auto => "auto",
-            DataSaver::ReceiveAudioOnly => "receive-audio-only",
-            DataSaver::AudioOnly => "audio-only",
-            DataSaver::FixedSite => "fixed-site",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<DataSaver> {
-        DataSaver::ALL.into_iter().find(|d| d.code() == code)
-    }
 }
 
 /// Where this participant stands on the quality ladder.

@@ -185,7 +185,9 @@ struct Engine {
     /// When the heartbeat last fired (a late one means the page was frozen).
     last_beat_ms: Option<f64>,
     heartbeat: Option<gloo_timers::callback::Interval>,
-    ladder: quality::Ladder,
+    ladder: sala_ladder::MeshLadder,
+    /// Reads the statistics for the ladder every `sala_ladder::TICK_MS` in a call.
+    ladder_ticker: Option<gloo_timers::callback::Interval>,
     /// Pending reconnect; dropping it cancels the attempt.
     reconnect: Option<gloo_timers::callback::Timeout>,
     peers: SortedMap<PeerId, Peer>,
@@ -227,7 +229,8 @@ impl Engine {
             last_heard_ms: 0.0,
             last_beat_ms: None,
             heartbeat: None,
-            ladder: quality::Ladder::load(),
+            ladder: quality::load(),
+            ladder_ticker: None,
             reconnect: None,
             peers: SortedMap::new(),
             screen_ended: None,

@@ -9,8 +9,9 @@ use super::limits::SendPlan;
 use super::local::LocalMedia;
 use super::media::stream_of;
 use super::sdp;
-use super::stats::{self, Counters};
+use super::stats;
 use js_sys::Array;
+use sala_ladder::Counters;
 use sala_protocol::{Hold, IceConfig, IcePolicy, PeerId, QualityTier, SdpType, Signal, StreamId};
 use wasm_bindgen::prelude::*;
 use web_sys::{

@@ -25,8 +25,14 @@
 //! - **Audio first.** The floor is [`QualityTier::AudioMinimal`]; nothing here
 //!   ever turns audio off.
 
+pub use counters::{samples, Counters};
+pub use mesh::{Adaptation, DataSaver, Direction, Logged, MeshLadder, TICK_MS};
 pub use sala_protocol::QualityTier;
 
+mod counters;
+mod mesh;
+#[cfg(test)]
+mod mesh_tests;
 #[cfg(test)]
 mod tests;
 
