@@ -5,6 +5,7 @@
 //! [`crate::state::Action`]s (up) and sends only [`Command`]s (down).
 
 mod capture;
+mod image_queue;
 mod join_screen;
 mod js;
 mod limits;

@@ -1,8 +1,9 @@
 //! Slides in the call engine (issue #3): the presented deck (manifest fetch,
-//! paced and retried fetch of every page as an object URL; the stills of
-//! shared screens first on a thin link), our own deck upload and page turns, and
+//! paced and retried fetch of every page as an object URL, in the order and
+//! pace of `image_queue.rs`; the stills of shared screens first on a thin link), our own deck upload and page turns, and
 //! stills of our shared screen for receivers whose link carries no video.
 
+use super::image_queue::ImageQueue;
 use super::{js, Engine, Event};
 use crate::api;
 use crate::error::ApiFailure;
@@ -14,16 +15,12 @@ use sala_protocol::{
     ApiErrorCode, ClientMsg, Deck, DeckId, PeerId, Presentation, QualityTier, SlidePage,
 };
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream};
 use yew::Callback;
 
-/// On a thin link, page images are fetched one at a time and no faster than
-/// this, so that the audio beside them keeps flowing.
-const THIN_PACE_BPS: u32 = 16_000;
 /// How often a shared screen is looked at for a change.
 const STILL_EVERY_MS: u32 = 3_000;
 /// Widest still uploaded.
@@ -165,18 +162,11 @@ impl Engine {
             }
             _ => Vec::new(),
         };
-        let mut fetcher = self.slides.fetcher.borrow_mut();
-        let queue: VecDeque<(String, u32)> = stills
+        let wanted = stills
             .chain(pages)
             .map(|page| rendition(page, tier))
-            .map(|r| (r.path(), r.bytes))
-            .filter(|(path, _)| !fetcher.loaded.contains_key(path))
-            .filter(|(path, _)| fetcher.failures.get(path).is_none_or(|n| *n < MAX_FAILURES))
-            .collect();
-        fetcher.queue = queue;
-        fetcher.thin = thin;
-        if !fetcher.running && !fetcher.queue.is_empty() {
-            fetcher.running = true;
+            .map(|r| (r.path(), r.bytes));
+        if self.slides.fetcher.borrow_mut().0.want(wanted, thin) {
             spawn_local(run_fetcher(
                 Rc::downgrade(&self.slides.fetcher),
                 self.dispatch.clone(),
@@ -225,31 +215,18 @@ impl Engine {
     }
 }
 
-/// Page images this browser fetches for itself, most wanted first: one at a
-/// time, paced on a thin link, retried when a fetch fails (a thin link loses
-/// TCP segments too), kept as object URLs until the call ends.
+/// Page images this browser fetches for itself, in the order and at the pace
+/// of an [`ImageQueue`], kept as object URLs until the call ends.
 #[derive(Default)]
-struct Fetcher {
-    queue: VecDeque<(String, u32)>,
-    /// Server path → object URL.
-    loaded: SortedMap<String, String>,
-    failures: SortedMap<String, u32>,
-    running: bool,
-    thin: bool,
-}
+struct Fetcher(ImageQueue<String>);
 
 impl Drop for Fetcher {
     fn drop(&mut self) {
-        for url in self.loaded.values() {
+        for url in self.0.loaded() {
             drop(web_sys::Url::revoke_object_url(url));
         }
     }
 }
-
-/// Gives up on an image after this many failed fetches in a row.
-const MAX_FAILURES: u32 = 6;
-/// Wait after a failed fetch before the next one.
-const RETRY_AFTER_MS: u32 = 2_000;
 
 async fn run_fetcher(fetcher: Weak<RefCell<Fetcher>>, dispatch: Callback<Action>) {
     loop {
@@ -257,42 +234,19 @@ async fn run_fetcher(fetcher: Weak<RefCell<Fetcher>>, dispatch: Callback<Action>
         let Some(shared) = fetcher.upgrade() else {
             return;
         };
-        let next = shared.borrow_mut().queue.pop_front();
-        let Some((path, bytes)) = next else {
-            shared.borrow_mut().running = false;
+        let Some(next) = shared.borrow_mut().0.next() else {
             return;
         };
-        let thin = shared.borrow().thin;
         drop(shared);
-        let blob = api::image(&path).await;
+        let blob = api::image(&next.0).await;
         let Some(shared) = fetcher.upgrade() else {
             return;
         };
         let url = blob.and_then(|b| web_sys::Url::create_object_url_with_blob(&b).ok());
-        let pause = match url {
-            Some(url) => {
-                let mut f = shared.borrow_mut();
-                f.failures.remove(&path);
-                f.loaded.insert(path.clone(), url.clone());
-                dispatch.emit(Action::SlideImage(path, url));
-                // Pacing, not waiting for other code: on a thin link, images
-                // take at most THIN_PACE_BPS on average, beside the audio.
-                if thin {
-                    bytes.saturating_mul(8_000) / THIN_PACE_BPS
-                } else {
-                    0
-                }
-            }
-            None => {
-                let mut f = shared.borrow_mut();
-                let failures = f.failures.get_or_insert_with(path.clone(), || 0);
-                *failures += 1;
-                if *failures < MAX_FAILURES {
-                    f.queue.push_back((path, bytes));
-                }
-                RETRY_AFTER_MS
-            }
-        };
+        if let Some(url) = &url {
+            dispatch.emit(Action::SlideImage(next.0.clone(), url.clone()));
+        }
+        let pause = shared.borrow_mut().0.fetched(next, url);
         drop(shared);
         if pause > 0 {
             TimeoutFuture::new(pause).await;
