@@ -102,24 +102,29 @@ pub fn run_all() -> Result<()> {
         failures.push("component tests (wasm, headless Chromium)");
     }
 
-    // Lints that guard real bugs (clippy.toml: web-sys's JS `clone()` on streams).
-    let (ok, _) = cmd(
-        "cargo",
-        &[
-            "clippy",
-            "--package",
-            "sala",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    )
-    .run_tee()?;
-    if !ok {
-        failures.push("clippy on the client");
+    // Lints that guard real bugs (clippy.toml: web-sys's JS `clone()` on streams),
+    // on the client as the tests build it and as the release build splits it.
+    for features in ["", "split"] {
+        let (ok, _) = cmd(
+            "cargo",
+            &[
+                "clippy",
+                "--package",
+                "sala",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--all-targets",
+                "--features",
+                features,
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )
+        .run_tee()?;
+        if !ok {
+            failures.push("clippy on the client");
+        }
     }
 
     let server = root().join("target/debug/sala-server");
