@@ -94,7 +94,8 @@ fn media_record(media: &MediaState) -> (bool, QualityTier, QualityTier) {
 impl Room {
     /// Spends one write of `peer`'s allowance; `false` when it is spent.
     pub(super) fn spend(&mut self, now: Instant, peer: PeerId) -> bool {
-        self.peers
+        self.roster
+            .peers
             .get_mut(&peer)
             .is_some_and(|p| p.writes.actions.take(now, 1.0))
     }
@@ -103,7 +104,7 @@ impl Room {
     /// gallery shares no screen, whatever the client says; the others hear
     /// of it at once, the record too unless `from` changes it too often.
     pub(super) fn set_media(&mut self, now: Instant, from: PeerId, media: MediaState) {
-        let Some(peer) = self.peers.get_mut(&from) else {
+        let Some(peer) = self.roster.peers.get_mut(&from) else {
             return;
         };
         let media = peer.held(media);
@@ -112,8 +113,8 @@ impl Room {
             peer.still = None;
         }
         self.record_media(now, from);
-        for other in self.attached_except(from) {
-            self.send(
+        for other in self.roster.attached_except(from) {
+            self.out.send(
                 other,
                 ServerMsg::PeerMedia {
                     peer: from,
@@ -126,7 +127,7 @@ impl Room {
     /// Records what changed of `id`'s media since its last entry: now, or
     /// once its allowance has refilled.
     fn record_media(&mut self, now: Instant, id: PeerId) {
-        let Some(peer) = self.peers.get_mut(&id) else {
+        let Some(peer) = self.roster.peers.get_mut(&id) else {
             return;
         };
         let (screen, sends, receives) = media_record(&peer.info.media);
@@ -143,14 +144,14 @@ impl Room {
         peer.writes.media_due = None;
         let name = peer.info.name.clone();
         if screen != was_screen {
-            self.record(Event::ScreenShared {
+            self.out.record(Event::ScreenShared {
                 peer: id,
                 name: name.clone(),
                 on: screen,
             });
         }
         if (sends, receives) != (was_sends, was_receives) {
-            self.record(Event::TierChanged {
+            self.out.record(Event::TierChanged {
                 peer: id,
                 name,
                 sends,
@@ -161,12 +162,17 @@ impl Room {
 
     /// When the next coalesced media entry is due.
     pub(super) fn media_record_due(&self) -> Option<Instant> {
-        self.peers.values().filter_map(|p| p.writes.media_due).min()
+        self.roster
+            .peers
+            .values()
+            .filter_map(|p| p.writes.media_due)
+            .min()
     }
 
     /// Records the media entries whose window has ended.
     pub(super) fn record_due_media(&mut self, now: Instant) {
         let due: Vec<PeerId> = self
+            .roster
             .peers
             .values()
             .filter(|p| p.writes.media_due.is_some_and(|due| due <= now))
