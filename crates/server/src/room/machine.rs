@@ -8,8 +8,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use sala_protocol::{
-    ClientMsg, ErrorCode, HostKey, LeaveReason, MeetingInfo, PeerId, ServerMsg, Signal,
-    RESUME_GRACE_SECS,
+    ClientMsg, ErrorCode, HostKey, LeaveReason, MeetingInfo, PeerId, ServerMsg, RESUME_GRACE_SECS,
 };
 
 use sala_record::Event;
@@ -185,7 +184,7 @@ impl Room {
         };
         grace
             .chain(empty)
-            .chain(self.media_record_due())
+            .chain(writes::media_record_due(&self.roster))
             .chain(self.ice_refresh_due())
             .min()
     }
@@ -202,7 +201,7 @@ impl Room {
         for id in expired {
             self.remove(now, id, LeaveReason::Lost);
         }
-        self.record_due_media(now);
+        writes::record_due_media(&mut self.roster, &mut self.out, now);
         if let Empty::Since(since) = self.empty {
             if since + EMPTY_LINGER <= now {
                 self.empty = Empty::Reported;
@@ -222,13 +221,17 @@ impl Room {
         if self.roster.consulting(from).is_some() && !consulting::allowed(&msg) {
             return self.out.error(conn, ErrorCode::InConsultation);
         }
-        if writes::writes_record(&msg) && !self.spend(now, from) {
+        if writes::writes_record(&msg) && !writes::spend(&mut self.roster, now, from) {
             return self.out.error(conn, ErrorCode::SlowDown);
         }
         match msg {
             ClientMsg::Join(_) => self.out.error(conn, ErrorCode::AlreadyJoined),
-            ClientMsg::Signal { to, signal } => self.relay(conn, from, to, signal),
-            ClientMsg::Media { media } => self.set_media(now, from, media),
+            ClientMsg::Signal { to, signal } => {
+                self.roster.relay(&mut self.out, conn, from, to, signal)
+            }
+            ClientMsg::Media { media } => {
+                writes::set_media(&mut self.roster, &mut self.out, now, from, media)
+            }
             ClientMsg::Ping { nonce, .. } => self.out.send(conn, ServerMsg::Pong { nonce }),
             ClientMsg::Leave => {
                 self.out.close(conn, None);
@@ -291,25 +294,6 @@ impl Room {
             }
             // The shell opens one envelope; a second one inside is not a message.
             ClientMsg::Reliable { .. } => self.out.error(conn, ErrorCode::Malformed),
-        }
-    }
-
-    fn relay(&mut self, conn: ConnId, from: PeerId, to: PeerId, signal: Signal) {
-        let place = self.roster.peers.get(&from).map(|p| p.place);
-        match self.roster.peers.get_mut(&to) {
-            Some(peer) if to != from && Some(peer.place) == place => match &mut peer.link {
-                Link::Attached(target) => {
-                    let target = *target;
-                    self.out.send(target, ServerMsg::Signal { from, signal });
-                }
-                Link::Detached { buffer, .. } => {
-                    if buffer.len() >= SIGNAL_BUFFER {
-                        buffer.pop_front();
-                    }
-                    buffer.push_back((from, signal));
-                }
-            },
-            _ => self.out.error(conn, ErrorCode::UnknownPeer),
         }
     }
 

@@ -8,7 +8,7 @@ use std::time::Instant;
 use sala_protocol::{policy, ErrorCode, Hold, HolderKey, LeaveReason, PeerId, Role, ServerMsg};
 use sala_record::Event;
 
-use super::{floor, ConnId, Output, Room};
+use super::{floor, writes, ConnId, Output, Room};
 
 /// A browser as the server knows it: the SHA-256 (hex) of its holder key,
 /// never the key itself, so that what is stored cannot be used to get in.
@@ -127,7 +127,7 @@ impl Room {
             if let Some(peer) = self.roster.peers.get(&target) {
                 let (media, name) = (peer.info.media.clone(), peer.info.name.clone());
                 if media.screen.is_some() {
-                    self.set_media(now, target, media);
+                    writes::set_media(&mut self.roster, &mut self.out, now, target, media);
                 }
                 self.presenting
                     .gone(&self.roster, &mut self.out, target, name);

@@ -14,7 +14,7 @@ use sala_record::Event;
 
 use super::outputs::Outputs;
 use super::roster::{Peer, Place, Roster};
-use super::{ConnId, Room};
+use super::{writes, ConnId, Room};
 
 impl Peer {
     /// In the room (not waiting, not out consulting) and not the public
@@ -60,7 +60,7 @@ impl Room {
         {
             return self.out.error(conn, ErrorCode::NotAllowed);
         }
-        if !self.spend(now, presenter) {
+        if !writes::spend(&mut self.roster, now, presenter) {
             return self.out.error(conn, ErrorCode::SlowDown);
         }
         if page >= pages {

@@ -12,7 +12,7 @@ use sala_protocol::{
 
 use super::outputs::Outputs;
 use super::writes::Writes;
-use super::{ConnId, Holder};
+use super::{ConnId, Holder, SIGNAL_BUFFER};
 
 #[derive(Debug)]
 pub(super) enum Link {
@@ -124,6 +124,34 @@ impl Roster {
             .filter(|p| p.place == place && p.info.id != except)
             .filter_map(|p| p.link.conn())
             .collect()
+    }
+
+    /// `from`'s signal to `to`, when both are in the same place: sent now, or
+    /// kept (the last [`SIGNAL_BUFFER`]) until `to` comes back.
+    pub(super) fn relay(
+        &mut self,
+        out: &mut Outputs,
+        conn: ConnId,
+        from: PeerId,
+        to: PeerId,
+        signal: Signal,
+    ) {
+        let place = self.peers.get(&from).map(|p| p.place);
+        match self.peers.get_mut(&to) {
+            Some(peer) if to != from && Some(peer.place) == place => match &mut peer.link {
+                Link::Attached(target) => {
+                    let target = *target;
+                    out.send(target, ServerMsg::Signal { from, signal });
+                }
+                Link::Detached { buffer, .. } => {
+                    if buffer.len() >= SIGNAL_BUFFER {
+                        buffer.pop_front();
+                    }
+                    buffer.push_back((from, signal));
+                }
+            },
+            _ => out.error(conn, ErrorCode::UnknownPeer),
+        }
     }
 
     /// `msg` to everyone in the room (not the lobby).
