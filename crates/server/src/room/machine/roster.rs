@@ -14,6 +14,8 @@ use super::outputs::Outputs;
 use super::writes::Writes;
 use super::{ConnId, Holder, SIGNAL_BUFFER};
 
+/// A peer's socket: live, or gone, with the time it may come back by and
+/// the signals kept for it meanwhile.
 #[derive(Debug)]
 pub(super) enum Link {
     Attached(ConnId),
@@ -49,6 +51,7 @@ pub(super) enum Place {
     Consultation(ConsultationId),
 }
 
+/// One listed participant: attached, or within its grace period.
 #[derive(Debug)]
 pub(super) struct Peer {
     pub(super) info: PeerInfo,
