@@ -946,6 +946,29 @@ fn poll_timeout_is_the_earliest_deadline() {
     );
 }
 
+#[test]
+fn empty_is_reported_once_each_time_the_room_empties() {
+    let t0 = Instant::now();
+    let mut room = Room::new(t0, meeting(), host_key(), ice());
+    let drain = |room: &mut Room| std::iter::from_fn(|| room.poll_output()).collect::<Vec<_>>();
+    room.handle_timeout(t0 + EMPTY_LINGER);
+    assert_eq!(drain(&mut room), vec![Output::Empty], "nobody came");
+    assert_eq!(room.poll_timeout(), None);
+    room.handle_timeout(t0 + 2 * EMPTY_LINGER);
+    assert_eq!(drain(&mut room), vec![], "reported once");
+    let t1 = t0 + 2 * EMPTY_LINGER;
+    room.handle(t1, guest(1, 1));
+    room.handle(t1, msg(1, ClientMsg::Leave));
+    assert!(!drain(&mut room).contains(&Output::Empty));
+    assert_eq!(
+        room.poll_timeout(),
+        Some(t1 + EMPTY_LINGER),
+        "empty again: the count starts over"
+    );
+    room.handle_timeout(t1 + EMPTY_LINGER);
+    assert_eq!(drain(&mut room), vec![Output::Empty]);
+}
+
 fn deck() -> DeckId {
     DeckId::from_random([4; 16])
 }

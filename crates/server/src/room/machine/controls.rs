@@ -8,7 +8,7 @@ use std::time::Instant;
 use sala_protocol::{policy, ErrorCode, Hold, HolderKey, LeaveReason, PeerId, Role, ServerMsg};
 use sala_record::Event;
 
-use super::{ConnId, Output, Room};
+use super::{floor, writes, ConnId, Output, Room};
 
 /// A browser as the server knows it: the SHA-256 (hex) of its holder key,
 /// never the key itself, so that what is stored cannot be used to get in.
@@ -38,47 +38,18 @@ impl Holder {
 }
 
 impl Room {
-    /// Whether `peer` runs the meeting (host or co-host).
-    pub(super) fn moderates(&self, peer: PeerId) -> bool {
-        self.peers
-            .get(&peer)
-            .is_some_and(|p| p.info.role.moderates())
-    }
-
-    /// Whether `rule` (one of [`policy`]'s, judged on roles) lets `by` act
-    /// on `target`; if not, the error to answer. An unknown target is
-    /// `UnknownPeer` only to one the rule would let act on someone: to
-    /// anyone else the answer is `NotAllowed`, whoever they named.
-    pub(super) fn judge(
-        &self,
-        by: PeerId,
-        target: PeerId,
-        rule: impl Fn(Role, Role) -> bool,
-    ) -> Result<(), ErrorCode> {
-        let role = |id| self.peers.get(&id).map(|p| p.info.role);
-        let Some(by) = role(by) else {
-            return Err(ErrorCode::NotAllowed);
-        };
-        match role(target) {
-            Some(target) if rule(by, target) => Ok(()),
-            Some(_) => Err(ErrorCode::NotAllowed),
-            None if Role::ALL.into_iter().any(|t| rule(by, t)) => Err(ErrorCode::UnknownPeer),
-            None => Err(ErrorCode::NotAllowed),
-        }
-    }
-
     /// `by` sends `target` out of the meeting: it is told why and closed,
     /// the others hear it left, and it is barred for the rest of the
     /// meeting: its invitation stops working (the shell does that with the
     /// record's `Removed`) and its browser is refused by any link (`Bar`).
     pub(super) fn remove_peer(&mut self, now: Instant, conn: ConnId, by: PeerId, target: PeerId) {
         if target == by {
-            return self.error(conn, ErrorCode::NotAllowed);
+            return self.out.error(conn, ErrorCode::NotAllowed);
         }
-        if let Err(error) = self.judge(by, target, policy::may_remove) {
-            return self.error(conn, error);
+        if let Err(error) = self.roster.judge(by, target, policy::may_remove) {
+            return self.out.error(conn, error);
         }
-        let Some(peer) = self.peers.get(&target) else {
+        let Some(peer) = self.roster.peers.get(&target) else {
             return; // judged above: it is there
         };
         let attached = peer.link.conn();
@@ -89,13 +60,13 @@ impl Room {
             by,
             invite: peer.invite.clone(),
         };
-        self.record(removed);
+        self.out.record(removed);
         if let Some(holder) = holder {
             self.barred.insert(holder.clone());
-            self.outputs.push_back(Output::Bar(holder));
+            self.out.push(Output::Bar(holder));
         }
         if let Some(target_conn) = attached {
-            self.close(target_conn, Some(ErrorCode::Removed));
+            self.out.close(target_conn, Some(ErrorCode::Removed));
         }
         self.drop_peer(now, target, LeaveReason::Removed);
     }
@@ -112,11 +83,14 @@ impl Room {
         target: PeerId,
         role: Role,
     ) {
-        if let Err(error) = self.judge(by, target, |by, t| policy::may_set_role(by, t, role)) {
-            return self.error(conn, error);
+        if let Err(error) = self
+            .roster
+            .judge(by, target, |by, t| policy::may_set_role(by, t, role))
+        {
+            return self.out.error(conn, error);
         }
-        let Some(peer) = self.in_room_mut(target) else {
-            return self.error(conn, ErrorCode::UnknownPeer);
+        let Some(peer) = self.roster.in_room_mut(target) else {
+            return self.out.error(conn, ErrorCode::UnknownPeer);
         };
         let from = peer.info.role;
         if from == role {
@@ -136,45 +110,48 @@ impl Room {
             peer.info.hold
         };
         let held = peer.info.hold;
-        self.record(Event::RoleChanged {
+        self.out.record(Event::RoleChanged {
             peer: target,
             name,
             from,
             to: role,
             by,
         });
-        self.tell_room(ServerMsg::PeerRole { peer: target, role });
+        self.roster
+            .tell_room(&mut self.out, ServerMsg::PeerRole { peer: target, role });
         if hold != held {
-            self.set_hold(target, hold);
+            floor::set_hold(&mut self.roster, &mut self.out, target, hold);
         }
         if policy::watches_only(role) {
             // The gallery shares nothing: its screen and its slides stop.
-            if let Some(peer) = self.peers.get(&target) {
+            if let Some(peer) = self.roster.peers.get(&target) {
                 let (media, name) = (peer.info.media.clone(), peer.info.name.clone());
                 if media.screen.is_some() {
-                    self.set_media(now, target, media);
+                    writes::set_media(&mut self.roster, &mut self.out, now, target, media);
                 }
-                self.presenter_gone(target, name);
+                self.presenting
+                    .gone(&self.roster, &mut self.out, target, name);
             }
         }
         if let Some(target_conn) = attached.filter(|_| role.moderates() && !from.moderates()) {
-            for knock in self.knocks() {
-                self.send(target_conn, ServerMsg::Knocking { knock });
+            for knock in self.roster.knocks() {
+                self.out.send(target_conn, ServerMsg::Knocking { knock });
             }
         }
     }
 
     /// `by` closes the room to newcomers, or opens it again.
     pub(super) fn set_locked(&mut self, conn: ConnId, by: PeerId, locked: bool) {
-        if !self.moderates(by) {
-            return self.error(conn, ErrorCode::NotAllowed);
+        if !self.roster.moderates(by) {
+            return self.out.error(conn, ErrorCode::NotAllowed);
         }
         if self.locked == locked {
             return;
         }
         self.locked = locked;
-        self.record(Event::RoomLocked { locked, by });
-        self.tell_room(ServerMsg::RoomLocked { locked });
+        self.out.record(Event::RoomLocked { locked, by });
+        self.roster
+            .tell_room(&mut self.out, ServerMsg::RoomLocked { locked });
     }
 
     /// The meeting was ended before this room started (the database says so).
@@ -195,17 +172,22 @@ impl Room {
     /// `by` ends the meeting: everyone is told and closed, and nobody can
     /// join again (the shell marks it ended with the record's `MeetingEnded`).
     pub(super) fn end(&mut self, now: Instant, conn: ConnId, by: PeerId) {
-        if !self.moderates(by) {
-            return self.error(conn, ErrorCode::NotAllowed);
+        if !self.roster.moderates(by) {
+            return self.out.error(conn, ErrorCode::NotAllowed);
         }
-        self.record(Event::MeetingEnded { by });
+        self.out.record(Event::MeetingEnded { by });
         self.ended = true;
-        for other in self.attached_anywhere().map(|(_, c)| c).collect::<Vec<_>>() {
-            self.close(other, Some(ErrorCode::MeetingEnded));
+        for other in self
+            .roster
+            .attached_anywhere()
+            .map(|(_, c)| c)
+            .collect::<Vec<_>>()
+        {
+            self.out.close(other, Some(ErrorCode::MeetingEnded));
         }
-        self.peers.clear();
-        self.conns.clear();
-        self.set_presentation(None);
+        self.roster.peers.clear();
+        self.roster.conns.clear();
+        self.presenting.set(&self.roster, &mut self.out, None);
         self.mark_if_empty(now);
     }
 }

@@ -49,7 +49,9 @@ impl Room {
     }
 
     pub(super) fn ice_refresh_due(&self) -> Option<Instant> {
-        self.ice.next_refresh.filter(|_| !self.peers.is_empty())
+        self.ice
+            .next_refresh
+            .filter(|_| !self.roster.peers.is_empty())
     }
 
     /// Notes the time of the input being handled, and at the refresh time
@@ -64,14 +66,14 @@ impl Room {
             return;
         }
         self.ice.next_refresh = Some(now + every);
-        let attached: Vec<_> = self.attached().collect();
+        let attached: Vec<_> = self.roster.attached().collect();
         for (id, conn) in attached {
             // Attached means listed; were it not, it would get nothing.
-            let Some(role) = self.peers.get(&id).map(|p| p.info.role) else {
+            let Some(role) = self.roster.peers.get(&id).map(|p| p.info.role) else {
                 continue;
             };
             let ice = self.ice_for(id, role);
-            self.send(conn, ServerMsg::IceRefresh { ice });
+            self.out.send(conn, ServerMsg::IceRefresh { ice });
         }
     }
 }

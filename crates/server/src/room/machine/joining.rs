@@ -10,8 +10,9 @@ use sala_protocol::{
 };
 use sala_record::Event;
 
+use super::roster::{Link, Peer, Place};
 use super::writes::Writes;
-use super::{ConnId, Join, Link, Peer, Place, Room, LOBBY_CAPACITY};
+use super::{lobby, presenting, ConnId, Empty, Join, Room, LOBBY_CAPACITY};
 
 impl Room {
     pub(super) fn join(&mut self, now: Instant, join: Join) {
@@ -25,30 +26,31 @@ impl Room {
             holder,
             new_token,
         } = join;
-        if self.conns.contains_key(&conn) {
-            return self.error(conn, ErrorCode::AlreadyJoined);
+        if self.roster.conns.contains_key(&conn) {
+            return self.out.error(conn, ErrorCode::AlreadyJoined);
         }
         if self.ended {
-            return self.close(conn, Some(ErrorCode::MeetingEnded));
+            return self.out.close(conn, Some(ErrorCode::MeetingEnded));
         }
         if host_key.as_ref().is_some_and(|k| *k != self.host_key) {
-            return self.close(conn, Some(ErrorCode::BadHostKey));
+            return self.out.close(conn, Some(ErrorCode::BadHostKey));
         }
         if self.barred(holder.as_ref()) {
             // Removed from this browser: not by the guest link, not by any
             // invitation, not by resuming.
-            self.record(Event::JoinRefused {
+            self.out.record(Event::JoinRefused {
                 name,
                 invite: invited.map(|i| i.invite),
                 reason: InviteRefusal::Removed,
             });
-            return self.close(conn, Some(ErrorCode::Removed));
+            return self.out.close(conn, Some(ErrorCode::Removed));
         }
         // Dropped when the room before this one stopped, and back with its
         // token: the same participant, as far on as the record says.
         let mut returning = None;
         if let Some(token) = resume {
             let found = self
+                .roster
                 .peers
                 .iter()
                 .find(|(_, p)| p.token == token || p.previous_token.as_ref() == Some(&token))
@@ -57,7 +59,7 @@ impl Room {
                 Some(id) => return self.resume(id, conn, media, token, new_token),
                 None => match self.returning(&token) {
                     Some(back) => returning = Some(back),
-                    None => self.error(conn, ErrorCode::ResumeExpired),
+                    None => self.out.error(conn, ErrorCode::ResumeExpired),
                 },
             }
         }
@@ -67,22 +69,23 @@ impl Room {
             (None, None) => Role::Participant,
         };
         if self.locked && !policy::may_enter_locked(role) {
-            return self.close(conn, Some(ErrorCode::RoomLocked));
+            return self.out.close(conn, Some(ErrorCode::RoomLocked));
         }
-        let waits = policy::waits_in_lobby(role, self.lobby_on);
+        let waits = policy::waits_in_lobby(role, self.lobby.is_on());
         let full = if waits {
             // Those who came by the guest link wait in a lobby of their own
             // size: they cannot crowd out the invited.
             let invited = invited.is_some();
-            self.waiting_peers()
+            self.roster
+                .waiting_peers()
                 .filter(|p| p.invite.is_some() == invited)
                 .count()
                 >= LOBBY_CAPACITY
         } else {
-            self.in_room().count() >= MESH_CAPACITY
+            self.roster.in_room().count() >= MESH_CAPACITY
         };
         if full {
-            return self.close(conn, Some(ErrorCode::MeetingFull));
+            return self.out.close(conn, Some(ErrorCode::MeetingFull));
         }
         let (id, acked) = match returning {
             Some(back) => (back.peer, back.acked),
@@ -135,30 +138,30 @@ impl Room {
         // follows, so the others' PeerJoined and the Welcome acknowledge a
         // durable join.
         if waits {
-            self.record(Event::Knocked {
+            self.out.record(Event::Knocked {
                 peer: info.id,
                 name: info.name.clone(),
                 role: info.role,
                 invite: invite.clone(),
             });
         } else {
-            self.record(Event::Joined {
+            self.out.record(Event::Joined {
                 peer: info.id,
                 name: info.name.clone(),
                 role: info.role,
                 invite: invite.clone(),
             });
-            for other in self.attached_except(id) {
-                self.send(other, ServerMsg::PeerJoined { peer: info.clone() });
+            for other in self.roster.attached_except(id) {
+                self.out
+                    .send(other, ServerMsg::PeerJoined { peer: info.clone() });
             }
         }
-        self.peers.insert(id, peer);
-        self.conns.insert(conn, id);
-        self.empty_since = None;
-        self.empty_reported = false;
+        self.roster.peers.insert(id, peer);
+        self.roster.conns.insert(conn, id);
+        self.empty = Empty::No;
         self.welcome(conn, id, false);
         if waits {
-            self.tell_moderators_of_knock(id);
+            lobby::tell_knock(&self.roster, &mut self.out, id);
         }
     }
 
@@ -172,7 +175,7 @@ impl Room {
     ) {
         // Found by its token in `peers` just before: always there. Were it
         // not, the resume is skipped rather than the meeting's actor lost.
-        let Some(peer) = self.peers.get_mut(&id) else {
+        let Some(peer) = self.roster.peers.get_mut(&id) else {
             return;
         };
         let old = std::mem::replace(&mut peer.link, Link::Attached(conn));
@@ -184,32 +187,32 @@ impl Room {
         let media_changed = peer.info.media != media;
         peer.info.media = media.clone();
         let info = peer.info.clone();
-        self.conns.insert(conn, id);
+        self.roster.conns.insert(conn, id);
         let buffered = match old {
             Link::Attached(old_conn) => {
-                self.conns.remove(&old_conn);
-                self.close(old_conn, Some(ErrorCode::SessionReplaced));
+                self.roster.conns.remove(&old_conn);
+                self.out.close(old_conn, Some(ErrorCode::SessionReplaced));
                 VecDeque::new()
             }
             Link::Detached { buffer, .. } => buffer,
         };
-        self.record(Event::Resumed {
+        self.out.record(Event::Resumed {
             peer: info.id,
             name: info.name.clone(),
         });
         self.welcome(conn, id, true);
-        if self.waiting(id) {
+        if self.roster.waiting(id) {
             return; // nobody in the room knows of it
         }
         for (from, signal) in buffered {
-            self.send(conn, ServerMsg::Signal { from, signal });
+            self.out.send(conn, ServerMsg::Signal { from, signal });
         }
-        for other in self.attached_except(id) {
-            self.send(other, ServerMsg::PeerResumed { peer: id });
+        for other in self.roster.attached_except(id) {
+            self.out.send(other, ServerMsg::PeerResumed { peer: id });
         }
         if media_changed {
-            for other in self.attached_except(id) {
-                self.send(
+            for other in self.roster.attached_except(id) {
+                self.out.send(
                     other,
                     ServerMsg::PeerMedia {
                         peer: id,
@@ -225,7 +228,7 @@ impl Room {
     /// only the others in it in a private consultation.
     pub(super) fn welcome(&mut self, conn: ConnId, id: PeerId, resumed: bool) {
         // Callers welcome a listed peer; an unlisted one gets nothing.
-        let Some(peer) = self.peers.get(&id) else {
+        let Some(peer) = self.roster.peers.get(&id) else {
             return;
         };
         if matches!(peer.place, Place::Lobby { .. }) {
@@ -237,7 +240,7 @@ impl Room {
                 resumed,
                 acked: peer.acked,
             });
-            return self.send(conn, msg);
+            return self.out.send(conn, msg);
         }
         // In a private consultation: only the others in it, none of the room.
         let consultation = match peer.place {
@@ -250,6 +253,7 @@ impl Room {
             you: peer.seen(),
             meeting: self.meeting.clone(),
             peers: self
+                .roster
                 .peers
                 .values()
                 .filter(|p| p.place == peer.place && p.info.id != id)
@@ -259,35 +263,35 @@ impl Room {
             resumed,
             transport: Transport::Mesh,
             ice: Box::new(self.ice_for(id, peer.info.role)),
-            presentation: self.presentation.clone().filter(|_| in_room),
+            presentation: self.presenting.current().filter(|_| in_room).cloned(),
             lobby: if in_room && peer.info.role.moderates() {
-                self.knocks()
+                self.roster.knocks()
             } else {
                 Vec::new()
             },
-            lobby_on: self.lobby_on,
+            lobby_on: self.lobby.is_on(),
             hands: if in_room {
-                self.hands.clone()
+                self.floor.hands().to_vec()
             } else {
                 Vec::new()
             },
             chat: if in_room {
-                self.chat.iter().cloned().collect()
+                self.floor.history().cloned().collect()
             } else {
                 Vec::new()
             },
             consultation,
             consultations: if in_room {
-                self.consultations()
+                self.roster.consultations()
             } else {
                 Vec::new()
             },
             acked: peer.acked,
         });
-        self.send(conn, msg);
-        self.send_stills(conn, id);
+        self.out.send(conn, msg);
+        presenting::send_stills(&self.roster, &mut self.out, conn, id);
         if self.locked && in_room {
-            self.send(conn, ServerMsg::RoomLocked { locked: true });
+            self.out.send(conn, ServerMsg::RoomLocked { locked: true });
         }
     }
 }

@@ -75,7 +75,7 @@ impl Room {
         }
         let dropped = attendance.present();
         if !dropped.is_empty() && !self.ended {
-            self.record(Event::RoomRestarted { dropped });
+            self.out.record(Event::RoomRestarted { dropped });
         }
     }
 

@@ -13,7 +13,8 @@ use std::time::Instant;
 use sala_protocol::{ClientMsg, MediaState, PeerId, QualityTier, ServerMsg};
 use sala_record::Event;
 
-use super::Room;
+use super::outputs::Outputs;
+use super::roster::Roster;
 use crate::bucket::Bucket;
 
 /// Actions that write to the record a peer may take at once.
@@ -91,89 +92,98 @@ fn media_record(media: &MediaState) -> (bool, QualityTier, QualityTier) {
     (media.screen.is_some(), media.tier, media.receive)
 }
 
-impl Room {
-    /// Spends one write of `peer`'s allowance; `false` when it is spent.
-    pub(super) fn spend(&mut self, now: Instant, peer: PeerId) -> bool {
-        self.peers
-            .get_mut(&peer)
-            .is_some_and(|p| p.writes.actions.take(now, 1.0))
-    }
+/// Spends one write of `peer`'s allowance; `false` when it is spent.
+pub(super) fn spend(roster: &mut Roster, now: Instant, peer: PeerId) -> bool {
+    roster
+        .peers
+        .get_mut(&peer)
+        .is_some_and(|p| p.writes.actions.take(now, 1.0))
+}
 
-    /// `from` says what it sends: what the host holds stays off and the
-    /// gallery shares no screen, whatever the client says; the others hear
-    /// of it at once, the record too unless `from` changes it too often.
-    pub(super) fn set_media(&mut self, now: Instant, from: PeerId, media: MediaState) {
-        let Some(peer) = self.peers.get_mut(&from) else {
-            return;
-        };
-        let media = peer.held(media);
-        let before = std::mem::replace(&mut peer.info.media, media.clone());
-        if media.screen != before.screen {
-            peer.still = None;
-        }
-        self.record_media(now, from);
-        for other in self.attached_except(from) {
-            self.send(
-                other,
-                ServerMsg::PeerMedia {
-                    peer: from,
-                    media: media.clone(),
-                },
-            );
-        }
+/// `from` says what it sends: what the host holds stays off and the
+/// gallery shares no screen, whatever the client says; the others hear
+/// of it at once, the record too unless `from` changes it too often.
+pub(super) fn set_media(
+    roster: &mut Roster,
+    out: &mut Outputs,
+    now: Instant,
+    from: PeerId,
+    media: MediaState,
+) {
+    let Some(peer) = roster.peers.get_mut(&from) else {
+        return;
+    };
+    let media = peer.held(media);
+    let before = std::mem::replace(&mut peer.info.media, media.clone());
+    if media.screen != before.screen {
+        peer.still = None;
     }
+    record_media(roster, out, now, from);
+    for other in roster.attached_except(from) {
+        out.send(
+            other,
+            ServerMsg::PeerMedia {
+                peer: from,
+                media: media.clone(),
+            },
+        );
+    }
+}
 
-    /// Records what changed of `id`'s media since its last entry: now, or
-    /// once its allowance has refilled.
-    fn record_media(&mut self, now: Instant, id: PeerId) {
-        let Some(peer) = self.peers.get_mut(&id) else {
-            return;
-        };
-        let (screen, sends, receives) = media_record(&peer.info.media);
-        let (was_screen, was_sends, was_receives) = peer.writes.recorded;
-        if (screen, sends, receives) == peer.writes.recorded {
-            peer.writes.media_due = None;
-            return;
-        }
-        if !peer.writes.media.take(now, 1.0) {
-            peer.writes.media_due = Some(peer.writes.media.next_token());
-            return;
-        }
-        peer.writes.recorded = (screen, sends, receives);
+/// Records what changed of `id`'s media since its last entry: now, or
+/// once its allowance has refilled.
+fn record_media(roster: &mut Roster, out: &mut Outputs, now: Instant, id: PeerId) {
+    let Some(peer) = roster.peers.get_mut(&id) else {
+        return;
+    };
+    let (screen, sends, receives) = media_record(&peer.info.media);
+    let (was_screen, was_sends, was_receives) = peer.writes.recorded;
+    if (screen, sends, receives) == peer.writes.recorded {
         peer.writes.media_due = None;
-        let name = peer.info.name.clone();
-        if screen != was_screen {
-            self.record(Event::ScreenShared {
-                peer: id,
-                name: name.clone(),
-                on: screen,
-            });
-        }
-        if (sends, receives) != (was_sends, was_receives) {
-            self.record(Event::TierChanged {
-                peer: id,
-                name,
-                sends,
-                receives,
-            });
-        }
+        return;
     }
-
-    /// When the next coalesced media entry is due.
-    pub(super) fn media_record_due(&self) -> Option<Instant> {
-        self.peers.values().filter_map(|p| p.writes.media_due).min()
+    if !peer.writes.media.take(now, 1.0) {
+        peer.writes.media_due = Some(peer.writes.media.next_token());
+        return;
     }
+    peer.writes.recorded = (screen, sends, receives);
+    peer.writes.media_due = None;
+    let name = peer.info.name.clone();
+    if screen != was_screen {
+        out.record(Event::ScreenShared {
+            peer: id,
+            name: name.clone(),
+            on: screen,
+        });
+    }
+    if (sends, receives) != (was_sends, was_receives) {
+        out.record(Event::TierChanged {
+            peer: id,
+            name,
+            sends,
+            receives,
+        });
+    }
+}
 
-    /// Records the media entries whose window has ended.
-    pub(super) fn record_due_media(&mut self, now: Instant) {
-        let due: Vec<PeerId> = self
-            .peers
-            .values()
-            .filter(|p| p.writes.media_due.is_some_and(|due| due <= now))
-            .map(|p| p.info.id)
-            .collect();
-        for id in due {
-            self.record_media(now, id);
-        }
+/// When the next coalesced media entry is due.
+pub(super) fn media_record_due(roster: &Roster) -> Option<Instant> {
+    roster
+        .peers
+        .values()
+        .filter_map(|p| p.writes.media_due)
+        .min()
+}
+
+/// Records the media entries whose window has ended.
+pub(super) fn record_due_media(roster: &mut Roster, out: &mut Outputs, now: Instant) {
+    let due: Vec<PeerId> = roster
+        .peers
+        .values()
+        .filter(|p| p.writes.media_due.is_some_and(|due| due <= now))
+        .map(|p| p.info.id)
+        .collect();
+    for id in due {
+        record_media(roster, out, now, id);
     }
 }
