@@ -1,6 +1,6 @@
 //! Hooks: where components reach the browser beyond their own elements and
-//! events (storage, clipboard, location, fetches, media), each cleaning up on
-//! unmount.
+//! events (storage, clipboard, location, fetches, media). Those that hold
+//! something (the engine, an analyser) release it on unmount.
 
 mod use_audio_level;
 mod use_call;
