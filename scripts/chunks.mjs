@@ -36,9 +36,9 @@ function once(text, from, to, what) {
   return text.replace(from, to);
 }
 
-const glue = readdirSync(dir).find((f) => /^[\w]+-[0-9a-f]{16}\.js$/.test(f) && existsSync(join(dir, f.replace(/\.js$/, "_bg.wasm"))));
+const glue = readdirSync(dir).find((f) => /^[\w]+-[0-9a-f]{1,16}\.js$/.test(f) && existsSync(join(dir, f.replace(/\.js$/, "_bg.wasm"))));
 if (!glue) throw new Error(`${dir}: no wasm-bindgen glue`);
-const outName = glue.replace(/-[0-9a-f]{16}\.js$/, "");
+const outName = glue.replace(/-[0-9a-f]{1,16}\.js$/, "");
 
 let loader = readFileSync(join(splitDir, LOADER), "utf8");
 loader = once(loader, `"./${outName}.js"`, `"./${glue}"`, LOADER);

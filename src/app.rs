@@ -1,10 +1,8 @@
 use crate::components::lang_switch::lang_switch;
+use crate::hooks::{use_lang, use_route};
 use crate::i18n::{Lang, Tr};
 use crate::pages::{home::Home, meeting::MeetingPage, not_found::NotFound};
-use gloo_storage::{LocalStorage, Storage};
 use yew::prelude::*;
-
-const LANG_KEY: &str = "sala.lang";
 
 /// The pages, by path. Pages link to each other with plain `<a href>`s, each a
 /// new page load, so the route is read once, from `location.pathname` (the
@@ -30,11 +28,6 @@ impl Route {
             _ => Route::NotFound,
         }
     }
-
-    fn current() -> Route {
-        let path = web_sys::window().and_then(|w| w.location().pathname().ok());
-        Route::recognize(path.as_deref().unwrap_or("/"))
-    }
 }
 
 fn switch(route: &Route) -> Html {
@@ -45,34 +38,10 @@ fn switch(route: &Route) -> Html {
     }
 }
 
-/// Stored choice, else the browser's language, else English.
-fn initial_lang() -> Lang {
-    LocalStorage::get::<String>(LANG_KEY)
-        .ok()
-        .and_then(|c| Lang::from_code(&c))
-        .or_else(|| {
-            web_sys::window()?
-                .navigator()
-                .language()
-                .and_then(|l| Lang::from_code(&l))
-        })
-        .unwrap_or(Lang::En)
-}
-
 #[function_component]
 pub fn App() -> Html {
-    let lang = use_state_eq(initial_lang);
-    let route = use_state(Route::current);
-    use_effect_with(*lang, |lang| {
-        if let Some(root) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-        {
-            drop(root.set_attribute("lang", lang.code()));
-        }
-        // Remembering is a convenience; private mode may refuse it.
-        drop(LocalStorage::set(LANG_KEY, lang.code()));
-    });
+    let lang = use_lang();
+    let route = use_route();
     let on_change = {
         let lang = lang.clone();
         Callback::from(move |l| lang.set(l))

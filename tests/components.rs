@@ -84,6 +84,32 @@ async fn join_form_refuses_an_empty_name_and_sends_a_trimmed_one() {
 }
 
 #[wasm_bindgen_test]
+async fn join_form_offers_again_the_name_it_joined_with() {
+    use wasm_bindgen::JsCast;
+    gloo_storage_clear();
+    let (on_command, _) = recorder();
+    let m = mount::<JoinForm>(join_props(on_command, MediaStatus::Ready)).await;
+    m.type_into("[data-testid=name-input]", "  Sokha Chan ")
+        .await;
+    m.click("[data-testid=join-button]").await;
+    drop(m);
+    let stored = web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item("sala.name")
+        .unwrap();
+    assert_eq!(stored.as_deref(), Some("\"Sokha Chan\""), "kept trimmed");
+    let (on_command, _) = recorder();
+    let m = mount::<JoinForm>(join_props(on_command, MediaStatus::Ready)).await;
+    let input: web_sys::HtmlInputElement = m.get("[data-testid=name-input]").dyn_into().unwrap();
+    assert_eq!(input.value(), "Sokha Chan");
+    drop(m);
+    gloo_storage_clear();
+}
+
+#[wasm_bindgen_test]
 async fn join_button_says_what_will_be_sent() {
     let (on_command, _) = recorder();
     let cases = [

@@ -1,5 +1,5 @@
 use crate::error::CallEnd;
-use crate::hooks::{reload_fresh, use_fresh_app};
+use crate::hooks::use_fresh_app;
 use crate::i18n::{use_tr, Text};
 use yew::prelude::*;
 
@@ -15,7 +15,7 @@ pub fn CallEnded(props: &CallEndedProps) -> Html {
     let tr = use_tr();
     // A newer server: reload once to its app (the service worker may have
     // kept this one).
-    use_fresh_app(props.end == CallEnd::VersionMismatch);
+    let reload = use_fresh_app(props.end == CallEnd::VersionMismatch);
     let can_rejoin = matches!(
         props.end,
         CallEnd::Left | CallEnd::Replaced | CallEnd::MeetingFull
@@ -28,9 +28,7 @@ pub fn CallEnded(props: &CallEndedProps) -> Html {
                     <button type="button" class="primary" onclick={props.on_rejoin.reform(|_| ())}>{ tr.t(Text::Rejoin) }</button>
                 }
                 if props.end == CallEnd::VersionMismatch {
-                    <button type="button" class="primary" onclick={Callback::from(|_| {
-                        wasm_bindgen_futures::spawn_local(reload_fresh())
-                    })}>{ tr.t(Text::TryAgain) }</button>
+                    <button type="button" class="primary" onclick={reload.reform(|_| ())}>{ tr.t(Text::TryAgain) }</button>
                 }
                 <a class="button secondary" href="/">{ tr.t(Text::BackHome) }</a>
             </div>

@@ -1,4 +1,5 @@
 use crate::call::Command;
+use crate::hooks::use_scroll_to_end;
 use crate::i18n::{use_tr, Text};
 use sala_protocol::{ChatMessage, ChatText, ClientMsg, PeerId, TextError};
 use std::rc::Rc;
@@ -23,16 +24,8 @@ pub fn ChatPanel(props: &ChatPanelProps) -> Html {
     let tr = use_tr();
     let draft = use_state(String::new);
     let error = use_state_eq(|| None::<Text>);
-    let list = use_node_ref();
-    {
-        // Keep the newest message in view.
-        let list = list.clone();
-        use_effect_with(props.messages.len(), move |_| {
-            if let Some(el) = list.cast::<web_sys::Element>() {
-                el.set_scroll_top(el.scroll_height());
-            }
-        });
-    }
+    // Keep the newest message in view.
+    let list = use_scroll_to_end(props.messages.len());
     let send = {
         let (draft, error, cmd) = (draft.clone(), error.clone(), props.on_command.clone());
         move || match ChatText::parse(&draft) {

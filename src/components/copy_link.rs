@@ -1,3 +1,4 @@
+use crate::hooks::use_clipboard;
 use crate::i18n::{use_tr, Text};
 use yew::prelude::*;
 
@@ -13,19 +14,10 @@ pub struct CopyLinkProps {
 #[function_component]
 pub fn CopyLink(props: &CopyLinkProps) -> Html {
     let tr = use_tr();
-    let copied = use_state_eq(|| false);
+    let clipboard = use_clipboard();
     let onclick = {
-        let (url, copied) = (props.url.clone(), copied.clone());
-        Callback::from(move |_| {
-            let Some(window) = web_sys::window() else {
-                return;
-            };
-            let promise = window.navigator().clipboard().write_text(&url);
-            let copied = copied.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                copied.set(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
-            });
-        })
+        let url = props.url.clone();
+        clipboard.copy.reform(move |_| url.clone())
     };
     html! {
         <div class="copy-link">
@@ -34,7 +26,7 @@ pub fn CopyLink(props: &CopyLinkProps) -> Html {
                 <input readonly=true value={props.url.clone()} data-testid={props.testid}
                     onfocus={Callback::from(|e: FocusEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().select())} />
                 <button type="button" class="secondary" {onclick}>
-                    { tr.t(if *copied { Text::Copied } else { Text::Copy }) }
+                    { tr.t(if clipboard.copied { Text::Copied } else { Text::Copy }) }
                 </button>
             </div>
             <p class="hint">{ tr.t(props.hint) }</p>

@@ -1,19 +1,9 @@
-use crate::api;
 use crate::components::copy_link::CopyLink;
-use crate::download;
-use crate::error::ApiFailure;
+use crate::hooks::{use_invites, Listing};
 use crate::i18n::{use_tr, Text};
-use sala_protocol::{CreateInvite, HostKey, InviteCreated, InviteId, InviteInfo, MeetingId, Role};
+use sala_protocol::{CreateInvite, HostKey, InviteInfo, MeetingId, Role};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
-
-/// The host's invitations, as last fetched.
-#[derive(Clone, Debug, PartialEq)]
-enum Listing {
-    Loading,
-    Ready(Vec<InviteInfo>),
-    Failed(ApiFailure),
-}
 
 /// How long a new invitation lets people in.
 const VALIDITY: [(u64, Text); 3] = [
@@ -30,15 +20,6 @@ const ROLES: [Role; 5] = [
     Role::CoHost,
     Role::Observer,
 ];
-
-/// The link an invitation travels in: the meeting's address, the token in the
-/// fragment (never sent to a server, nor in `Referer`).
-fn invite_url(meeting: &MeetingId, made: &InviteCreated) -> String {
-    let origin = web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default();
-    format!("{origin}/m/{meeting}#invite={}", made.token.as_str())
-}
 
 fn role_from(value: &str) -> Role {
     ROLES
@@ -59,107 +40,19 @@ pub struct InvitePanelProps {
 #[function_component]
 pub fn InvitePanel(props: &InvitePanelProps) -> Html {
     let tr = use_tr();
-    let listing = use_state_eq(|| Listing::Loading);
+    let invites = use_invites(props.meeting.clone(), props.host_key.clone());
     let role = use_state_eq(|| Role::Witness);
     let valid_for = use_state_eq(|| VALIDITY[1].0);
     let single_use = use_state_eq(|| true);
-    let made = use_state_eq(|| None::<String>);
-    let busy = use_state_eq(|| false);
-    let record_failed = use_state_eq(|| false);
-    // The record is fetched with the host key, then offered as a file.
-    let on_record = {
-        let (failed, meeting, key) = (
-            record_failed.clone(),
-            props.meeting.clone(),
-            props.host_key.clone(),
-        );
-        Callback::from(move |json: bool| {
-            let (failed, meeting, key) = (failed.clone(), meeting.clone(), key.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let (ext, mime) = if json {
-                    ("json", "application/json")
-                } else {
-                    ("txt", "text/plain;charset=utf-8")
-                };
-                let saved = match api::record(&meeting, &key, json).await {
-                    Ok(text) => {
-                        download::save_text(&format!("record-{meeting}.{ext}"), mime, &text).is_ok()
-                    }
-                    Err(_) => false,
-                };
-                failed.set(!saved);
-            });
-        })
-    };
-    let reload = {
-        let (listing, meeting, key) = (
-            listing.clone(),
-            props.meeting.clone(),
-            props.host_key.clone(),
-        );
-        Callback::from(move |()| {
-            let (listing, meeting, key) = (listing.clone(), meeting.clone(), key.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                listing.set(match api::invites(&meeting, &key).await {
-                    Ok(list) => Listing::Ready(list),
-                    Err(err) => Listing::Failed(err),
-                });
-            });
-        })
-    };
-    {
-        let reload = reload.clone();
-        use_effect_with(props.meeting.clone(), move |_| reload.emit(()));
-    }
     let on_create = {
-        let (meeting, key, reload) = (
-            props.meeting.clone(),
-            props.host_key.clone(),
-            reload.clone(),
-        );
         let (role, valid_for, single_use) = (role.clone(), valid_for.clone(), single_use.clone());
-        let (made, busy, listing) = (made.clone(), busy.clone(), listing.clone());
+        let create = invites.create.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let request = CreateInvite {
+            create.emit(CreateInvite {
                 role: *role,
                 valid_for_secs: *valid_for,
                 single_use: *single_use,
-            };
-            let (meeting, key, reload) = (meeting.clone(), key.clone(), reload.clone());
-            let (made, busy, listing) = (made.clone(), busy.clone(), listing.clone());
-            busy.set(true);
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::create_invite(&meeting, &key, &request).await {
-                    Ok(created) => {
-                        made.set(Some(invite_url(&meeting, &created)));
-                        reload.emit(());
-                    }
-                    Err(err) => listing.set(Listing::Failed(err)),
-                }
-                busy.set(false);
-            });
-        })
-    };
-    let on_withdraw = {
-        let (meeting, key, reload, listing) = (
-            props.meeting.clone(),
-            props.host_key.clone(),
-            reload.clone(),
-            listing.clone(),
-        );
-        Callback::from(move |id: InviteId| {
-            let (meeting, key, reload, listing) = (
-                meeting.clone(),
-                key.clone(),
-                reload.clone(),
-                listing.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::revoke_invite(&meeting, &key, &id).await {
-                    Ok(()) => reload.emit(()),
-                    Err(err) => listing.set(Listing::Failed(err)),
-                }
             });
         })
     };
@@ -200,12 +93,12 @@ pub fn InvitePanel(props: &InvitePanelProps) -> Html {
                 <span class="invite-status">{ tr.t(status) }</span>
                 if !i.revoked {
                     <button type="button" class="secondary small" data-testid="invite-withdraw"
-                        onclick={on_withdraw.reform(move |_| id.clone())}>{ tr.t(Text::Withdraw) }</button>
+                        onclick={invites.withdraw.reform(move |_| id.clone())}>{ tr.t(Text::Withdraw) }</button>
                 }
             </li>
         }
     };
-    let list = match &*listing {
+    let list = match invites.listing() {
         Listing::Loading => html! { <p class="hint" aria-busy="true">{ tr.t(Text::Loading) }</p> },
         Listing::Failed(_) => {
             html! { <p class="error" role="alert" data-testid="invites-error">{ tr.t(Text::InvitesUnavailable) }</p> }
@@ -241,11 +134,11 @@ pub fn InvitePanel(props: &InvitePanelProps) -> Html {
                     <input type="checkbox" checked={*single_use} onchange={on_single} data-testid="invite-single" />
                     <span>{ tr.t(Text::SingleUse) }</span>
                 </label>
-                <button type="submit" class="primary" disabled={*busy} data-testid="invite-create">
+                <button type="submit" class="primary" disabled={invites.busy()} data-testid="invite-create">
                     { tr.t(Text::CreateInviteLink) }
                 </button>
             </form>
-            if let Some(url) = &*made {
+            if let Some(url) = invites.made() {
                 <CopyLink label={Text::InviteLinkMade} hint={Text::InviteLinkHint} url={url.clone()} testid="invite-link" />
             }
             { list }
@@ -254,11 +147,11 @@ pub fn InvitePanel(props: &InvitePanelProps) -> Html {
                 <p class="hint">{ tr.t(Text::RecordHint) }</p>
                 <div class="room-controls">
                     <button type="button" class="secondary small" data-testid="record-text"
-                        onclick={on_record.reform(|_| false)}>{ tr.t(Text::DownloadRecordText) }</button>
+                        onclick={invites.record.reform(|_| false)}>{ tr.t(Text::DownloadRecordText) }</button>
                     <button type="button" class="secondary small" data-testid="record-json"
-                        onclick={on_record.reform(|_| true)}>{ tr.t(Text::DownloadRecordJson) }</button>
+                        onclick={invites.record.reform(|_| true)}>{ tr.t(Text::DownloadRecordJson) }</button>
                 </div>
-                if *record_failed {
+                if invites.record_failed() {
                     <p class="error" role="alert" data-testid="record-error">{ tr.t(Text::RecordUnavailable) }</p>
                 }
             </section>

@@ -6,9 +6,9 @@ use crate::components::level_meter::LevelMeter;
 use crate::components::media::{Media, Playback};
 use crate::components::media_toggles::media_toggles;
 use crate::error::JoinFailure;
+use crate::hooks::use_stored;
 use crate::i18n::{use_tr, Text};
 use crate::state::{Devices, Local, MediaStatus};
-use gloo_storage::{LocalStorage, Storage};
 use sala_protocol::{DisplayName, MeetingTitle, TextError};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -32,7 +32,9 @@ pub struct JoinFormProps {
 #[function_component]
 pub fn JoinForm(props: &JoinFormProps) -> Html {
     let tr = use_tr();
-    let name = use_state(|| LocalStorage::get::<String>(NAME_KEY).unwrap_or_default());
+    // The name last joined with, offered again.
+    let remembered = use_stored::<String>(NAME_KEY);
+    let name = use_state(|| (*remembered).clone());
     let name_error = use_state_eq(|| None::<Text>);
 
     let oninput = {
@@ -45,12 +47,12 @@ pub fn JoinForm(props: &JoinFormProps) -> Html {
     let onsubmit = {
         let (name, name_error, on_command) =
             (name.clone(), name_error.clone(), props.on_command.clone());
+        let remembered = remembered.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             match DisplayName::parse(&name) {
                 Ok(valid) => {
-                    // Remembering the name is a convenience; private mode may refuse it.
-                    drop(LocalStorage::set(NAME_KEY, valid.as_str()));
+                    remembered.set(valid.as_str().to_owned());
                     on_command.emit(Command::Join(valid));
                 }
                 Err(TextError::TooLong { .. }) => name_error.set(Some(Text::TextTooLong)),

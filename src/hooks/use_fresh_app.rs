@@ -19,9 +19,10 @@ use yew::prelude::*;
 const RELOADED_FOR: &str = "sala.reloaded-for-protocol";
 
 /// When `stale` becomes true, unregisters the service worker and reloads the
-/// page — once per client protocol version and tab.
+/// page — once per client protocol version and tab. The callback does the
+/// same by hand, every time (the end screen's button).
 #[hook]
-pub fn use_fresh_app(stale: bool) {
+pub fn use_fresh_app(stale: bool) -> Callback<()> {
     use_effect_with(stale, |&stale| {
         let reloaded = SessionStorage::get::<u32>(RELOADED_FOR).ok() == Some(PROTOCOL_VERSION);
         if stale && !reloaded {
@@ -33,11 +34,12 @@ pub fn use_fresh_app(stale: bool) {
             }
         }
     });
+    Callback::from(|()| wasm_bindgen_futures::spawn_local(reload_fresh()))
 }
 
 /// Unregisters this origin's service workers, then reloads: the page, its
 /// script and its wasm then come from the server.
-pub async fn reload_fresh() {
+async fn reload_fresh() {
     if let Err(err) = unregister_service_workers().await {
         // Reload anyway: the browser checks `sw.js` (sent `no-cache`) on
         // navigation and the new one replaces the old cache.

@@ -1,5 +1,6 @@
 use crate::api;
 use crate::components::copy_link::CopyLink;
+use crate::hooks::use_origin;
 use crate::i18n::{use_tr, Text};
 use sala_protocol::{MeetingCreated, MeetingKind, MeetingTitle, TextError};
 use web_sys::HtmlInputElement;
@@ -13,16 +14,11 @@ enum Create {
     Created(MeetingCreated),
 }
 
-fn origin() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default()
-}
-
 /// Start page: name a meeting, get a host link and a guest link.
 #[function_component]
 pub fn Home() -> Html {
     let tr = use_tr();
+    let origin = use_origin();
     let title = use_state(String::new);
     let create = use_state(|| Create::Editing(None));
     let kind = use_state_eq(|| MeetingKind::Meeting);
@@ -57,7 +53,7 @@ pub fn Home() -> Html {
     };
     let body = match &*create {
         Create::Created(created) => {
-            let guest = format!("{}/m/{}", origin(), created.meeting.id);
+            let guest = format!("{origin}/m/{}", created.meeting.id);
             let host = format!("{guest}#host={}", created.host_key);
             html! {
                 <div class="created" data-testid="created">

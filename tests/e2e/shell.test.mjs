@@ -119,7 +119,7 @@ test('a failed load says so in Khmer and English, and Retry loads the app', asyn
     // The app's script does not come; the connection drops on the wasm; what
     // arrives is not WebAssembly. Each time the page says so, and Retry loads
     // it again.
-    const glue = /\/sala-[0-9a-f]{16}\.js$/;
+    const glue = /\/sala-[0-9a-f]{15,16}\.js$/;
     const wasm = '**/*_bg.wasm';
     const failures = [
       ['the script cut', glue, (route) => route.abort('connectionreset')],
@@ -282,7 +282,7 @@ test("a new build's worker keeps its own files and drops the old build's cache; 
   assert.ok(build, 'the build stamped its id into sw.js');
   const files = JSON.parse(source.match(/^const FILES = (\[.*\]);$/m)[1].replace(/,\]$/, ']'));
   const index = readFileSync(join(DIST, 'index.html'), 'utf8');
-  for (const name of index.match(/\/[\w.-]+-[0-9a-f]{16}(_bg)?\.(js|wasm|css)/g)) {
+  for (const name of index.match(/\/[\w.-]+-[0-9a-f]{15,16}(_bg)?\.(js|wasm|css)/g)) {
     assert.ok(files.includes(name), `the worker keeps ${name}, which index.html names`);
   }
   assert.ok(files.includes('/index.html'));
