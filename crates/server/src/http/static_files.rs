@@ -127,19 +127,24 @@ fn cache_control(path: &str, html: bool, success: bool) -> Option<&'static str> 
     }
 }
 
+/// Hex digits that make a content hash. Trunk writes its 64-bit hash
+/// without leading zeros: 16 digits, 15 in one build of 16, 14 in one of
+/// 256…; scripts/chunks.mjs always 16.
+const MIN_HASH_DIGITS: usize = 12;
+
 /// Whether the file name carries a content hash, as the bundler writes them:
-/// `name-<16 or more hex digits>[_bg].ext`, or `<hex digits>-name.ext` (the
-/// loader's initializer module).
+/// `name-<hex digits>[_bg].ext`, or `<hex digits>-name.ext` (the loader's
+/// initializer module).
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let hex_run = |s: &str| s.bytes().take_while(u8::is_ascii_hexdigit).count();
     let prefixed = file
         .split_once('-')
-        .is_some_and(|(head, _)| head.len() >= 16 && hex_run(head) == head.len());
+        .is_some_and(|(head, _)| head.len() >= MIN_HASH_DIGITS && hex_run(head) == head.len());
     prefixed
         || file
             .match_indices('-')
-            .any(|(i, _)| hex_run(&file[i + 1..]) >= 16)
+            .any(|(i, _)| hex_run(&file[i + 1..]) >= MIN_HASH_DIGITS)
 }
 
 #[cfg(test)]
@@ -178,6 +183,11 @@ mod tests {
         assert!(is_hashed_asset("/sala-3f1a0c2b9d8e7f6a_bg.wasm"));
         assert!(is_hashed_asset("/assets/index-0123456789abcdef.js"));
         assert!(is_hashed_asset("/d21f83758e4c0ffc-initializer.js"));
+        // Trunk's hash without its leading zero, and the chunk past Join.
+        assert!(is_hashed_asset("/sala-c3896de1a63b41f.js"));
+        assert!(is_hashed_asset("/3896de1a63b41f-initializer.js"));
+        assert!(is_hashed_asset("/split_joined-c7f6b27b4cb5cc49.wasm"));
+        assert!(!is_hashed_asset("/sala-cafe.js"));
         assert!(!is_hashed_asset("/d21f83758e4c0ffz-initializer.js"));
         assert!(!is_hashed_asset("/sw.js"));
         assert!(!is_hashed_asset("/index.html"));
