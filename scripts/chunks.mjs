@@ -66,6 +66,10 @@ writeFileSync(loaderPath, loader);
 if (release) execFileSync("terser", [loaderPath, "--module", "--compress", "--mangle", "-o", loaderPath], { stdio: "inherit" });
 
 const jsIn = readFileSync(join(dir, glue));
+if (!jsIn.includes(`from "./${LOADER}"`)) {
+  // Left over from an earlier build: this one's wasm-bindgen did not split.
+  throw new Error(`${glue} does not import ${LOADER}: build through scripts/bin/wasm-bindgen (cargo xtask build puts it first on PATH)`);
+}
 // The import statement only: the import object's key stays the module name
 // the wasm asks for.
 const js = once(jsIn.toString("utf8"), `from "./${LOADER}"`, `from "./${loaderPath.split("/").pop()}"`, glue);
