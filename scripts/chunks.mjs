@@ -16,7 +16,7 @@
 
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const [splitDir, dir, profile] = process.argv.slice(2);
@@ -39,12 +39,17 @@ function once(text, from, to, what) {
 const glue = readdirSync(dir).find((f) => /^[\w]+-[0-9a-f]{1,16}\.js$/.test(f) && existsSync(join(dir, f.replace(/\.js$/, "_bg.wasm"))));
 if (!glue) throw new Error(`${dir}: no wasm-bindgen glue`);
 const outName = glue.replace(/-[0-9a-f]{1,16}\.js$/, "");
+const jsIn = readFileSync(join(dir, glue));
+if (!jsIn.includes(`from "./${LOADER}"`)) {
+  // Left over from an earlier build: this one's wasm-bindgen did not split.
+  throw new Error(`${glue} does not import ${LOADER}: build through scripts/bin/wasm-bindgen (cargo xtask build puts it first on PATH)`);
+}
 
 let loader = readFileSync(join(splitDir, LOADER), "utf8");
 loader = once(loader, `"./${outName}.js"`, `"./${glue}"`, LOADER);
 for (const chunk of readdirSync(splitDir).filter((f) => f.endsWith(".wasm") && f !== `${outName}.wasm`)) {
   const from = join(splitDir, chunk);
-  const optimized = join(splitDir, chunk.replace(/\.wasm$/, ".opt.wasm"));
+  const optimized = join(dir, `${chunk}.tmp`);
   if (release) {
     // wasm-split-cli's name section has a subsection binaryen does not read
     // (id 3) and warns of; the names are stripped here anyway.
@@ -56,6 +61,7 @@ for (const chunk of readdirSync(splitDir).filter((f) => f.endsWith(".wasm") && f
     copyFileSync(from, optimized);
   }
   const bytes = readFileSync(optimized);
+  unlinkSync(optimized);
   const named = chunk.replace(/\.wasm$/, `-${hash(bytes)}.wasm`);
   writeFileSync(join(dir, named), bytes);
   loader = once(loader, `"./${chunk}"`, `"./${named}"`, LOADER);
@@ -65,11 +71,6 @@ const loaderPath = join(dir, `__wasm_split-${hash(loader)}.js`);
 writeFileSync(loaderPath, loader);
 if (release) execFileSync("terser", [loaderPath, "--module", "--compress", "--mangle", "-o", loaderPath], { stdio: "inherit" });
 
-const jsIn = readFileSync(join(dir, glue));
-if (!jsIn.includes(`from "./${LOADER}"`)) {
-  // Left over from an earlier build: this one's wasm-bindgen did not split.
-  throw new Error(`${glue} does not import ${LOADER}: build through scripts/bin/wasm-bindgen (cargo xtask build puts it first on PATH)`);
-}
 // The import statement only: the import object's key stays the module name
 // the wasm asks for.
 const js = once(jsIn.toString("utf8"), `from "./${LOADER}"`, `from "./${loaderPath.split("/").pop()}"`, glue);
