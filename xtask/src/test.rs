@@ -292,46 +292,24 @@ fn served_report() -> Result<()> {
                 .map(|e| e.file_name().to_string_lossy().into_owned())
                 .filter(|n| !n.ends_with(".br") && !n.ends_with(".gz"))
                 .collect();
-            names.sort_by_key(|n| (past_join(n), n.clone()));
+            names.sort();
             println!("\nAs served by {url}:\n\n| file | br | gzip | none |\n|---|---:|---:|---:|");
-            let mut total = [0usize; 3];
-            let mut first_load = None;
-            for name in &names {
-                if past_join(name) && first_load.is_none() {
-                    println!(
-                        "| **first load** | {} | {} | {} |",
-                        total[0], total[1], total[2]
-                    );
-                    first_load = Some(total);
-                    total = [0; 3];
+            let mut first_load = [0usize; 3];
+            for (chunks, what) in [(false, "first load"), (true, "past Join")] {
+                let mut total = [0usize; 3];
+                for name in names.iter().filter(|n| past_join(n) == chunks) {
+                    let path = if name == "index.html" { "" } else { name };
+                    let sizes = ["br", "gzip", "identity"].map(|enc| served_bytes(&url, path, enc));
+                    for (t, s) in total.iter_mut().zip(sizes) {
+                        *t += s;
+                    }
+                    println!("| {name} | {} | {} | {} |", sizes[0], sizes[1], sizes[2]);
                 }
-                let path = if name == "index.html" {
-                    String::new()
-                } else {
-                    name.clone()
-                };
-                let sizes = ["br", "gzip", "identity"].map(|enc| served_bytes(&url, &path, enc));
-                for (t, s) in total.iter_mut().zip(sizes) {
-                    *t += s;
+                println!("| **{what}** | {} | {} | {} |", total[0], total[1], total[2]);
+                if !chunks {
+                    first_load = total;
                 }
-                println!("| {name} | {} | {} | {} |", sizes[0], sizes[1], sizes[2]);
             }
-            let first_load = match first_load {
-                Some(first) => {
-                    println!(
-                        "| **past Join** | {} | {} | {} |",
-                        total[0], total[1], total[2]
-                    );
-                    first
-                }
-                None => {
-                    println!(
-                        "| **first load** | {} | {} | {} |",
-                        total[0], total[1], total[2]
-                    );
-                    total
-                }
-            };
             println!(
                 "\nfirst load as served with br: {:.1} KiB (target ≤ 150 KiB)",
                 first_load[0] as f64 / 1024.0
