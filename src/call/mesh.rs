@@ -1,9 +1,10 @@
 //! The engine's side of the mesh: one [`Peer`] per remote participant.
 
+use super::attempt::{Attempt, Fit};
 use super::peer::{Peer, PeerEvent, Received};
 use super::{js, sdp, Engine, Event};
 use crate::state::{Action, Link};
-use sala_protocol::{ClientMsg, IceConfig, PeerId, PeerInfo, QualityTier};
+use sala_protocol::{ClientMsg, Generation, IceConfig, PeerId, PeerInfo, QualityTier, Signal};
 use web_sys::RtcPeerConnectionState;
 
 impl Engine {
@@ -61,14 +62,103 @@ impl Engine {
     }
 
     pub(super) fn open_peer_by_id(&mut self, id: PeerId) {
+        let attempt = Attempt::new(js::monotonic_ms(), Generation::default());
+        self.open_attempt(id, attempt);
+    }
+
+    /// Opens the connection of `attempt` to `id`, in place of the one before
+    /// it; what the other side announced carries over.
+    fn open_attempt(&mut self, id: PeerId, attempt: Attempt) {
         let Some(me) = self.me else { return };
         let send = self.sender();
-        match Peer::new(me, id, &self.ice, move |ev| send(Event::Peer(id, ev))) {
+        let generation = attempt.generation();
+        let report = move |ev| send(Event::Peer(id, generation, ev));
+        match Peer::new(me, id, &self.ice, attempt, report) {
             Ok(mut peer) => {
                 peer.ptime_ms = self.wanted_ptime();
+                if let Some(old) = self.peers.remove(&id) {
+                    peer.remote_screen = old.remote_screen.clone();
+                    peer.remote_receive = old.remote_receive;
+                    peer.remote_send = old.remote_send;
+                    peer.set_hold(old.hold());
+                    self.ladder.forget(id);
+                }
                 self.peers.insert(id, peer);
             }
             Err(err) => js::warn("RTCPeerConnection", &err),
+        }
+    }
+
+    /// Gives up on the connection to `id` and opens the next, offering.
+    pub(super) fn replace_peer(&mut self, id: PeerId) {
+        let Some(old) = self.peers.get(&id) else {
+            return;
+        };
+        let attempt = old.attempt.next(js::monotonic_ms());
+        let why = format!(
+            "not connected: opening connection {}",
+            attempt.generation().0
+        );
+        js::info("peer", &id.to_string(), &why);
+        self.open_attempt(id, attempt);
+        if let Some(peer) = self.peers.get_mut(&id) {
+            peer.add_local_as_offerer(&self.local);
+        }
+        self.emit(Action::Link(id, Link::Connecting));
+    }
+
+    /// Every connection down past its patience is replaced (on the heartbeat).
+    pub(super) fn replace_overdue_peers(&mut self) {
+        let now = js::monotonic_ms();
+        let overdue: Vec<PeerId> = self
+            .peers
+            .iter()
+            .filter(|(_, p)| p.attempt.overdue(now))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in overdue {
+            self.replace_peer(id);
+        }
+    }
+
+    /// After a socket was replaced, ours or `id`'s: what was relayed over
+    /// the dead one may be lost. A connection that is up renegotiates at
+    /// most (our offer again, if it waits for an answer); one that is not
+    /// is replaced at once (see `attempt.rs`).
+    pub(super) fn recover_peer(&mut self, id: PeerId) {
+        match self.peers.get(&id) {
+            Some(peer) if peer.attempt.is_up() => self.resend_offer(id),
+            Some(_) => self.replace_peer(id),
+            None => {}
+        }
+    }
+
+    /// A signal from `from`, for the connection it belongs to: a newer one
+    /// replaces ours, an older one's are dropped.
+    pub(super) async fn signal(&mut self, from: PeerId, signal: Signal) {
+        let now = js::monotonic_ms();
+        let generation = signal.generation();
+        match self.peers.get(&from) {
+            None => self.open_attempt(from, Attempt::new(now, generation)),
+            Some(peer) => match peer.attempt.fit(generation) {
+                Fit::Stale => return,
+                Fit::Newer => self.open_attempt(from, peer.attempt.adopt(now, generation)),
+                Fit::This if peer.yields_to(&signal) => {
+                    self.open_attempt(from, peer.attempt.adopt(now, generation))
+                }
+                Fit::This => {}
+            },
+        }
+        let Some(peer) = self.peers.get_mut(&from) else {
+            return;
+        };
+        match peer.receive(signal, &self.local).await {
+            Ok(Some(reply)) => self.send(ClientMsg::Signal {
+                to: from,
+                signal: reply,
+            }),
+            Ok(None) => {}
+            Err(err) => js::warn("negotiation", &err),
         }
     }
 
@@ -109,8 +199,13 @@ impl Engine {
         }
     }
 
-    pub(super) async fn peer_event(&mut self, id: PeerId, ev: PeerEvent) {
-        let Some(peer) = self.peers.get_mut(&id) else {
+    pub(super) async fn peer_event(&mut self, id: PeerId, generation: Generation, ev: PeerEvent) {
+        // Late news of a connection already replaced.
+        let Some(peer) = self
+            .peers
+            .get_mut(&id)
+            .filter(|p| p.attempt.generation() == generation)
+        else {
             return;
         };
         match ev {
@@ -128,6 +223,11 @@ impl Engine {
                 Received::Screen(stream) => self.emit(Action::RemoteScreen(id, stream)),
             },
             PeerEvent::State(state) => {
+                if state == RtcPeerConnectionState::Connected {
+                    peer.attempt.up();
+                } else {
+                    peer.attempt.down(js::monotonic_ms());
+                }
                 let link = match state {
                     RtcPeerConnectionState::Connected => {
                         self.emit(Action::Link(id, Link::Connected));

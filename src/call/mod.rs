@@ -4,6 +4,7 @@
 //! one at a time, so negotiation never interleaves. The UI sees only
 //! [`crate::state::Action`]s (up) and sends only [`Command`]s (down).
 
+mod attempt;
 mod capture;
 mod image_queue;
 mod join_screen;
@@ -86,7 +87,8 @@ enum Place {
 enum Event {
     Command(Command),
     Socket(u32, SocketEvent),
-    Peer(PeerId, PeerEvent),
+    /// From the connection of that generation to that participant.
+    Peer(PeerId, sala_protocol::Generation, PeerEvent),
     ReconnectDue(u32),
     Heartbeat,
     QualityTick,
@@ -257,10 +259,13 @@ impl Engine {
                 self.socket_event(ev).await
             }
             Event::Socket(..) => {}
-            Event::Peer(id, ev) => self.peer_event(id, ev).await,
+            Event::Peer(id, generation, ev) => self.peer_event(id, generation, ev).await,
             Event::ReconnectDue(generation) if generation == self.generation => self.connect(),
             Event::ReconnectDue(_) => {}
-            Event::Heartbeat => self.heartbeat(),
+            Event::Heartbeat => {
+                self.heartbeat();
+                self.replace_overdue_peers();
+            }
             Event::QualityTick => self.quality_tick().await,
             Event::ScreenEnded => self.set_screen(false).await,
             Event::DevicesChanged => self.refresh_devices().await,

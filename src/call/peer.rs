@@ -6,6 +6,7 @@
 
 mod tracks;
 
+use super::attempt::Attempt;
 use super::js::{self, wait};
 use super::local::LocalMedia;
 use super::sdp;
@@ -60,6 +61,8 @@ pub struct Peer {
     /// Audio packet time we ask the remote side for, with FEC and DTX (see
     /// `sdp.rs`); `None` leaves the browser's own audio settings.
     pub ptime_ms: Option<u32>,
+    /// Which connection to this participant this is, and how long it has been down.
+    pub attempt: Attempt,
     _handlers: [Handler; 4],
 }
 
@@ -114,8 +117,10 @@ impl Peer {
         me: PeerId,
         remote: PeerId,
         ice: &IceConfig,
+        attempt: Attempt,
         report: impl Fn(PeerEvent) + Clone + 'static,
     ) -> Result<Self, JsValue> {
+        let generation = attempt.generation();
         let pc = RtcPeerConnection::new_with_configuration(&configuration(ice))?;
         let on = |f: Box<dyn FnMut(JsValue)>| Closure::wrap(f);
         let r = report.clone();
@@ -126,6 +131,7 @@ impl Peer {
                 return;
             };
             r(PeerEvent::Candidate(Signal::Candidate {
+                generation,
                 candidate: c.candidate(),
                 sdp_mid: c.sdp_mid(),
                 sdp_m_line_index: c.sdp_m_line_index(),
@@ -162,6 +168,7 @@ impl Peer {
             remote_receive: QualityTier::VideoHigh,
             remote_send: QualityTier::VideoHigh,
             ptime_ms: Some(sdp::NORMAL_PTIME_MS),
+            attempt,
             _handlers: [negotiation, candidate, track, state],
         })
     }
@@ -238,6 +245,7 @@ impl Peer {
             Signal::Description {
                 sdp_type: kind,
                 sdp,
+                ..
             } => {
                 let collision = kind == SdpType::Offer
                     && self.pc.signaling_state() != RtcSignalingState::Stable;
@@ -262,6 +270,7 @@ impl Peer {
                 candidate,
                 sdp_mid,
                 sdp_m_line_index,
+                ..
             } => {
                 let init = RtcIceCandidateInit::new(&candidate);
                 init.set_sdp_mid(sdp_mid.as_deref());
@@ -290,6 +299,7 @@ impl Peer {
     fn local_description(&self) -> Option<Signal> {
         let desc = self.pc.local_description()?;
         Some(Signal::Description {
+            generation: self.attempt.generation(),
             sdp_type: from_sdp_type(desc.type_())?,
             sdp: self.audio_prefs(&desc.sdp()),
         })
@@ -313,13 +323,27 @@ impl Peer {
         js::restart_ice(&self.pc);
     }
 
-    /// Restarts ICE unless the connection is up: what the server relayed
-    /// over a socket that died (candidates, mostly) may never have arrived,
-    /// and a connection short of candidates waits for them forever.
-    pub fn restart_ice_unless_connected(&self) {
-        if self.pc.connection_state() != web_sys::RtcPeerConnectionState::Connected {
-            self.restart_ice();
-        }
+    /// Our first offer on this connection, still unanswered: nothing of the
+    /// other side's has been applied yet.
+    pub fn is_unanswered_opening(&self) -> bool {
+        self.pc.signaling_state() == RtcSignalingState::HaveLocalOffer
+            && self.pc.current_remote_description().is_none()
+    }
+
+    /// The polite side of a collision: this is the first offer of its
+    /// generation on the wire (the other side, too, opened a connection and
+    /// offered). Rolling ours back would leave our own transceivers beside
+    /// the ones its offer makes; the engine opens a fresh one to answer.
+    pub fn yields_to(&self, signal: &Signal) -> bool {
+        self.polite
+            && matches!(
+                signal,
+                Signal::Description {
+                    sdp_type: SdpType::Offer,
+                    ..
+                }
+            )
+            && self.is_unanswered_opening()
     }
 }
 

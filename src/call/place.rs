@@ -32,14 +32,11 @@ impl Engine {
         let peers = &welcome.peers;
         if welcome.resumed && was_inside {
             self.peers.retain(|id, _| peers.iter().any(|p| p.id == *id));
-            // Offers sent on the old socket may be lost; without an
-            // answer a connection can never negotiate again.
+            // What was relayed over the old socket may be lost: an offer
+            // without its answer, candidates.
             let ids: Vec<PeerId> = self.peers.keys().copied().collect();
             for id in ids {
-                self.resend_offer(id);
-            }
-            for peer in self.peers.values() {
-                peer.restart_ice_unless_connected();
+                self.recover_peer(id);
             }
         } else {
             // A fresh session: we are the newcomer and offer to everyone.

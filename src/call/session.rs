@@ -184,12 +184,7 @@ impl Engine {
             // Our offer may have crossed its old socket's end unanswered,
             // our candidates lost with it.
             ServerMsg::IceRefresh { ice } => self.take_ice(ice).await,
-            ServerMsg::PeerResumed { peer } => {
-                self.resend_offer(peer);
-                if let Some(p) = self.peers.get(&peer) {
-                    p.restart_ice_unless_connected();
-                }
-            }
+            ServerMsg::PeerResumed { peer } => self.recover_peer(peer),
             msg @ ServerMsg::PeerLeft { peer, .. } => {
                 self.peers.remove(&peer);
                 self.ladder.forget(peer);
@@ -212,22 +207,7 @@ impl Engine {
                 }
                 self.emit(Action::Server(ServerMsg::PeerMedia { peer, media }));
             }
-            ServerMsg::Signal { from, signal } => {
-                if !self.peers.contains_key(&from) {
-                    self.open_peer_by_id(from);
-                }
-                let Some(peer) = self.peers.get_mut(&from) else {
-                    return;
-                };
-                match peer.receive(signal, &self.local).await {
-                    Ok(Some(reply)) => self.send(ClientMsg::Signal {
-                        to: from,
-                        signal: reply,
-                    }),
-                    Ok(None) => {}
-                    Err(err) => js::warn("negotiation", &err),
-                }
-            }
+            ServerMsg::Signal { from, signal } => self.signal(from, signal).await,
             ServerMsg::Pong { nonce } => {
                 if let Some((_, at)) = self.ping.filter(|(n, _)| *n == nonce) {
                     let first = self.rtt_ms.is_none();

@@ -63,11 +63,11 @@ pub use slides::{
 };
 pub use tag_first::{TagFirst, Tagged};
 pub use text::{ChatText, DisplayName, MeetingTitle, TextError};
-pub use webrtc::{IceConfig, IcePolicy, IceServer, SdpType, Signal, SignalTag};
+pub use webrtc::{Generation, IceConfig, IcePolicy, IceServer, SdpType, Signal, SignalTag};
 
 /// Version of this wire protocol. A client sends it in [`ClientMsg::Join`]; the
 /// server refuses any other with [`ErrorCode::UnsupportedProtocol`].
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// Largest WebSocket text frame either side accepts, in bytes.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;

@@ -200,9 +200,10 @@ pub enum ServerMsg {
         peer: PeerId,
         media: MediaState,
     },
-    /// `peer`'s socket was replaced (it resumed its session). Signals it sent
-    /// on the old socket may be lost: an offer still waiting for its answer
-    /// should be sent to it again.
+    /// `peer`'s socket was replaced (it resumed its session). Signals relayed
+    /// over the old socket, either way, may be lost: an offer still waiting
+    /// for its answer should be sent again, and a connection not up yet
+    /// replaced by its next [`Generation`](crate::Generation).
     PeerResumed {
         peer: PeerId,
     },

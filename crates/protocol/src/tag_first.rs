@@ -189,10 +189,18 @@ impl Tagged for Signal {
 
     fn rest<'de, A: MapAccess<'de>>(tag: SignalTag, map: &mut A) -> Result<Self, A::Error> {
         Ok(match tag {
-            SignalTag::Description => variant!(map, Signal::Description { sdp_type, sdp }),
+            SignalTag::Description => variant!(
+                map,
+                Signal::Description {
+                    generation,
+                    sdp_type,
+                    sdp
+                }
+            ),
             SignalTag::Candidate => variant!(
                 map,
                 Signal::Candidate {
+                    generation,
                     candidate,
                     sdp_mid,
                     sdp_m_line_index

@@ -20,6 +20,7 @@ fn wire_shape_is_tagged_snake_case() {
     let msg = ClientMsg::Signal {
         to: PeerId(5),
         signal: Signal::Candidate {
+            generation: Generation(0),
             candidate: "c".into(),
             sdp_mid: None,
             sdp_m_line_index: Some(1),
@@ -27,7 +28,7 @@ fn wire_shape_is_tagged_snake_case() {
     };
     assert_eq!(
         serde_json::to_value(&msg).unwrap(),
-        json!({"type": "signal", "to": 5, "signal": {"kind": "candidate", "candidate": "c", "sdp_mid": null, "sdp_m_line_index": 1}})
+        json!({"type": "signal", "to": 5, "signal": {"kind": "candidate", "generation": 0, "candidate": "c", "sdp_mid": null, "sdp_m_line_index": 1}})
     );
     assert_eq!(
         serde_json::to_value(ServerMsg::Error {

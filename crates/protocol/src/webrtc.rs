@@ -44,15 +44,32 @@ pub enum SdpType {
     Rollback,
 }
 
+/// Which `RTCPeerConnection` between two browsers a [`Signal`] belongs to.
+/// The first is 0. A browser that gives up on a connection that would not
+/// come up (its negotiation lost with a dead socket) opens the next; the
+/// other side, on the first signal of a newer one, replaces its own, and
+/// drops signals of older ones.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Generation(pub u32);
+
+impl Generation {
+    /// The one after this.
+    pub fn next(self) -> Self {
+        Self(self.0.wrapping_add(1))
+    }
+}
+
 /// A WebRTC negotiation message relayed between two peers, opaque to the server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Signal {
     Description {
+        generation: Generation,
         sdp_type: SdpType,
         sdp: String,
     },
     Candidate {
+        generation: Generation,
         candidate: String,
         sdp_mid: Option<String>,
         sdp_m_line_index: Option<u16>,
@@ -73,6 +90,13 @@ impl Signal {
         match self {
             Self::Description { .. } => SignalTag::Description,
             Self::Candidate { .. } => SignalTag::Candidate,
+        }
+    }
+
+    /// The connection it belongs to.
+    pub fn generation(&self) -> Generation {
+        match self {
+            Self::Description { generation, .. } | Self::Candidate { generation, .. } => *generation,
         }
     }
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use futures_util::SinkExt;
 use sala_protocol::{
     ClientMsg, ErrorCode, HostKey, LeaveReason, MediaState, MeetingId, PeerId, Role, SdpType,
-    ServerMsg, Signal, MAX_FRAME_BYTES, PROTOCOL_VERSION,
+    Generation, ServerMsg, Signal, MAX_FRAME_BYTES, PROTOCOL_VERSION,
 };
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{self, Message};
@@ -17,6 +17,7 @@ use support::server;
 
 fn offer(sdp: &str) -> Signal {
     Signal::Description {
+        generation: Generation(0),
         sdp_type: SdpType::Offer,
         sdp: sdp.into(),
     }

@@ -117,6 +117,10 @@ impl Peer {
 
     /// The host's hold on the remote participant: its held tracks play
     /// silence and black here, whatever its client sends.
+    pub fn hold(&self) -> Hold {
+        self.hold
+    }
+
     pub fn set_hold(&mut self, hold: Hold) {
         self.hold = hold;
         self.apply_hold();

@@ -25,6 +25,19 @@ const INSTRUMENT = `(() => {
   function WS(...args) {
     const ws = new NativeWS(...args);
     sockets.push(ws);
+    // \`ws.deaf = true\` makes the page stop hearing this socket while the
+    // server goes on writing to it: a link dead one way, unknown to both.
+    // \`__sala.deafAfter = 'welcome'\` does it to the next socket right after
+    // the first message of that type.
+    ws.addEventListener('message', (e) => {
+      if (ws.deaf) return e.stopImmediatePropagation();
+      let type;
+      try { type = JSON.parse(e.data).type; } catch { return; }
+      if (type && type === window.__sala.deafAfter) {
+        window.__sala.deafAfter = null;
+        ws.deaf = true;
+      }
+    });
     // The last server message types, for diagnostics.
     ws.addEventListener('message', (e) => {
       try { frames.push(Math.round(performance.now()) + ' ' + JSON.parse(e.data).type); } catch { /* not JSON */ }

@@ -158,6 +158,7 @@ fn every_client_message_round_trips() {
         ClientMsg::Signal {
             to: PeerId(3),
             signal: Signal::Description {
+                generation: Generation(0),
                 sdp_type: SdpType::Offer,
                 sdp: "v=0\r\n".into(),
             },
@@ -165,6 +166,7 @@ fn every_client_message_round_trips() {
         ClientMsg::Signal {
             to: PeerId(4),
             signal: Signal::Candidate {
+                generation: Generation(0),
                 candidate: "candidate:1 1 udp 1 10.0.0.1 5000 typ host".into(),
                 sdp_mid: Some("0".into()),
                 sdp_m_line_index: Some(0),
@@ -303,6 +305,7 @@ fn every_server_message_round_trips() {
         ServerMsg::Signal {
             from: PeerId(2),
             signal: Signal::Description {
+                generation: Generation(0),
                 sdp_type: SdpType::Answer,
                 sdp: "v=0".into(),
             },
@@ -310,6 +313,7 @@ fn every_server_message_round_trips() {
         ServerMsg::Signal {
             from: PeerId(3),
             signal: Signal::Candidate {
+                generation: Generation(0),
                 candidate: "candidate:1 1 udp 1 10.0.0.1 5000 typ host".into(),
                 sdp_mid: Some("0".into()),
                 sdp_m_line_index: Some(0),
@@ -318,6 +322,7 @@ fn every_server_message_round_trips() {
         ServerMsg::Signal {
             from: PeerId(3),
             signal: Signal::Candidate {
+                generation: Generation(0),
                 candidate: String::new(),
                 sdp_mid: None,
                 sdp_m_line_index: None,

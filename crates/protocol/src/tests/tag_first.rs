@@ -19,11 +19,12 @@ fn tag_first_reads_fields_like_the_derive() {
     // Missing `Option` fields are `None`; the nested tag comes first too.
     assert_eq!(
         tag_first(
-            r#"{"type": "signal", "from": 2, "signal": {"kind": "candidate", "candidate": "c"}}"#
+            r#"{"type": "signal", "from": 2, "signal": {"kind": "candidate", "generation": 0, "candidate": "c"}}"#
         ),
         Ok(ServerMsg::Signal {
             from: PeerId(2),
             signal: Signal::Candidate {
+                generation: Generation(0),
                 candidate: "c".into(),
                 sdp_mid: None,
                 sdp_m_line_index: None

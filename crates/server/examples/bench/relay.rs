@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sala_protocol::{ClientMsg, PeerId, ServerMsg, Signal, HEARTBEAT_INTERVAL_SECS};
+use sala_protocol::{ClientMsg, Generation, PeerId, ServerMsg, Signal, HEARTBEAT_INTERVAL_SECS};
 use tokio::sync::Barrier;
 use tokio::task::JoinSet;
 use tokio::time::MissedTickBehavior;
@@ -150,6 +150,7 @@ async fn pair_member(
             _ = tick.tick(), if Instant::now() < until => {
                 let now = Instant::now();
                 let signal = Signal::Candidate {
+                    generation: Generation(0),
                     candidate: epoch.elapsed().as_micros().to_string(),
                     sdp_mid: None,
                     sdp_m_line_index: None,

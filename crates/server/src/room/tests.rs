@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use sala_protocol::{
     ClientMsg, DeckId, DisplayName, ErrorCode, Hold, HolderKey, HostKey, IceConfig, IceServer,
     InviteId, LeaveReason, MediaState, MeetingId, MeetingInfo, MeetingKind, MeetingTitle, PeerId,
-    PeerInfo, ResumeToken, Role, SdpType, ServerMsg, Signal, Waiting, Welcome, MESH_CAPACITY,
+    Generation, PeerInfo, ResumeToken, Role, SdpType, ServerMsg, Signal, Waiting, Welcome, MESH_CAPACITY,
     PROTOCOL_VERSION,
 };
 use sala_record::Event;
@@ -77,6 +77,7 @@ fn info(id: u64, role: Role) -> PeerInfo {
 }
 fn sdp(s: &str) -> Signal {
     Signal::Description {
+        generation: Generation(0),
         sdp_type: SdpType::Offer,
         sdp: s.into(),
     }
