@@ -49,7 +49,9 @@ pub enum SdpType {
 /// come up (its negotiation lost with a dead socket) opens the next; the
 /// other side, on the first signal of a newer one, replaces its own, and
 /// drops signals of older ones.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Generation(pub u32);
 
 impl Generation {
@@ -96,7 +98,9 @@ impl Signal {
     /// The connection it belongs to.
     pub fn generation(&self) -> Generation {
         match self {
-            Self::Description { generation, .. } | Self::Candidate { generation, .. } => *generation,
+            Self::Description { generation, .. } | Self::Candidate { generation, .. } => {
+                *generation
+            }
         }
     }
 }

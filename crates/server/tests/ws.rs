@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use futures_util::SinkExt;
 use sala_protocol::{
-    ClientMsg, ErrorCode, HostKey, LeaveReason, MediaState, MeetingId, PeerId, Role, SdpType,
-    Generation, ServerMsg, Signal, MAX_FRAME_BYTES, PROTOCOL_VERSION,
+    ClientMsg, ErrorCode, Generation, HostKey, LeaveReason, MediaState, MeetingId, PeerId, Role,
+    SdpType, ServerMsg, Signal, MAX_FRAME_BYTES, PROTOCOL_VERSION,
 };
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{self, Message};

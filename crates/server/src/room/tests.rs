@@ -6,10 +6,10 @@
 use std::time::{Duration, Instant};
 
 use sala_protocol::{
-    ClientMsg, DeckId, DisplayName, ErrorCode, Hold, HolderKey, HostKey, IceConfig, IceServer,
-    InviteId, LeaveReason, MediaState, MeetingId, MeetingInfo, MeetingKind, MeetingTitle, PeerId,
-    Generation, PeerInfo, ResumeToken, Role, SdpType, ServerMsg, Signal, Waiting, Welcome, MESH_CAPACITY,
-    PROTOCOL_VERSION,
+    ClientMsg, DeckId, DisplayName, ErrorCode, Generation, Hold, HolderKey, HostKey, IceConfig,
+    IceServer, InviteId, LeaveReason, MediaState, MeetingId, MeetingInfo, MeetingKind,
+    MeetingTitle, PeerId, PeerInfo, ResumeToken, Role, SdpType, ServerMsg, Signal, Waiting,
+    Welcome, MESH_CAPACITY, PROTOCOL_VERSION,
 };
 use sala_record::Event;
 
