@@ -45,8 +45,7 @@ impl Engine {
                 // share or the slides, or starts the timers.
                 Event::Socket(..)
                 | Event::Peer(..)
-                | Event::ReconnectDue(_)
-                | Event::Heartbeat
+                | Event::Timer
                 | Event::QualityTick
                 | Event::ScreenEnded
                 | Event::Slides(_) => {}

@@ -77,11 +77,6 @@ pub async fn wait(promise: js_sys::Promise) -> Result<JsValue, JsValue> {
     JsFuture::from(promise).await
 }
 
-/// Milliseconds since the epoch, from the browser clock (shell code only).
-pub fn now_ms() -> f64 {
-    js_sys::Date::now()
-}
-
 /// Logs something worth seeing in the console of a participant's browser.
 pub fn info(context: &str, what: &str, why: &str) {
     web_sys::console::info_3(&context.into(), &what.into(), &why.into());

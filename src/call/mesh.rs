@@ -69,7 +69,7 @@ impl Engine {
     /// Opens the connection of `attempt` to `id`, in place of the one before
     /// it; what the other side announced carries over.
     fn open_attempt(&mut self, id: PeerId, attempt: Attempt) {
-        let Some(me) = self.me else { return };
+        let Some(me) = self.session.me() else { return };
         let send = self.sender();
         let generation = attempt.generation();
         let report = move |ev| send(Event::Peer(id, generation, ev));
@@ -121,18 +121,6 @@ impl Engine {
         }
     }
 
-    /// After a socket was replaced, ours or `id`'s: what was relayed over
-    /// the dead one may be lost. A connection that is up renegotiates at
-    /// most (our offer again, if it waits for an answer); one that is not
-    /// is replaced at once (see `attempt.rs`).
-    pub(super) fn recover_peer(&mut self, id: PeerId) {
-        match self.peers.get(&id) {
-            Some(peer) if peer.attempt.is_up() => self.resend_offer(id),
-            Some(_) => self.replace_peer(id),
-            None => {}
-        }
-    }
-
     /// A signal from `from`, for the connection it belongs to: a newer one
     /// replaces ours, an older one's are dropped.
     pub(super) async fn signal(&mut self, from: PeerId, signal: Signal) {
@@ -152,6 +140,11 @@ impl Engine {
         let Some(peer) = self.peers.get_mut(&from) else {
             return;
         };
+        if peer.ignores(&signal) {
+            // Our offer wins the collision, if it ever arrived: it goes
+            // again (a copy is answered, or fails harmlessly as late).
+            return self.resend_offer(from);
+        }
         match peer.receive(signal, &self.local).await {
             Ok(Some(reply)) => self.send(ClientMsg::Signal {
                 to: from,

@@ -13,7 +13,6 @@ mod limits;
 mod local;
 mod media;
 mod mesh;
-mod numbering;
 mod peer;
 mod place;
 mod quality;
@@ -36,13 +35,11 @@ use media::Kind;
 use peer::{Peer, PeerEvent};
 use sala_protocol::{
     ClientMsg, ConsultationId, DisplayName, Hold, HolderKey, IceConfig, MeetingId, PeerId,
-    ResumeToken,
 };
+use sala_session::{Session, SocketId};
 use signaling::{Socket, SocketEvent};
 use wasm_bindgen::closure::Closure;
 use yew::Callback;
-
-pub use signaling::backoff;
 
 /// What the UI asks of the call.
 #[derive(Clone, Debug, PartialEq)]
@@ -70,27 +67,13 @@ pub enum Command {
     Leave,
 }
 
-/// Where the server has this participant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Place {
-    /// No answer to our `Join` yet.
-    Outside,
-    /// In the lobby (`excused`: sent back out of the room).
-    Lobby {
-        excused: bool,
-    },
-    Room,
-    /// Out of the room in a private consultation.
-    Consultation(ConsultationId),
-}
-
 enum Event {
     Command(Command),
-    Socket(u32, SocketEvent),
+    Socket(SocketId, SocketEvent),
     /// From the connection of that generation to that participant.
     Peer(PeerId, sala_protocol::Generation, PeerEvent),
-    ReconnectDue(u32),
-    Heartbeat,
+    /// The session's deadline (a heartbeat, a reconnect).
+    Timer,
     QualityTick,
     ScreenEnded,
     DevicesChanged,
@@ -142,6 +125,7 @@ pub fn run_joined(handover: Handover) -> LocalBoxFuture<'static, ()> {
     } = handover;
     Box::pin(async move {
         engine.command(Command::Join(name)).await;
+        engine.pump().await;
         while let Some(event) = events.next().await {
             if !engine.handle(event).await {
                 break;
@@ -161,38 +145,20 @@ struct Engine {
     events: UnboundedSender<Event>,
     local: LocalMedia,
     name: Option<DisplayName>,
-    me: Option<PeerId>,
-    resume: Option<ResumeToken>,
     ice: IceConfig,
-    socket: Option<Socket>,
-    generation: u32,
-    /// A welcome arrived on the current socket; until then messages wait
-    /// in `unacked`.
-    ready: bool,
-    /// Where the server has us: not yet answered, in the lobby, or in the room.
-    place: Place,
-    /// When the last ping went out and its nonce; its pong gives the round trip.
-    ping: Option<(u32, f64)>,
-    /// The round trip of the last answered ping, reported with the next one.
-    rtt_ms: Option<u32>,
+    /// Numbering, resume, heartbeat, backoff, where the server has us.
+    session: Session,
+    /// The socket the session opened last, while it stands.
+    socket: Option<(SocketId, Socket)>,
+    /// The session's timer, and when it is due.
+    timer: Option<(std::time::Duration, gloo_timers::callback::Timeout)>,
     /// What the host holds of our microphone and camera.
     hold: Hold,
     /// We are in the public gallery: nothing is captured, ever again.
     watch_only: bool,
-    /// Our numbered messages: sent again, in order, on the next socket's
-    /// welcome until the server acknowledges them.
-    numbering: numbering::Numbering,
-    attempt: u32,
-    fatal: Option<CallEnd>,
-    last_heard_ms: f64,
-    /// When the heartbeat last fired (a late one means the page was frozen).
-    last_beat_ms: Option<f64>,
-    heartbeat: Option<gloo_timers::callback::Interval>,
     ladder: sala_ladder::MeshLadder,
     /// Reads the statistics for the ladder every `sala_ladder::TICK_MS` in a call.
     ladder_ticker: Option<gloo_timers::callback::Interval>,
-    /// Pending reconnect; dropping it cancels the attempt.
-    reconnect: Option<gloo_timers::callback::Timeout>,
     peers: SortedMap<PeerId, Peer>,
     screen_ended: Option<Closure<dyn FnMut()>>,
     device_change: Option<Closure<dyn FnMut()>>,
@@ -215,26 +181,15 @@ impl Engine {
             events,
             local: LocalMedia::empty(),
             name: None,
-            me: None,
-            resume: None,
             ice: IceConfig::default(),
+            // The backoff's jitter: apart for every page of a room cut off at once.
+            session: Session::new((js_sys::Math::random() * u64::MAX as f64) as u64),
             socket: None,
-            generation: 0,
-            ready: false,
-            place: Place::Outside,
-            ping: None,
-            rtt_ms: None,
+            timer: None,
             hold: Hold::default(),
             watch_only: false,
-            numbering: numbering::Numbering::default(),
-            attempt: 0,
-            fatal: None,
-            last_heard_ms: 0.0,
-            last_beat_ms: None,
-            heartbeat: None,
             ladder: quality::load(),
             ladder_ticker: None,
-            reconnect: None,
             peers: SortedMap::new(),
             screen_ended: None,
             device_change: None,
@@ -255,17 +210,9 @@ impl Engine {
     async fn handle(&mut self, event: Event) -> bool {
         match event {
             Event::Command(cmd) => self.command(cmd).await,
-            Event::Socket(generation, ev) if generation == self.generation => {
-                self.socket_event(ev).await
-            }
-            Event::Socket(..) => {}
+            Event::Socket(socket, ev) => self.socket_event(socket, ev).await,
             Event::Peer(id, generation, ev) => self.peer_event(id, generation, ev).await,
-            Event::ReconnectDue(generation) if generation == self.generation => self.connect(),
-            Event::ReconnectDue(_) => {}
-            Event::Heartbeat => {
-                self.heartbeat();
-                self.replace_overdue_peers();
-            }
+            Event::Timer => self.on_timer().await,
             Event::QualityTick => self.quality_tick().await,
             Event::ScreenEnded => self.set_screen(false).await,
             Event::DevicesChanged => self.refresh_devices().await,
@@ -275,6 +222,7 @@ impl Engine {
                 return false;
             }
         }
+        self.pump().await;
         true
     }
 
@@ -295,7 +243,7 @@ impl Engine {
             Command::Join(name) => {
                 self.name = Some(name);
                 self.emit(Action::Joining);
-                self.connect();
+                self.session.connect(session::now());
             }
             Command::ShareScreen if self.watch_only => {}
             Command::ShareScreen => self.set_screen(true).await,
@@ -317,16 +265,15 @@ impl Engine {
 
     // ---- the end -----------------------------------------------------------
 
+    /// The call ends: we leave (the participant did, or the page is going),
+    /// or the server ended it, with nothing more said.
     fn end(&mut self, end: Option<CallEnd>) {
-        if let Some(socket) = &self.socket {
-            if self.ready {
-                socket.send(&ClientMsg::Leave);
-            }
+        match end {
+            None | Some(CallEnd::Left) => self.session.leave(),
+            Some(_) => self.session.stop(),
         }
-        self.socket = None;
-        self.heartbeat = None;
+        self.flush_socket();
         self.stop_ladder();
-        self.reconnect = None;
         self.peers.clear();
         self.local = LocalMedia::empty();
         self.screen_ended = None;

@@ -247,9 +247,7 @@ impl Peer {
                 sdp,
                 ..
             } => {
-                let collision = kind == SdpType::Offer
-                    && self.pc.signaling_state() != RtcSignalingState::Stable;
-                self.ignore_offer = !self.polite && collision;
+                self.ignore_offer = !self.polite && self.collides(kind);
                 if self.ignore_offer {
                     return Ok(None);
                 }
@@ -321,6 +319,15 @@ impl Peer {
 
     pub fn restart_ice(&self) {
         js::restart_ice(&self.pc);
+    }
+
+    fn collides(&self, kind: SdpType) -> bool {
+        kind == SdpType::Offer && self.pc.signaling_state() != RtcSignalingState::Stable
+    }
+
+    /// The impolite side of a collision: the remote offer is dropped.
+    pub fn ignores(&self, signal: &Signal) -> bool {
+        matches!(signal, Signal::Description { sdp_type, .. } if !self.polite && self.collides(*sdp_type))
     }
 
     /// Our first offer on this connection, still unanswered: nothing of the

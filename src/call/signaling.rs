@@ -5,7 +5,6 @@ use futures::channel::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use futures::{future, SinkExt, StreamExt};
 use gloo_net::websocket::{futures::WebSocket, Message, WebSocketError};
 use sala_protocol::{ClientMsg, ServerMsg, TagFirst};
-use std::time::Duration;
 
 /// What a socket reports. Nearly every event is a message: boxing it would
 /// cost an allocation each, for a copy of a few hundred bytes saved.
@@ -87,15 +86,6 @@ async fn run(ws: WebSocket, mut outgoing: UnboundedReceiver<String>, report: imp
     report(SocketEvent::Closed(code));
 }
 
-/// Delay before reconnect attempt `attempt` (0-based): exponential from 250 ms,
-/// capped at 8 s, spread by `jitter` in `[0, 1)` so a room of clients cut off
-/// together does not reconnect in one burst.
-pub fn backoff(attempt: u32, jitter: f64) -> Duration {
-    let base_ms = 250u64.saturating_mul(1u64 << attempt.min(5)).min(8_000);
-    let spread = (base_ms as f64 * 0.5 * jitter.clamp(0.0, 1.0)) as u64;
-    Duration::from_millis(base_ms + spread)
-}
-
 /// What kind of JSON error, without serde_json's `Display` (which costs the
 /// client kilobytes of message text for a line nobody but a developer reads).
 fn category(err: &serde_json::Error) -> &'static str {
@@ -104,39 +94,5 @@ fn category(err: &serde_json::Error) -> &'static str {
         serde_json::error::Category::Syntax => "syntax",
         serde_json::error::Category::Data => "data",
         serde_json::error::Category::Eof => "eof",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::backoff;
-    use std::time::Duration;
-
-    #[test]
-    fn backoff_grows_then_caps() {
-        let table = [
-            (0, 250),
-            (1, 500),
-            (2, 1_000),
-            (3, 2_000),
-            (4, 4_000),
-            (5, 8_000),
-            (6, 8_000),
-            (60, 8_000),
-        ];
-        for (attempt, ms) in table {
-            assert_eq!(
-                backoff(attempt, 0.0),
-                Duration::from_millis(ms),
-                "attempt {attempt}"
-            );
-        }
-    }
-
-    #[test]
-    fn jitter_spreads_up_to_half_and_is_clamped() {
-        assert_eq!(backoff(2, 0.5), Duration::from_millis(1_250));
-        assert_eq!(backoff(2, 7.0), Duration::from_millis(1_500));
-        assert_eq!(backoff(2, -1.0), Duration::from_millis(1_000));
     }
 }

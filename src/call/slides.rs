@@ -72,7 +72,7 @@ impl Engine {
         self.emit(Action::Upload(Upload::Rendering));
         let send = self.sender();
         let meeting = self.meeting.clone();
-        let session = self.resume.clone();
+        let session = self.session.resume_token().cloned();
         spawn_local(async move {
             let deck = match session {
                 Some(session) => api::upload_deck(&meeting, &session, &file).await,
@@ -203,7 +203,7 @@ impl Engine {
         capture.uploading = true;
         let send = self.sender();
         let meeting = self.meeting.clone();
-        let session = self.resume.clone();
+        let session = self.session.resume_token().cloned();
         spawn_local(async move {
             let still = match (png.await, session) {
                 (Some(blob), Some(session)) => api::upload_still(&meeting, &session, &blob).await,

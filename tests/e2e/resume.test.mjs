@@ -1,7 +1,9 @@
 // Signals lost in a socket that died one way without either end knowing: the
 // server wrote them, the page never heard them. Once the page gives up on the
 // socket and resumes, the media connection still comes up, however much of its
-// negotiation (offer, answer, candidates) went down with the old socket.
+// negotiation (offer, answer, candidates) went down with the old socket. And
+// signals lost with no socket dying at all: the connection is replaced by a
+// fresh one once it has been down past its patience (20 s).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Session, join } from './lib/session.mjs';
@@ -61,4 +63,21 @@ test('a newcomer whose socket went deaf right after its welcome connects once it
   await waitFor(() => socketCount(vanna), (n) => n > 1, { what: "Vanna's new socket", timeoutMs: RESUMED_MS, intervalMs: 500 });
   await waitForFlowingMedia(vanna, 1, { timeoutMs: CONNECTED_MS });
   await waitForFlowingMedia(chair, 1, { timeoutMs: CONNECTED_MS });
+}));
+
+test('signals lost on a socket that stays up: the connection is replaced after its patience and comes up', () => session.guard(async () => {
+  const bopha = await session.open('bopha');
+  await bopha.page.goto(links.guest);
+  await bopha.page.getByTestId('name-input').fill('Bopha');
+  // Every answer and candidate sent to Bopha in her first 8 s is lost.
+  await bopha.page.evaluate(() => { window.__sala.dropSignalsUntil = performance.now() + 8000; });
+  await bopha.page.getByTestId('join-button').click();
+  await bopha.page.getByTestId('room').waitFor({ timeout: 15000 });
+  // Two people are in the room already (the chair and Vanna): both
+  // connections to Bopha are stuck until replaced.
+  await waitForFlowingMedia(bopha, 2, { timeoutMs: 60000 });
+  await waitForFlowingMedia(chair, 2, { timeoutMs: CONNECTED_MS });
+  assert.equal(await socketCount(bopha), 1, 'no socket was replaced');
+  const made = await bopha.page.evaluate(() => window.__sala.pcs.length);
+  assert.ok(made >= 4, `connections replaced, not only the first two opened: ${made}`);
 }));

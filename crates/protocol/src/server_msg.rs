@@ -202,8 +202,8 @@ pub enum ServerMsg {
     },
     /// `peer`'s socket was replaced (it resumed its session). Signals relayed
     /// over the old socket, either way, may be lost: an offer still waiting
-    /// for its answer should be sent again, and a connection not up yet
-    /// replaced by its next [`Generation`](crate::Generation).
+    /// for its answer should be sent again (a connection that still does
+    /// not come up is replaced by its next [`Generation`](crate::Generation)).
     PeerResumed {
         peer: PeerId,
     },

@@ -28,11 +28,14 @@ const INSTRUMENT = `(() => {
     // \`ws.deaf = true\` makes the page stop hearing this socket while the
     // server goes on writing to it: a link dead one way, unknown to both.
     // \`__sala.deafAfter = 'welcome'\` does it to the next socket right after
-    // the first message of that type.
+    // the first message of that type; \`__sala.dropSignalsUntil\` (a
+    // performance.now() time) loses every relayed signal until then, on a
+    // socket that otherwise works.
     ws.addEventListener('message', (e) => {
       if (ws.deaf) return e.stopImmediatePropagation();
       let type;
       try { type = JSON.parse(e.data).type; } catch { return; }
+      if (type === 'signal' && performance.now() < (window.__sala.dropSignalsUntil ?? 0)) return e.stopImmediatePropagation();
       if (type && type === window.__sala.deafAfter) {
         window.__sala.deafAfter = null;
         ws.deaf = true;

@@ -1,8 +1,7 @@
 //! Our numbered messages, as the server counts them: 1, 2, 3… per peer,
 //! across its sockets, with no gap (the server refuses every number past
 //! one). Each is kept until the server acknowledges it, and goes again on
-//! the next socket if it was not done. No IO here: the engine sends what
-//! this hands back.
+//! the next socket if it was not done.
 
 use std::collections::VecDeque;
 
@@ -16,6 +15,7 @@ const MAX_UNACKED: usize = 512;
 
 /// A numbered message not yet acknowledged, in its envelope as sent: its
 /// number is the envelope's.
+#[derive(Debug)]
 struct Pending(ClientMsg);
 
 impl Pending {
@@ -27,8 +27,8 @@ impl Pending {
     }
 }
 
-#[derive(Default)]
-pub(super) struct Numbering {
+#[derive(Debug, Default)]
+pub(crate) struct Numbering {
     /// The number of our last numbered message.
     seq: u64,
     /// Numbered messages the server has not acknowledged yet, oldest first.
@@ -37,7 +37,7 @@ pub(super) struct Numbering {
 
 impl Numbering {
     /// Numbers `msg` and keeps it until acknowledged; the envelope to send.
-    pub(super) fn number(&mut self, msg: ClientMsg) -> &ClientMsg {
+    pub(crate) fn number(&mut self, msg: ClientMsg) -> &ClientMsg {
         self.seq += 1;
         if self.unacked.len() >= MAX_UNACKED {
             self.unacked.pop_front();
@@ -50,7 +50,7 @@ impl Numbering {
     }
 
     /// The server did everything up to `seq`.
-    pub(super) fn acked(&mut self, seq: u64) {
+    pub(crate) fn acked(&mut self, seq: u64) {
         while self.unacked.front().is_some_and(|p| p.seq() <= seq) {
             self.unacked.pop_front();
         }
@@ -61,7 +61,7 @@ impl Numbering {
     /// one, counted from nothing). What it has not done is numbered on
     /// from there, so that nothing we dropped unsent leaves a gap; the
     /// envelopes to send, in order.
-    pub(super) fn resume(
+    pub(crate) fn resume(
         &mut self,
         same_peer: bool,
         acked: u64,
@@ -77,7 +77,7 @@ impl Numbering {
     /// (or it lost count across a restart). What is unacknowledged is
     /// numbered on from `expected` and goes again, unless that was done
     /// already for an earlier refusal of the same batch.
-    pub(super) fn out_of_sequence(
+    pub(crate) fn out_of_sequence(
         &mut self,
         expected: u64,
     ) -> Option<impl Iterator<Item = &ClientMsg>> {
@@ -91,7 +91,7 @@ impl Numbering {
     /// Keeps only the unacknowledged messages `keep` says; the numbers of
     /// the others stay spent (they may be in flight, and the server counts
     /// them when they come).
-    pub(super) fn retain(&mut self, keep: impl Fn(&ClientMsg) -> bool) {
+    pub(crate) fn retain(&mut self, keep: impl Fn(&ClientMsg) -> bool) {
         self.unacked.retain(|p| match &p.0 {
             ClientMsg::Reliable { msg, .. } => keep(msg),
             _ => unreachable!("only envelopes are kept"),
