@@ -126,25 +126,21 @@ impl Engine {
     pub(super) async fn signal(&mut self, from: PeerId, signal: Signal) {
         let now = js::monotonic_ms();
         let generation = signal.generation();
-        match self.peers.get(&from) {
-            None => self.open_attempt(from, Attempt::new(now, generation)),
+        let fresh = match self.peers.get(&from) {
+            None => Some(Attempt::new(now, generation)),
             Some(peer) => match peer.attempt.fit(generation) {
                 Fit::Stale => return,
-                Fit::Newer => self.open_attempt(from, peer.attempt.adopt(now, generation)),
-                Fit::This if peer.yields_to(&signal) => {
-                    self.open_attempt(from, peer.attempt.adopt(now, generation))
-                }
-                Fit::This => {}
+                Fit::This if !peer.yields_to(&signal) => None,
+                Fit::This | Fit::Newer => Some(peer.attempt.adopt(now, generation)),
             },
+        };
+        if let Some(attempt) = fresh {
+            self.open_attempt(from, attempt);
         }
         let Some(peer) = self.peers.get_mut(&from) else {
             return;
         };
-        if peer.ignores(&signal) {
-            // Our offer wins the collision, if it ever arrived: it goes
-            // again (a copy is answered, or fails harmlessly as late).
-            return self.resend_offer(from);
-        }
+        let ignored = peer.ignores(&signal);
         match peer.receive(signal, &self.local).await {
             Ok(Some(reply)) => self.send(ClientMsg::Signal {
                 to: from,
@@ -152,6 +148,11 @@ impl Engine {
             }),
             Ok(None) => {}
             Err(err) => js::warn("negotiation", &err),
+        }
+        if ignored {
+            // Our offer wins the collision, if it ever arrived: it goes
+            // again (a copy is answered, or fails harmlessly as late).
+            self.resend_offer(from);
         }
     }
 

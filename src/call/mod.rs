@@ -210,9 +210,9 @@ impl Engine {
     async fn handle(&mut self, event: Event) -> bool {
         match event {
             Event::Command(cmd) => self.command(cmd).await,
-            Event::Socket(socket, ev) => self.socket_event(socket, ev).await,
+            Event::Socket(socket, ev) => self.socket_event(socket, ev),
             Event::Peer(id, generation, ev) => self.peer_event(id, generation, ev).await,
-            Event::Timer => self.on_timer().await,
+            Event::Timer => self.on_timer(),
             Event::QualityTick => self.quality_tick().await,
             Event::ScreenEnded => self.set_screen(false).await,
             Event::DevicesChanged => self.refresh_devices().await,

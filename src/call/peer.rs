@@ -241,13 +241,14 @@ impl Peer {
         signal: Signal,
         local: &LocalMedia,
     ) -> Result<Option<Signal>, JsValue> {
+        let ignored = self.ignores(&signal);
         match signal {
             Signal::Description {
                 sdp_type: kind,
                 sdp,
                 ..
             } => {
-                self.ignore_offer = !self.polite && self.collides(kind);
+                self.ignore_offer = ignored;
                 if self.ignore_offer {
                     return Ok(None);
                 }
@@ -321,36 +322,29 @@ impl Peer {
         js::restart_ice(&self.pc);
     }
 
-    fn collides(&self, kind: SdpType) -> bool {
-        kind == SdpType::Offer && self.pc.signaling_state() != RtcSignalingState::Stable
+    /// A remote offer that meets ours on the wire.
+    fn collides(&self, signal: &Signal) -> bool {
+        matches!(
+            signal,
+            Signal::Description {
+                sdp_type: SdpType::Offer,
+                ..
+            }
+        ) && self.pc.signaling_state() != RtcSignalingState::Stable
     }
 
     /// The impolite side of a collision: the remote offer is dropped.
     pub fn ignores(&self, signal: &Signal) -> bool {
-        matches!(signal, Signal::Description { sdp_type, .. } if !self.polite && self.collides(*sdp_type))
+        !self.polite && self.collides(signal)
     }
 
-    /// Our first offer on this connection, still unanswered: nothing of the
-    /// other side's has been applied yet.
-    pub fn is_unanswered_opening(&self) -> bool {
-        self.pc.signaling_state() == RtcSignalingState::HaveLocalOffer
-            && self.pc.current_remote_description().is_none()
-    }
-
-    /// The polite side of a collision: this is the first offer of its
-    /// generation on the wire (the other side, too, opened a connection and
-    /// offered). Rolling ours back would leave our own transceivers beside
-    /// the ones its offer makes; the engine opens a fresh one to answer.
+    /// The polite side of a collision with our first offer on this
+    /// connection (nothing of the other side's applied yet: it, too, opened
+    /// a connection and offered). Rolling ours back would leave our own
+    /// transceivers beside the ones its offer makes; the engine opens a
+    /// fresh connection to answer.
     pub fn yields_to(&self, signal: &Signal) -> bool {
-        self.polite
-            && matches!(
-                signal,
-                Signal::Description {
-                    sdp_type: SdpType::Offer,
-                    ..
-                }
-            )
-            && self.is_unanswered_opening()
+        self.polite && self.collides(signal) && self.pc.current_remote_description().is_none()
     }
 }
 

@@ -24,7 +24,7 @@ impl Engine {
         self.session.send(msg);
     }
 
-    pub(super) async fn socket_event(&mut self, socket: SocketId, ev: SocketEvent) {
+    pub(super) fn socket_event(&mut self, socket: SocketId, ev: SocketEvent) {
         match ev {
             SocketEvent::Message(msg) => self.session.handle_message(now(), socket, msg),
             SocketEvent::Closed(code) => self.session.handle_closed(now(), socket, code),
@@ -116,7 +116,7 @@ impl Engine {
         });
     }
 
-    pub(super) async fn on_timer(&mut self) {
+    pub(super) fn on_timer(&mut self) {
         self.timer = None;
         self.session.handle_timeout(now());
         self.replace_overdue_peers();

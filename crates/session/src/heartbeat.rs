@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use sala_protocol::{HEARTBEAT_INTERVAL_SECS, HEARTBEAT_TIMEOUT_SECS};
 
-pub(crate) const INTERVAL: Duration = Duration::from_secs(HEARTBEAT_INTERVAL_SECS);
+const INTERVAL: Duration = Duration::from_secs(HEARTBEAT_INTERVAL_SECS);
 const TIMEOUT: Duration = Duration::from_secs(HEARTBEAT_TIMEOUT_SECS);
 
 /// What a beat calls for.
